@@ -1,0 +1,472 @@
+//! `voices.toml`: the whole configuration, read strictly.
+//!
+//! Owns parsing (unknown keys are errors with file:line:column), validation
+//! (every reference resolves, every number is in range) and resolving paths
+//! against the configuration file's folder. It never touches the network or
+//! the scripts; each stage is handed only its own section.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}:{column}: {message}")]
+    Invalid {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+}
+
+/// The parsed file plus where it came from.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Folder that relative paths are resolved against.
+    pub root: PathBuf,
+    pub show: ShowConfig,
+    pub paths: PathsConfig,
+    pub audio: AudioConfig,
+    pub services: BTreeMap<String, ServiceConfig>,
+    pub voices: BTreeMap<String, VoiceConfig>,
+    pub speakers: BTreeMap<String, SpeakerConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ShowConfig {
+    pub title: String,
+    pub language: String,
+    pub author: Option<String>,
+}
+
+impl Default for ShowConfig {
+    fn default() -> Self {
+        Self {
+            title: "briefcast".into(),
+            language: "zh-CN".into(),
+            author: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PathsConfig {
+    pub scripts: PathBuf,
+    pub output: PathBuf,
+    pub cache: PathBuf,
+}
+
+impl Default for PathsConfig {
+    fn default() -> Self {
+        Self {
+            scripts: "scripts".into(),
+            output: "audio".into(),
+            cache: ".briefcast/cache".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AudioConfig {
+    pub sample_rate: u32,
+    pub sentence_pause_ms: u32,
+    pub paragraph_pause_ms: u32,
+    pub chapter_pause_ms: u32,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        Self {
+            sample_rate: 48_000,
+            sentence_pause_ms: 350,
+            paragraph_pause_ms: 700,
+            chapter_pause_ms: 1_500,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// briefcast's own espeak-ng server, started on 127.0.0.1 for the build.
+    Embedded,
+    /// POST /v1/audio/speech (OpenAI and the local servers that copy it).
+    Openai,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResponseFormat {
+    Wav,
+    Pcm,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ServiceConfig {
+    pub kind: ServiceKind,
+    /// Endpoint; not used by `embedded`. A bare origin gets `/v1/audio/speech`.
+    pub url: Option<String>,
+    pub model: Option<String>,
+    /// Name of the environment variable holding the API key (never the key).
+    pub api_key_env: Option<String>,
+    pub concurrency: Option<usize>,
+    #[serde(default = "default_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Longest text one request may carry, in characters.
+    pub max_chars: Option<usize>,
+    #[serde(default = "default_retries")]
+    pub retries: u32,
+    #[serde(default = "default_response_format")]
+    pub response_format: ResponseFormat,
+}
+
+fn default_timeout_ms() -> u64 {
+    60_000
+}
+fn default_retries() -> u32 {
+    4
+}
+fn default_response_format() -> ResponseFormat {
+    ResponseFormat::Wav
+}
+
+impl ServiceConfig {
+    /// Requests in flight at once: the configured value, else 4 for remote
+    /// services and one per core for the embedded one.
+    pub fn effective_concurrency(&self) -> usize {
+        self.concurrency.unwrap_or(match self.kind {
+            ServiceKind::Embedded => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ServiceKind::Openai => 4,
+        })
+    }
+
+    /// Characters per request: the configured value or the kind's documented limit.
+    pub fn effective_max_chars(&self) -> usize {
+        self.max_chars.unwrap_or(match self.kind {
+            ServiceKind::Embedded => 200,
+            ServiceKind::Openai => 4096,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct VoiceConfig {
+    pub service: Spanned<String>,
+    pub voice: String,
+    #[serde(default = "default_speed")]
+    pub speed: f32,
+}
+
+fn default_speed() -> f32 {
+    1.0
+}
+
+/// `"speaker" = "voice"` or `"speaker" = { voice = "…", slug = "…" }`.
+#[derive(Debug, Clone)]
+pub struct SpeakerConfig {
+    pub voice: String,
+    pub slug: Option<String>,
+    /// Where the entry stands in the file, for messages.
+    span: Range<usize>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct SpeakerTable {
+    voice: String,
+    slug: Option<String>,
+}
+
+impl SpeakerConfig {
+    pub fn voice(&self) -> &str {
+        &self.voice
+    }
+    pub fn slug(&self) -> Option<&str> {
+        self.slug.as_deref()
+    }
+
+    fn from_value(
+        speaker: &str,
+        value: Spanned<toml::Value>,
+    ) -> Result<Self, (Option<Range<usize>>, String)> {
+        let span = value.span();
+        let table = match value.into_inner() {
+            toml::Value::String(voice) => SpeakerTable { voice, slug: None },
+            toml::Value::Table(table) => table.try_into().map_err(|e: toml::de::Error| {
+                (Some(span.clone()), format!("[speakers] \"{speaker}\": {}", one_line(e.message())))
+            })?,
+            _ => {
+                return Err((
+                    Some(span),
+                    format!("[speakers] \"{speaker}\" must be a voice name or {{ voice = \"…\", slug = \"…\" }}"),
+                ))
+            }
+        };
+        Ok(SpeakerConfig {
+            voice: table.voice,
+            slug: table.slug,
+            span,
+        })
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    show: ShowConfig,
+    #[serde(default)]
+    paths: PathsConfig,
+    #[serde(default)]
+    audio: AudioConfig,
+    #[serde(default)]
+    services: BTreeMap<String, ServiceConfig>,
+    #[serde(default)]
+    voices: BTreeMap<String, VoiceConfig>,
+    #[serde(default)]
+    speakers: BTreeMap<String, Spanned<toml::Value>>,
+}
+
+impl Config {
+    /// Read, parse and validate `path`.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = fs_err::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        let root = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+            _ => PathBuf::from("."),
+        };
+        Self::parse(&text, path, root)
+    }
+
+    /// Parse and validate configuration text; `path` is only used in messages.
+    pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
+        let at = |span: Option<Range<usize>>, message: String| {
+            let (line, column) = line_column(text, span.map_or(0, |s| s.start));
+            ConfigError::Invalid {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let raw: RawConfig =
+            toml::from_str(text).map_err(|e| at(e.span(), one_line(e.message())))?;
+        let speakers = raw
+            .speakers
+            .into_iter()
+            .map(|(name, value)| Ok((name.clone(), SpeakerConfig::from_value(&name, value)?)))
+            .collect::<Result<_, _>>()
+            .map_err(|(span, message)| at(span, message))?;
+        let config = Config {
+            root,
+            show: raw.show,
+            paths: raw.paths,
+            audio: raw.audio,
+            services: raw.services,
+            voices: raw.voices,
+            speakers,
+        };
+        config
+            .validate()
+            .map_err(|(span, message)| at(span, message))?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), (Option<Range<usize>>, String)> {
+        let whole = |message: String| (None, message);
+        if !(8_000..=192_000).contains(&self.audio.sample_rate) {
+            return Err(whole(format!(
+                "[audio] sample-rate = {} is out of range (8000 to 192000 Hz)",
+                self.audio.sample_rate
+            )));
+        }
+        for (name, service) in &self.services {
+            if service.concurrency == Some(0) {
+                return Err(whole(format!(
+                    "[services.{name}] concurrency must be at least 1"
+                )));
+            }
+            if service.timeout_ms == 0 {
+                return Err(whole(format!(
+                    "[services.{name}] timeout-ms must be at least 1"
+                )));
+            }
+            if service.max_chars == Some(0) {
+                return Err(whole(format!(
+                    "[services.{name}] max-chars must be at least 1"
+                )));
+            }
+            if service.kind != ServiceKind::Embedded && service.url.is_none() {
+                return Err(whole(format!("[services.{name}] needs a url")));
+            }
+        }
+        for (name, voice) in &self.voices {
+            let service = voice.service.get_ref();
+            if !self.services.contains_key(service) {
+                return Err((
+                    Some(voice.service.span()),
+                    format!(
+                        "[voices.{name}] service = \"{service}\" is not defined (known: {})",
+                        known(self.services.keys())
+                    ),
+                ));
+            }
+            if !(voice.speed > 0.0 && voice.speed <= 4.0) {
+                return Err(whole(format!(
+                    "[voices.{name}] speed = {} is out of range (above 0, at most 4)",
+                    voice.speed
+                )));
+            }
+        }
+        for (speaker, entry) in &self.speakers {
+            if !self.voices.contains_key(&entry.voice) {
+                return Err((
+                    Some(entry.span.clone()),
+                    format!(
+                        "[speakers] \"{speaker}\" uses voice \"{}\", which is not defined (known: {})",
+                        entry.voice,
+                        known(self.voices.keys())
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// A configured path, resolved against the configuration's folder.
+    pub fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            path.to_owned()
+        } else {
+            self.root.join(path)
+        }
+    }
+}
+
+fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
+    let names: Vec<&str> = names.map(String::as_str).collect();
+    if names.is_empty() {
+        "none".into()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::parse(text, Path::new("voices.toml"), PathBuf::from("."))
+    }
+
+    const GOOD: &str = r#"
+[show]
+title = "Show"
+
+[services.local]
+kind = "embedded"
+
+[voices.a]
+service = "local"
+voice = "cmn"
+
+[speakers]
+"柳州市" = "a"
+"B" = { voice = "a", slug = "bee" }
+"#;
+
+    #[test]
+    fn a_complete_file_parses_with_defaults() {
+        let config = parse(GOOD).unwrap();
+        assert_eq!(config.audio, AudioConfig::default());
+        assert_eq!(config.speakers["柳州市"].voice(), "a");
+        assert_eq!(config.speakers["B"].slug(), Some("bee"));
+        assert_eq!(config.voices["a"].speed, 1.0);
+    }
+
+    #[test]
+    fn unknown_key_names_key_and_line() {
+        let text = GOOD.replace("voice = \"cmn\"", "voice = \"cmn\"\nsped = 1.2");
+        let err = parse(&text).unwrap_err().to_string();
+        assert!(
+            err.starts_with("voices.toml:11:1: unknown field `sped`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_service_reference_names_its_line() {
+        let text = GOOD.replace("service = \"local\"", "service = \"cloud\"");
+        let err = parse(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "voices.toml:9:11: [voices.a] service = \"cloud\" is not defined (known: local)"
+        );
+    }
+
+    #[test]
+    fn unknown_voice_reference_names_its_line() {
+        let text = GOOD.replace("\"柳州市\" = \"a\"", "\"柳州市\" = \"zz\"");
+        let err = parse(&text).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "voices.toml:13:9: [speakers] \"柳州市\" uses voice \"zz\", which is not defined (known: a)"
+        );
+    }
+
+    #[test]
+    fn malformed_toml_gives_line_and_column() {
+        let err = parse("[show]\ntitle = \n").unwrap_err().to_string();
+        assert!(err.starts_with("voices.toml:2:"), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+
+    #[test]
+    fn out_of_range_numbers_are_rejected() {
+        let err = parse(&format!("{GOOD}\n[audio]\nsample-rate = 1000\n")).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("sample-rate = 1000 is out of range"),
+            "{err}"
+        );
+        let text = GOOD.replace(
+            "kind = \"embedded\"",
+            "kind = \"embedded\"\nconcurrency = 0",
+        );
+        let err = parse(&text).unwrap_err();
+        assert!(
+            err.to_string().contains("concurrency must be at least 1"),
+            "{err}"
+        );
+    }
+}

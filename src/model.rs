@@ -1,0 +1,142 @@
+//! Plain data passed between the stages: speeches as read from scripts, the
+//! segments an episode is made of, and the timing the assembled audio reports.
+//!
+//! Nothing here does IO or knows how a stage works; every type is owned by
+//! the pipeline and handed to one stage at a time. Ids are stable across runs
+//! (they come from positions in the scripts), clip keys from content.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a piece of text came from, for messages a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourcePos {
+    pub path: PathBuf,
+    pub line: usize,
+}
+
+impl fmt::Display for SourcePos {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.path.display(), self.line)
+    }
+}
+
+/// One script: a speech by one speaker, in chapters of paragraphs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Speech {
+    pub path: PathBuf,
+    pub speaker: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub order: Option<i64>,
+    pub chapters: Vec<Chapter>,
+}
+
+/// A chapter: the intro (titled by the speech title) or a `## ` section.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chapter {
+    pub title: String,
+    pub line: usize,
+    pub paragraphs: Vec<Paragraph>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paragraph {
+    pub text: String,
+    pub line: usize,
+}
+
+/// The silence that follows a segment, by the structure it closes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pause {
+    Sentence,
+    Paragraph,
+    Chapter,
+    /// The last segment of an episode.
+    End,
+}
+
+/// One request's worth of text, read by one voice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segment {
+    /// Stable position id, e.g. `liuzhou/1/2/3/1` (speech/chapter/paragraph/sentence).
+    pub id: String,
+    /// The text as written in the script.
+    pub text: String,
+    /// The text sent to the service (after normalisation and lexicon).
+    pub spoken: String,
+    /// Voice name from voices.toml.
+    pub voice: String,
+    pub source: SourcePos,
+    pub pause_after: Pause,
+}
+
+impl Segment {
+    /// `file:line “first words…”`, how errors name a segment.
+    pub fn describe(&self) -> String {
+        let words: String = self.text.chars().take(16).collect();
+        let more = if self.text.chars().count() > 16 {
+            "…"
+        } else {
+            ""
+        };
+        format!("{} “{words}{more}”", self.source)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChapterPlan {
+    pub title: String,
+    pub segments: Vec<Segment>,
+}
+
+/// Everything one speaker's episode is made of, in playing order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EpisodePlan {
+    pub speaker: String,
+    pub slug: String,
+    /// The speech titles, joined when a speaker has several scripts.
+    pub title: String,
+    pub chapters: Vec<ChapterPlan>,
+}
+
+impl EpisodePlan {
+    pub fn segments(&self) -> impl Iterator<Item = &Segment> {
+        self.chapters.iter().flat_map(|c| c.segments.iter())
+    }
+}
+
+/// Where a chapter and each segment landed in the assembled episode, in frames.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct EpisodeTiming {
+    pub rate: u32,
+    pub total_frames: u64,
+    pub chapters: Vec<Span>,
+    pub segments: Vec<Span>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Span {
+    pub start: u64,
+    pub frames: u64,
+}
+
+/// How a service's response body encodes audio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipFormat {
+    /// A RIFF/WAVE file (sizes may be streaming placeholders).
+    Wav,
+    /// Headerless signed 16-bit little-endian mono PCM at `rate`.
+    PcmS16 { rate: u32 },
+}
+
+impl ClipFormat {
+    /// The file extension a cached clip of this format gets.
+    pub fn extension(self) -> &'static str {
+        match self {
+            ClipFormat::Wav => "wav",
+            ClipFormat::PcmS16 { .. } => "pcm",
+        }
+    }
+}
