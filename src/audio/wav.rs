@@ -1,0 +1,578 @@
+//! Writing the episode WAV: streamed mono PCM plus chapter markers and INFO tags.
+//!
+//! Owns: [`EpisodeWriter`] (hound writes `fmt `/`data`; on finish this module pads an odd `data`, appends
+//! `cue `, `LIST`/`adtl` (all `labl`, then `ltxt`), `LIST`/`INFO` and any extra chunks such as a later
+//! BWF `bext`, then patches the RIFF size), the pure chunk builders, and a small strict chunk/marker
+//! reader for verification. Layout rules follow shared/reference/formats.md §1–§2 (every chunk at an even
+//! offset, cue frame index in both `dwPosition` and `dwSampleOffset`, `cue ` before `adtl`).
+//!
+//! Leaves alone: decoding service responses (`decode.rs`), resampling, loudness, and the temp-file rename.
+
+use std::fs::{File, OpenOptions};
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// A chapter: one cue point plus a `labl` title and an `ltxt` region of `length_frames`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChapterMark {
+    pub start_frame: u32,
+    pub length_frames: u32,
+    pub title: String,
+}
+
+/// `LIST`/`INFO` tags; empty strings and `None` are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InfoTags {
+    pub title: String,
+    pub artist: String,
+    pub software: String,
+    /// ICRD, `yyyy-mm-dd`.
+    pub created: Option<String>,
+    pub comment: Option<String>,
+}
+
+/// A top-level chunk as read back: `offset` is where its payload starts (the header is 8 bytes before).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RiffChunk {
+    pub id: String,
+    pub offset: usize,
+    pub data: Vec<u8>,
+}
+
+/// A cue point as read back, joined with its `labl` title and `ltxt` length.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadMarker {
+    pub id: u32,
+    pub start_frame: u32,
+    pub title: String,
+    pub length_frames: Option<u32>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WavError {
+    #[error("cannot write episode WAV {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot write episode WAV {}: {source}", path.display())]
+    Hound { path: PathBuf, source: hound::Error },
+    #[error("unsupported episode bit depth {0}: use 16 or 24")]
+    UnsupportedBits(u16),
+    #[error("episode sample rate must be above 0 Hz")]
+    ZeroRate,
+    #[error("episode too long for a WAV file ({bytes} bytes; RIFF sizes are 32-bit, 4 GiB max): split the episode or use 16-bit")]
+    TooLong { bytes: u64 },
+    #[error("chapter {index} ({title:?}) {reason}")]
+    BadChapter {
+        index: usize,
+        title: String,
+        reason: String,
+    },
+    #[error("not a valid RIFF/WAVE file: {0}")]
+    Malformed(String),
+}
+
+/// Largest `data` payload accepted; the rest of the 4 GiB is kept for the header and trailing chunks.
+const MAX_DATA_BYTES: u64 = u32::MAX as u64 - (16 << 20);
+
+/// Streams 16-bit (or 24-bit) mono PCM to `path` (the caller passes a temporary path and renames it when done).
+pub struct EpisodeWriter {
+    path: PathBuf,
+    writer: hound::WavWriter<BufWriter<File>>,
+    bits: u16,
+    frames: u64,
+}
+
+impl EpisodeWriter {
+    pub fn create(path: &Path, rate: u32, bits: u16) -> Result<Self, WavError> {
+        if !matches!(bits, 16 | 24) {
+            return Err(WavError::UnsupportedBits(bits));
+        }
+        if rate == 0 {
+            return Err(WavError::ZeroRate);
+        }
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: rate,
+            bits_per_sample: bits,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let writer = hound::WavWriter::create(path, spec).map_err(hound_err(path))?;
+        Ok(Self {
+            path: path.into(),
+            writer,
+            bits,
+            frames: 0,
+        })
+    }
+
+    /// Appends samples (f32 in [-1, 1], clamped, NaN as 0; scaled by full scale − 1 and rounded, no dither).
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), WavError> {
+        let bytes = (self.frames + samples.len() as u64) * u64::from(self.bits / 8);
+        if bytes > MAX_DATA_BYTES {
+            return Err(WavError::TooLong { bytes });
+        }
+        let full = f64::from((1i32 << (self.bits - 1)) - 1);
+        for &s in samples {
+            let v = if s.is_nan() { 0.0 } else { f64::from(s) };
+            let v = (v.clamp(-1.0, 1.0) * full).round() as i32;
+            self.writer.write_sample(v).map_err(hound_err(&self.path))?;
+        }
+        self.frames += samples.len() as u64;
+        Ok(())
+    }
+
+    /// Frames written so far.
+    pub fn frames(&self) -> u64 {
+        self.frames
+    }
+
+    /// Finalises the file with chapters and INFO tags; returns the total frames. See [`Self::finish_with`].
+    pub fn finish(self, chapters: &[ChapterMark], info: &InfoTags) -> Result<u64, WavError> {
+        self.finish_with(chapters, info, &[])
+    }
+
+    /// Finalises: pads an odd `data`, appends `cue ` + `LIST`/`adtl` (only if there are chapters),
+    /// `LIST`/`INFO`, then each of `extra_chunks` (e.g. `(b"bext", payload)`, padded here), and patches
+    /// the RIFF size. Chapters must start in order and lie inside the audio.
+    pub fn finish_with(
+        self,
+        chapters: &[ChapterMark],
+        info: &InfoTags,
+        extra_chunks: &[(&[u8; 4], Vec<u8>)],
+    ) -> Result<u64, WavError> {
+        check_chapters(chapters, self.frames)?;
+        let (path, frames) = (self.path, self.frames);
+        self.writer.finalize().map_err(hound_err(&path))?;
+        let io = |source| WavError::Io {
+            path: path.clone(),
+            source,
+        };
+        let mut opts = OpenOptions::new();
+        let mut f = opts.read(true).write(true).open(&path).map_err(io)?;
+        let mut tail = Vec::new();
+        if f.seek(SeekFrom::End(0)).map_err(io)? % 2 == 1 {
+            tail.push(0); // hound never pads the data chunk
+        }
+        if !chapters.is_empty() {
+            tail.extend(cue_chunk(chapters));
+            tail.extend(adtl_list(chapters));
+        }
+        tail.extend(info_list(info));
+        for (id, payload) in extra_chunks {
+            tail.extend(chunk(id, payload));
+        }
+        f.write_all(&tail).map_err(io)?;
+        let len = f.seek(SeekFrom::End(0)).map_err(io)?;
+        let riff_size = u32::try_from(len - 8).map_err(|_| WavError::TooLong { bytes: len })?;
+        f.seek(SeekFrom::Start(4)).map_err(io)?;
+        f.write_all(&riff_size.to_le_bytes()).map_err(io)?;
+        f.sync_all().map_err(io)?;
+        Ok(frames)
+    }
+}
+
+fn hound_err(path: &Path) -> impl Fn(hound::Error) -> WavError + '_ {
+    |source| WavError::Hound {
+        path: path.into(),
+        source,
+    }
+}
+
+fn check_chapters(chapters: &[ChapterMark], frames: u64) -> Result<(), WavError> {
+    let mut prev = 0;
+    for (i, c) in chapters.iter().enumerate() {
+        let end = u64::from(c.start_frame) + u64::from(c.length_frames);
+        let reason = if c.start_frame < prev {
+            format!("starts at frame {} before the previous chapter (frame {prev}); chapters must be in order", c.start_frame)
+        } else if end > frames {
+            format!("ends at frame {end}, past the end of the audio ({frames} frames)")
+        } else {
+            prev = c.start_frame;
+            continue;
+        };
+        return Err(WavError::BadChapter {
+            index: i + 1,
+            title: c.title.clone(),
+            reason,
+        });
+    }
+    Ok(())
+}
+
+/// One RIFF chunk: id, u32 LE payload size, payload, and a 0 pad byte (not counted) if the size is odd.
+pub fn chunk(id: &[u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::with_capacity(payload.len() + 9);
+    v.extend_from_slice(id);
+    v.extend_from_slice(&(payload.len() as u32).to_le_bytes());
+    v.extend_from_slice(payload);
+    if payload.len() % 2 == 1 {
+        v.push(0);
+    }
+    v
+}
+
+/// NUL-terminated text; interior NULs are dropped (readers would cut the text there).
+fn zstr(s: &str) -> Vec<u8> {
+    s.bytes().filter(|&b| b != 0).chain([0]).collect()
+}
+
+/// `cue ` chunk: ids 1..N, frame index in both `dwPosition` and `dwSampleOffset`, `fccChunk` = `data`.
+pub fn cue_chunk(chapters: &[ChapterMark]) -> Vec<u8> {
+    let mut p = (chapters.len() as u32).to_le_bytes().to_vec();
+    for (id, c) in (1u32..).zip(chapters) {
+        let pos = c.start_frame.to_le_bytes();
+        for field in [id.to_le_bytes(), pos, *b"data", [0; 4], [0; 4], pos] {
+            p.extend_from_slice(&field);
+        }
+    }
+    chunk(b"cue ", &p)
+}
+
+/// `LIST`/`adtl`: every `labl` (UTF-8 title) first, then one `ltxt` region (`rgn `, no text) per chapter.
+pub fn adtl_list(chapters: &[ChapterMark]) -> Vec<u8> {
+    let mut p = b"adtl".to_vec();
+    for (id, c) in (1u32..).zip(chapters) {
+        let body = [&id.to_le_bytes()[..], &zstr(&c.title)].concat();
+        p.extend(chunk(b"labl", &body));
+    }
+    for (id, c) in (1u32..).zip(chapters) {
+        let len = c.length_frames.to_le_bytes();
+        let body = [&id.to_le_bytes()[..], &len, b"rgn ", &[0; 8]].concat();
+        p.extend(chunk(b"ltxt", &body));
+    }
+    chunk(b"LIST", &p)
+}
+
+/// `LIST`/`INFO` with INAM, IART, ISFT, ICRD, ICMT (in that order; empty values left out).
+pub fn info_list(info: &InfoTags) -> Vec<u8> {
+    let fields = [
+        (b"INAM", Some(&info.title)),
+        (b"IART", Some(&info.artist)),
+        (b"ISFT", Some(&info.software)),
+        (b"ICRD", info.created.as_ref()),
+        (b"ICMT", info.comment.as_ref()),
+    ];
+    let mut p = b"INFO".to_vec();
+    for (id, value) in fields {
+        if let Some(v) = value.filter(|v| !v.is_empty()) {
+            p.extend(chunk(id, &zstr(v)));
+        }
+    }
+    chunk(b"LIST", &p)
+}
+
+fn u32_at(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..)?.get(..4)?.try_into().ok()?))
+}
+
+/// (id, payload offset, payload) of one chunk found by [`walk`].
+type Sub<'a> = (&'a [u8], usize, &'a [u8]);
+
+/// Walks padded sub-chunks of `b` starting at `pos`; strict: a chunk running past the end is an error.
+fn walk(b: &[u8], mut pos: usize) -> Result<Vec<Sub<'_>>, WavError> {
+    let mut out = Vec::new();
+    while pos < b.len() {
+        let (Some(id), Some(size)) = (b.get(pos..).and_then(|s| s.get(..4)), u32_at(b, pos + 4))
+        else {
+            let why = format!("chunk header cut off at offset {pos}");
+            return Err(WavError::Malformed(why));
+        };
+        let start = pos + 8;
+        let Some(data) = b.get(start..).and_then(|s| s.get(..size as usize)) else {
+            let (id, left) = (String::from_utf8_lossy(id), b.len() - start);
+            let why = format!("chunk {id:?} at offset {pos} claims {size} bytes, {left} present");
+            return Err(WavError::Malformed(why));
+        };
+        out.push((id, start, data));
+        pos = start + size as usize + (size as usize & 1);
+    }
+    Ok(out)
+}
+
+/// Every top-level chunk of a RIFF/WAVE file (to the end of the input, ignoring the RIFF size), for verification.
+pub fn read_chunks(bytes: &[u8]) -> Result<Vec<RiffChunk>, WavError> {
+    if bytes.get(..4) != Some(b"RIFF") || bytes.get(8..12) != Some(b"WAVE") {
+        return Err(WavError::Malformed("missing RIFF/WAVE header".into()));
+    }
+    let to_chunk = |(id, offset, data): Sub| {
+        let (id, data) = (String::from_utf8_lossy(id).into(), data.to_vec());
+        RiffChunk { id, offset, data }
+    };
+    Ok(walk(bytes, 12)?.into_iter().map(to_chunk).collect())
+}
+
+/// Cue points in file order, with titles from `labl` and lengths from `ltxt` (any `LIST`/`adtl`).
+pub fn read_markers(bytes: &[u8]) -> Result<Vec<ReadMarker>, WavError> {
+    let chunks = read_chunks(bytes)?;
+    let Some(cue) = chunks.iter().find(|c| c.id == "cue ") else {
+        return Ok(Vec::new());
+    };
+    let n = u32_at(&cue.data, 0).unwrap_or(0) as usize;
+    let points = cue.data.get(4..).unwrap_or_default().chunks_exact(24);
+    let to_marker = |p: &[u8]| {
+        let (id, start_frame) = (u32_at(p, 0).unwrap_or(0), u32_at(p, 20).unwrap_or(0));
+        let (title, length_frames) = (String::new(), None);
+        ReadMarker {
+            id,
+            start_frame,
+            title,
+            length_frames,
+        }
+    };
+    let mut markers: Vec<ReadMarker> = points.take(n).map(to_marker).collect();
+    if markers.len() != n {
+        let why = format!("cue chunk declares {n} points but holds {}", markers.len());
+        return Err(WavError::Malformed(why));
+    }
+    let adtl = |c: &&RiffChunk| c.id == "LIST" && c.data.starts_with(b"adtl");
+    for list in chunks.iter().filter(adtl) {
+        for (id, _, sub) in walk(&list.data, 4)? {
+            let Some(m) = markers.iter_mut().find(|m| Some(m.id) == u32_at(sub, 0)) else {
+                continue;
+            };
+            match id {
+                b"labl" => {
+                    let text = sub.get(4..).unwrap_or_default();
+                    let text = text.split(|&b| b == 0).next().unwrap_or_default();
+                    m.title = String::from_utf8_lossy(text).into();
+                }
+                b"ltxt" => m.length_frames = u32_at(sub, 4),
+                _ => {}
+            }
+        }
+    }
+    Ok(markers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        let digits: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+        let byte = |p: &[u8]| u8::from_str_radix(std::str::from_utf8(p).unwrap(), 16).unwrap();
+        digits.chunks(2).map(byte).collect()
+    }
+
+    fn mark(start_frame: u32, length_frames: u32, title: &str) -> ChapterMark {
+        let title = title.to_string();
+        ChapterMark {
+            start_frame,
+            length_frames,
+            title,
+        }
+    }
+
+    fn info() -> InfoTags {
+        let (title, artist, software) = ("Ep 1".into(), "Ada".into(), "bc".into());
+        let (created, comment) = (Some("2026-11-27".into()), None);
+        InfoTags {
+            title,
+            artist,
+            software,
+            created,
+            comment,
+        }
+    }
+
+    type Extra<'a> = &'a [(&'a [u8; 4], Vec<u8>)];
+
+    /// Writes an episode at 48 kHz into a fresh temp dir; returns (dir guard, path, file bytes).
+    fn episode(
+        bits: u16,
+        v: &[f32],
+        ch: &[ChapterMark],
+        extra: Extra,
+    ) -> (TempDir, PathBuf, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("episode.wav");
+        let mut w = EpisodeWriter::create(&path, 48000, bits).unwrap();
+        w.write(v).unwrap();
+        assert_eq!(w.frames(), v.len() as u64);
+        assert_eq!(w.finish_with(ch, &info(), extra).unwrap(), v.len() as u64);
+        let bytes = std::fs::read(&path).unwrap();
+        (dir, path, bytes)
+    }
+    use tempfile::TempDir;
+
+    /// Asserts RIFF size == len - 8 and every chunk at an even offset; returns the chunk ids.
+    fn check_layout(bytes: &[u8]) -> Vec<String> {
+        assert_eq!(
+            u32_at(bytes, 4).unwrap() as usize,
+            bytes.len() - 8,
+            "RIFF size"
+        );
+        let chunks = read_chunks(bytes).unwrap();
+        assert!(chunks.iter().all(|c| c.offset % 2 == 0), "odd chunk offset");
+        chunks.into_iter().map(|c| c.id).collect()
+    }
+
+    /// (rate, bits, samples) as hound reads them back.
+    fn hound_read(path: &Path) -> (u32, u16, Vec<i32>) {
+        let mut r = hound::WavReader::open(path).unwrap();
+        let (spec, samples) = (r.spec(), r.samples::<i32>().map(Result::unwrap).collect());
+        assert_eq!(spec.channels, 1);
+        (spec.sample_rate, spec.bits_per_sample, samples)
+    }
+
+    #[test]
+    fn builders_match_hand_written_bytes() {
+        let ch = [mark(0, 96000, "Intro"), mark(96000, 144000, "Main")];
+        let cue = hex("63756520 34000000 02000000
+            01000000 00000000 64617461 00000000 00000000 00000000
+            02000000 00770100 64617461 00000000 00000000 00770100");
+        assert_eq!(cue_chunk(&ch), cue);
+        let adtl = hex("4c495354 60000000 6164746c
+            6c61626c 0a000000 01000000 496e74726f00
+            6c61626c 09000000 02000000 4d61696e00 00
+            6c747874 14000000 01000000 00770100 72676e20 0000000000000000
+            6c747874 14000000 02000000 80320200 72676e20 0000000000000000");
+        assert_eq!(adtl_list(&ch), adtl);
+        let list = hex("4c495354 3e000000 494e464f
+            494e414d 05000000 45702031 00 00
+            49415254 04000000 416461 00
+            49534654 03000000 6263 00 00
+            49435244 0b000000 323032362d31312d3237 00 00");
+        assert_eq!(info_list(&info()), list);
+        assert_eq!(chunk(b"bext", b"ab\0x"), hex("62657874 04000000 61620078"));
+        assert_eq!(
+            chunk(b"test", b"\0\x01\0"),
+            hex("74657374 03000000 000100 00")
+        );
+    }
+
+    #[test]
+    fn episode_round_trips_markers_samples_and_layout() {
+        let samples: Vec<f32> = (0..1001).map(|i| (i as f32 * 0.05).sin() * 0.8).collect();
+        let cjk = "提高站位，强化领导";
+        let ch = [
+            mark(0, 400, "Intro"),
+            mark(400, 400, cjk),
+            mark(800, 201, "Outro!"),
+        ];
+        let (_dir, path, bytes) = episode(16, &samples, &ch, &[]);
+        assert_eq!(
+            check_layout(&bytes),
+            ["fmt ", "data", "cue ", "LIST", "LIST"]
+        );
+        let chunks = read_chunks(&bytes).unwrap();
+        assert_eq!(chunks[2].data, cue_chunk(&ch)[8..]);
+        assert_eq!(chunks[3].data, adtl_list(&ch)[8..]);
+        assert_eq!(chunks[4].data, info_list(&info())[8..]);
+        // Odd-length labl ("Outro!": 4 + 6 + 1 = 11) is followed by a pad byte.
+        let outro = [&b"labl\x0b\0\0\0\x03\0\0\0"[..], b"Outro!\0\0"].concat();
+        assert!(chunks[3].data.windows(outro.len()).any(|w| w == outro));
+        let markers = read_markers(&bytes).unwrap();
+        let got: Vec<_> = markers
+            .iter()
+            .map(|m| (m.id, m.start_frame, m.title.as_str()))
+            .collect();
+        assert_eq!(got, [(1, 0, "Intro"), (2, 400, cjk), (3, 800, "Outro!")]);
+        let lengths: Vec<_> = markers.iter().map(|m| m.length_frames).collect();
+        assert_eq!(lengths, [Some(400), Some(400), Some(201)]);
+        let want = samples
+            .iter()
+            .map(|&s| (f64::from(s) * 32767.0).round() as i32);
+        assert_eq!(hound_read(&path), (48000, 16, want.collect()));
+    }
+
+    #[test]
+    fn odd_24bit_data_is_padded_and_extra_chunks_appended() {
+        let extra: Extra = &[(b"bext", vec![7; 3])];
+        let (_dir, path, bytes) = episode(24, &[1.0, -1.0, 0.25], &[mark(1, 2, "x")], extra);
+        let ids = check_layout(&bytes);
+        assert_eq!(ids, ["fmt ", "data", "cue ", "LIST", "LIST", "bext"]);
+        let chunks = read_chunks(&bytes).unwrap();
+        assert_eq!(chunks[1].data.len(), 9);
+        assert_eq!(chunks[5].data, [7, 7, 7]);
+        assert_eq!(bytes.len(), chunks[5].offset + 4); // 3 bytes + pad
+        let want = vec![8_388_607, -8_388_607, 2_097_152];
+        assert_eq!(hound_read(&path), (48000, 24, want));
+    }
+
+    #[test]
+    fn write_clamps_rounds_and_skips_empty_chapters() {
+        let v = [0.5, -1.5, 1.0, f32::NAN, 1e-5, -0.5];
+        let (_dir, path, bytes) = episode(16, &v, &[], &[]);
+        assert_eq!(check_layout(&bytes), ["fmt ", "data", "LIST"]);
+        assert!(read_markers(&bytes).unwrap().is_empty());
+        let want = vec![16384, -32767, 32767, 0, 0, -16384];
+        assert_eq!(hound_read(&path), (48000, 16, want));
+    }
+
+    #[test]
+    fn bad_arguments_and_chapters_are_rejected() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.wav");
+        let create = |rate, bits| EpisodeWriter::create(&path, rate, bits).err().unwrap();
+        assert!(matches!(create(48000, 8), WavError::UnsupportedBits(8)));
+        assert!(matches!(create(0, 16), WavError::ZeroRate));
+        let bad = |chapters: &[ChapterMark]| {
+            let mut w = EpisodeWriter::create(&path, 48000, 16).unwrap();
+            w.write(&[0.1; 100]).unwrap();
+            w.finish(chapters, &info()).unwrap_err().to_string()
+        };
+        let e = bad(&[mark(0, 50, "a"), mark(50, 51, "b")]);
+        assert!(e.contains("chapter 2 (\"b\") ends at frame 101"), "{e}");
+        assert!(bad(&[mark(10, 5, "a"), mark(5, 5, "b")]).contains("in order"));
+        let missing = Path::new("/nonexistent-dir/e.wav");
+        let e = EpisodeWriter::create(missing, 48000, 16).err().unwrap();
+        assert!(e.to_string().contains("/nonexistent-dir/e.wav"), "{e}");
+    }
+
+    #[test]
+    fn readers_reject_broken_files() {
+        assert!(read_chunks(b"RIFX\0\0\0\0WAVE").is_err());
+        let (_dir, _path, bytes) = episode(16, &[0.1; 4], &[mark(0, 4, "a")], &[]);
+        let e = read_markers(&bytes[..bytes.len() - 3])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("\"LIST\"") && e.contains("claims"), "{e}");
+        let mut bad_cue = bytes.clone();
+        let at = read_chunks(&bytes).unwrap()[2].offset;
+        bad_cue[at] = 2; // cue claims 2 points, holds 1
+        assert!(read_markers(&bad_cue)
+            .unwrap_err()
+            .to_string()
+            .contains("2 points"));
+    }
+
+    #[test]
+    fn ffprobe_reads_chapters_and_tags() {
+        let cjk = "提高站位，强化领导";
+        let ch = [
+            mark(0, 24000, "Intro"),
+            mark(24000, 24000, cjk),
+            mark(48000, 24000, "Outro!"),
+        ];
+        let (_dir, path, _) = episode(16, &vec![0.01; 72000], &ch, &[]);
+        let out = std::process::Command::new("ffprobe")
+            .args("-v error -show_chapters -show_format -of json".split(' '))
+            .arg(&path)
+            .output()
+            .unwrap_or_else(|e| panic!("this test needs ffprobe on PATH (install ffmpeg): {e}"));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "ffprobe failed: {stderr}");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let chapters = json["chapters"]
+            .as_array()
+            .expect("no chapters from ffprobe");
+        let show = |c: &serde_json::Value| format!("{} {}", c["start_time"], c["tags"]["title"]);
+        let got: Vec<String> = chapters.iter().map(show).collect();
+        let want = [
+            r#""0.000000" "Intro""#,
+            r#""0.500000" "提高站位，强化领导""#,
+        ];
+        assert_eq!(got, [want[0], want[1], r#""1.000000" "Outro!""#]);
+        let tags = &json["format"]["tags"];
+        let tags = [
+            &tags["title"],
+            &tags["artist"],
+            &tags["encoder"],
+            &tags["date"],
+        ];
+        assert_eq!(tags, ["Ep 1", "Ada", "bc", "2026-11-27"]);
+    }
+}
