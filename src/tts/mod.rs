@@ -1,0 +1,65 @@
+//! Text to speech: turning one segment's text into one stored clip.
+//!
+//! Owns every HTTP detail: service kinds, API keys from the environment,
+//! bounded concurrency per service, retries, response checks, the clip cache
+//! and the embedded espeak-ng server. It knows nothing of chapters, episodes
+//! or output paths: a request goes in, a cached clip comes out.
+
+mod cache;
+mod client;
+pub mod embedded;
+mod openai;
+pub mod retry;
+
+pub use cache::{Cache, ClipKey};
+pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
+
+#[derive(Debug, thiserror::Error)]
+pub enum TtsError {
+    #[error("espeak-ng is not installed: install the `espeak-ng` package (sudo apt-get install espeak-ng), or point the voices in voices.toml at another service")]
+    EspeakMissing,
+    #[error("{}", missing_keys(.0))]
+    MissingKeys(Vec<(String, String)>),
+    #[error("cannot start the embedded service on {addr}: {message}")]
+    Bind { addr: String, message: String },
+    #[error("voice uses service \"{0}\", which is not configured")]
+    UnknownService(String),
+    #[error("service {service}: HTTP {status}: {message}")]
+    Http {
+        service: String,
+        status: u16,
+        message: String,
+    },
+    #[error("service {service}: {message}")]
+    Network { service: String, message: String },
+    #[error("service {service}: no answer within {timeout_ms} ms")]
+    Timeout { service: String, timeout_ms: u64 },
+    #[error("service {service}: unusable audio: {reason}")]
+    Rejected { service: String, reason: String },
+    #[error("clip cache {path}: {source}")]
+    Cache {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot set up the HTTP client: {0}")]
+    Client(String),
+}
+
+fn missing_keys(list: &[(String, String)]) -> String {
+    let parts: Vec<String> = list
+        .iter()
+        .map(|(service, var)| format!("service {service} needs the environment variable {var}"))
+        .collect();
+    format!("missing API key: {}", parts.join("; "))
+}
+
+impl TtsError {
+    /// Errors worth another attempt (the service may answer next time).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            TtsError::Http { status, .. } => retry::is_retryable_status(*status),
+            TtsError::Network { .. } | TtsError::Timeout { .. } | TtsError::Rejected { .. } => true,
+            _ => false,
+        }
+    }
+}

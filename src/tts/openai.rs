@@ -1,0 +1,100 @@
+//! The `openai` request shape: POST JSON {model, input, voice, speed,
+//! response_format} with a Bearer key, as OpenAI and the local servers that
+//! copy it (Kokoro-FastAPI, openedai-speech, speaches) accept; briefcast's
+//! embedded service speaks it too.
+
+use serde::Serialize;
+
+#[derive(Debug, Serialize)]
+pub struct SpeechBody<'a> {
+    pub model: &'a str,
+    pub input: &'a str,
+    pub voice: &'a str,
+    pub speed: f32,
+    pub response_format: &'a str,
+}
+
+/// `https://host` or `https://host/` → `https://host/v1/audio/speech`; a URL
+/// that already names a path is used as it is.
+pub fn endpoint(url: &str) -> String {
+    let trimmed = url.trim_end_matches('/');
+    let after_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
+    if after_scheme.contains('/') {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}/v1/audio/speech")
+    }
+}
+
+/// The service's own words from an error body: OpenAI's `error.message`,
+/// FastAPI's `detail`, a plain `message`, else the first line of text.
+pub fn error_message(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+        for pointer in [
+            "/error/message",
+            "/detail/message",
+            "/detail",
+            "/message",
+            "/error",
+        ] {
+            match json.pointer(pointer) {
+                Some(serde_json::Value::String(s)) => return first_line(s),
+                Some(v) if pointer == "/detail" && !v.is_null() => {
+                    return first_line(&v.to_string())
+                }
+                _ => {}
+            }
+        }
+    }
+    first_line(&text)
+}
+
+pub fn first_line(text: &str) -> String {
+    let line = text
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("(empty body)");
+    let mut short: String = line.chars().take(200).collect();
+    if line.chars().count() > 200 {
+        short.push('…');
+    }
+    short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints() {
+        assert_eq!(
+            endpoint("https://api.openai.com"),
+            "https://api.openai.com/v1/audio/speech"
+        );
+        assert_eq!(
+            endpoint("http://127.0.0.1:8880/"),
+            "http://127.0.0.1:8880/v1/audio/speech"
+        );
+        assert_eq!(endpoint("http://h/tts/speak"), "http://h/tts/speak");
+    }
+
+    #[test]
+    fn error_messages_from_known_shapes() {
+        assert_eq!(
+            error_message(br#"{"error":{"message":"Invalid key","type":"x"}}"#),
+            "Invalid key"
+        );
+        assert_eq!(error_message(br#"{"detail":"Not found"}"#), "Not found");
+        assert_eq!(
+            error_message(br#"{"detail":{"message":"bad voice"}}"#),
+            "bad voice"
+        );
+        assert_eq!(
+            error_message(b"\n<html>\n<body>Bad gateway</body>"),
+            "<html>"
+        );
+        assert_eq!(error_message(b""), "(empty body)");
+    }
+}
