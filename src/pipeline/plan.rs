@@ -1,0 +1,144 @@
+//! From speeches to episode plans: group by speaker, choose voice and slug,
+//! cut paragraphs into segments that fit the voice's service.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::Config;
+use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SourcePos, Speech};
+use crate::text;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error("{path}: speaker “{speaker}” has no voice: add it to [speakers] in voices.toml (voices: {known})")]
+    NoVoice {
+        path: PathBuf,
+        speaker: String,
+        known: String,
+    },
+    #[error("speakers “{first}” and “{second}” both get the file name “{slug}”: set a different `slug` for one of them in [speakers]")]
+    DuplicateSlug {
+        slug: String,
+        first: String,
+        second: String,
+    },
+    #[error("[speakers] “{speaker}”: slug “{slug}” may only hold a-z, 0-9, - and _")]
+    BadSlug { speaker: String, slug: String },
+    #[error(
+        "speaker “{speaker}” has no letters a file name can use: set `slug` for it in [speakers]"
+    )]
+    EmptySlug { speaker: String },
+}
+
+/// One episode per speaker, in show order (lowest `order`, then file name).
+pub fn plan_episodes(
+    config: &Config,
+    speeches: Vec<Speech>,
+) -> Result<Vec<EpisodePlan>, PlanError> {
+    let mut by_speaker: BTreeMap<String, Vec<Speech>> = BTreeMap::new();
+    for speech in speeches {
+        by_speaker
+            .entry(speech.speaker.clone())
+            .or_default()
+            .push(speech);
+    }
+    let mut groups: Vec<Vec<Speech>> = by_speaker.into_values().collect();
+    for group in &mut groups {
+        group.sort_by_key(show_position);
+    }
+    groups.sort_by_key(|g| show_position(&g[0]));
+
+    let mut slugs: BTreeMap<String, String> = BTreeMap::new();
+    let mut episodes = Vec::new();
+    for speeches in groups {
+        let first = &speeches[0];
+        let speaker = first.speaker.clone();
+        let entry = config
+            .speakers
+            .get(&speaker)
+            .ok_or_else(|| PlanError::NoVoice {
+                path: first.path.clone(),
+                speaker: speaker.clone(),
+                known: config.voices.keys().cloned().collect::<Vec<_>>().join(", "),
+            })?;
+        let slug = match entry.slug() {
+            Some(slug) if text::is_valid_slug(slug) => slug.to_owned(),
+            Some(slug) => {
+                return Err(PlanError::BadSlug {
+                    speaker,
+                    slug: slug.to_owned(),
+                })
+            }
+            None => text::slugify(&speaker),
+        };
+        if slug.is_empty() {
+            return Err(PlanError::EmptySlug { speaker });
+        }
+        if let Some(other) = slugs.insert(slug.clone(), speaker.clone()) {
+            return Err(PlanError::DuplicateSlug {
+                slug,
+                first: other,
+                second: speaker,
+            });
+        }
+        episodes.push(plan_episode(config, &speeches, entry.voice(), slug));
+    }
+    Ok(episodes)
+}
+
+fn show_position(speech: &Speech) -> (i64, PathBuf) {
+    (speech.order.unwrap_or(i64::MAX), speech.path.clone())
+}
+
+fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String) -> EpisodePlan {
+    let service = &config.services[config.voices[voice].service.get_ref()];
+    let limit = text::Limit::chars(service.effective_max_chars());
+    let mut chapters = Vec::new();
+    for (s, speech) in speeches.iter().enumerate() {
+        for (c, chapter) in speech.chapters.iter().enumerate() {
+            let mut segments = Vec::new();
+            for (p, paragraph) in chapter.paragraphs.iter().enumerate() {
+                let pieces = text::segment_paragraph(&paragraph.text, limit);
+                let count = pieces.len();
+                for (n, piece) in pieces.into_iter().enumerate() {
+                    let pause_after = if n + 1 < count {
+                        Pause::Sentence
+                    } else if p + 1 < chapter.paragraphs.len() {
+                        Pause::Paragraph
+                    } else {
+                        Pause::Chapter
+                    };
+                    segments.push(Segment {
+                        id: format!("{slug}/{}/{}/{}/{}", s + 1, c + 1, p + 1, n + 1),
+                        spoken: piece.clone(),
+                        text: piece,
+                        voice: voice.to_owned(),
+                        source: SourcePos {
+                            path: speech.path.clone(),
+                            line: paragraph.line,
+                        },
+                        pause_after,
+                    });
+                }
+            }
+            chapters.push(ChapterPlan {
+                title: chapter.title.clone(),
+                segments,
+            });
+        }
+    }
+    if let Some(last) = chapters.last_mut().and_then(|c| c.segments.last_mut()) {
+        last.pause_after = Pause::End;
+    }
+    let title = speeches
+        .iter()
+        .map(|s| s.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" / ");
+    EpisodePlan {
+        speaker: speeches[0].speaker.clone(),
+        slug,
+        title,
+        chapters,
+    }
+}
