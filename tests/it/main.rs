@@ -1,0 +1,8 @@
+//! briefcast's integration tests: one binary, a module per capability.
+//! Builds run the real `briefcast` executable in a temporary project;
+//! fake services run in this process where a real one cannot be made to
+//! count, fail or stall on demand.
+
+mod build;
+mod e2e;
+mod support;

@@ -1,0 +1,7 @@
+//! Test support: a temporary project builder and a fake TTS service.
+
+pub mod fake;
+pub mod project;
+
+pub use fake::{FakeService, Reply};
+pub use project::Project;

@@ -1,0 +1,75 @@
+//! A briefcast project in a temporary folder: voices.toml, scripts, and a
+//! way to run the real executable on it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub struct Project {
+    pub dir: tempfile::TempDir,
+}
+
+/// What a run printed and how it ended.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Project {
+    pub fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("scripts")).unwrap();
+        Project { dir }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn write(&self, relative: &str, text: &str) -> &Self {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        self
+    }
+
+    pub fn read(&self, relative: &str) -> Vec<u8> {
+        std::fs::read(self.path(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+    }
+
+    /// voices.toml with one openai-kind service at `url` and one voice per speaker.
+    pub fn openai_config(&self, url: &str, speakers: &[(&str, &str)], audio: &str) -> &Self {
+        let mut text = format!(
+            "[show]\ntitle = \"Test show\"\n\n[audio]\n{audio}\n\n[services.fake]\nkind = \"openai\"\nurl = \"{url}\"\nretries = 5\ntimeout-ms = 5000\n\n[voices.v]\nservice = \"fake\"\nvoice = \"alloy\"\n\n[speakers]\n"
+        );
+        for (speaker, slug) in speakers {
+            text.push_str(&format!(
+                "\"{speaker}\" = {{ voice = \"v\", slug = \"{slug}\" }}\n"
+            ));
+        }
+        self.write("voices.toml", &text)
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with(args, &[])
+    }
+
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let output: Output = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("BRIEFCAST_TIME_SCALE", "0.01")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        }
+    }
+
+    pub fn exists(&self, relative: &str) -> bool {
+        Path::new(&self.path(relative)).exists()
+    }
+}
