@@ -5,9 +5,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
 
+use crate::config::Config;
 use crate::pipeline::{self, BuildOptions, Project};
 use crate::progress::{Reporter, Silent, TerminalReporter};
 use crate::tts;
@@ -27,10 +28,29 @@ pub struct Cli {
 pub enum Command {
     /// Synthesise and assemble one chaptered WAV episode per speaker.
     Build(BuildArgs),
-    /// Show episodes, chapters, segments and characters per service; sends nothing.
-    Plan(ConfigArg),
+    /// Show episodes, chapters, segments, what is cached and the characters
+    /// each service would be sent; sends nothing.
+    Plan(PlanArgs),
+    /// Manage the clip cache.
+    #[command(subcommand)]
+    Cache(CacheCommand),
     /// Run the embedded espeak-ng service (OpenAI-compatible /v1/audio/speech).
     Serve(ServeArgs),
+    /// Print what a voice would be sent for each line (normalisation and
+    /// lexicon applied); synthesises nothing. Reads stdin without TEXT.
+    Say(SayArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SayArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// A voice from voices.toml (its normalisation and lexicon); without
+    /// it, the show's default normalisation and the global lexicon.
+    #[arg(long)]
+    pub voice: Option<String>,
+    /// Text to preview; each argument is one line.
+    pub text: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +76,30 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON (episodes → chapters → segments) for scripts and cron jobs.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CacheCommand {
+    /// Remove clips that no script references any more.
+    Gc(GcArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct GcArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// List what would be removed, remove nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:5500")]
@@ -68,7 +112,9 @@ impl Cli {
         match self.command {
             Command::Build(args) => build(args),
             Command::Plan(args) => plan(args),
+            Command::Cache(CacheCommand::Gc(args)) => cache_gc(args),
             Command::Serve(args) => serve(args),
+            Command::Say(args) => say(args),
         }
     }
 }
@@ -88,8 +134,10 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     if report.failures.is_empty() {
         if !args.quiet {
             eprintln!(
-                "{} episode(s) written, {} clip(s) requested",
+                "{} episode(s) written, {} unchanged, {} removed; {} clip(s) requested",
                 report.written.len(),
+                report.unchanged.len(),
+                report.removed.len(),
                 report.requested
             );
         }
@@ -102,10 +150,49 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
     Ok(ExitCode::from(1))
 }
 
-fn plan(args: ConfigArg) -> Result<ExitCode> {
-    let project = Project::load(&args.config, None)?;
-    print!("{}", pipeline::print_plan(&project));
+fn plan(args: PlanArgs) -> Result<ExitCode> {
+    let project = Project::load(&args.config.config, None)?;
+    let catalog = block_on(project.catalog())?;
+    let plan = pipeline::plan_json(&project, &catalog)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+    } else {
+        print!("{}", pipeline::plan_text(&plan));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn cache_gc(args: GcArgs) -> Result<ExitCode> {
+    let project = Project::load(&args.config.config, None)?;
+    let catalog = block_on(project.catalog())?;
+    let report = pipeline::collect_garbage(&project, &catalog, args.dry_run)?;
+    for path in &report.removed {
+        println!(
+            "{}{}",
+            if args.dry_run {
+                "would remove "
+            } else {
+                "removed "
+            },
+            path.display()
+        );
+    }
+    let verb = if args.dry_run { "would free" } else { "freed" };
+    println!(
+        "{} unreferenced clip(s), {verb} {:.1} MB; {} clip(s) kept",
+        report.removed.len(),
+        report.bytes as f64 / 1e6,
+        report.kept
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    Ok(runtime.block_on(future))
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
@@ -122,4 +209,30 @@ fn serve(args: ServeArgs) -> Result<ExitCode> {
             .context("waiting for Ctrl-C")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+fn say(args: SayArgs) -> Result<ExitCode> {
+    let config = Config::load(&args.config.config)?;
+    if let Some(voice) = &args.voice {
+        if !config.voices.contains_key(voice) {
+            let known: Vec<&str> = config.voices.keys().map(String::as_str).collect();
+            bail!(
+                "--voice {voice}: no such voice in voices.toml (voices: {})",
+                known.join(", ")
+            );
+        }
+    }
+    let speak = pipeline::speaker_for(&config, args.voice.as_deref());
+    let lines: Vec<String> = if args.text.is_empty() {
+        std::io::stdin()
+            .lines()
+            .collect::<Result<_, _>>()
+            .context("reading standard input")?
+    } else {
+        args.text
+    };
+    for line in lines {
+        println!("{}", speak(&line));
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -39,6 +39,8 @@ pub struct Config {
     pub services: BTreeMap<String, ServiceConfig>,
     pub voices: BTreeMap<String, VoiceConfig>,
     pub speakers: BTreeMap<String, SpeakerConfig>,
+    /// Written form → what to send, for every voice.
+    pub lexicon: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -47,6 +49,9 @@ pub struct ShowConfig {
     pub title: String,
     pub language: String,
     pub author: Option<String>,
+    /// `yyyy-mm-dd` written as the episodes' creation date; without it, the
+    /// date the newest script was modified.
+    pub date: Option<String>,
 }
 
 impl Default for ShowConfig {
@@ -55,6 +60,7 @@ impl Default for ShowConfig {
             title: "briefcast".into(),
             language: "zh-CN".into(),
             author: None,
+            date: None,
         }
     }
 }
@@ -77,7 +83,7 @@ impl Default for PathsConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AudioConfig {
     pub sample_rate: u32,
@@ -169,6 +175,19 @@ pub struct VoiceConfig {
     pub voice: String,
     #[serde(default = "default_speed")]
     pub speed: f32,
+    /// `zh` (Mandarin readings of digits, dates, units) or `none`; default
+    /// `zh` when `[show] language` is Chinese.
+    pub normalize: Option<NormalizeSetting>,
+    /// Written form → what to send, overriding the global `[lexicon]`.
+    #[serde(default)]
+    pub lexicon: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NormalizeSetting {
+    Zh,
+    None,
 }
 
 fn default_speed() -> f32 {
@@ -239,6 +258,8 @@ struct RawConfig {
     voices: BTreeMap<String, VoiceConfig>,
     #[serde(default)]
     speakers: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(default)]
+    lexicon: BTreeMap<String, String>,
 }
 
 impl Config {
@@ -282,6 +303,7 @@ impl Config {
             services: raw.services,
             voices: raw.voices,
             speakers,
+            lexicon: raw.lexicon,
         };
         config
             .validate()
@@ -296,6 +318,13 @@ impl Config {
                 "[audio] sample-rate = {} is out of range (8000 to 192000 Hz)",
                 self.audio.sample_rate
             )));
+        }
+        if let Some(date) = &self.show.date {
+            if !crate::publish::is_iso_date(date) {
+                return Err(whole(format!(
+                    "[show] date = \"{date}\" is not a yyyy-mm-dd date"
+                )));
+            }
         }
         for (name, service) in &self.services {
             if service.concurrency == Some(0) {
@@ -348,6 +377,22 @@ impl Config {
             }
         }
         Ok(())
+    }
+
+    /// The normalisation a voice gets: its own setting, else `zh` for a
+    /// Chinese show.
+    pub fn normalize_for(&self, voice: &VoiceConfig) -> NormalizeSetting {
+        voice.normalize.unwrap_or_else(|| self.default_normalize())
+    }
+
+    /// `zh` for a Chinese show, else `none`.
+    pub fn default_normalize(&self) -> NormalizeSetting {
+        let language = self.show.language.to_ascii_lowercase();
+        if language.starts_with("zh") || language.starts_with("cmn") {
+            NormalizeSetting::Zh
+        } else {
+            NormalizeSetting::None
+        }
     }
 
     /// A configured path, resolved against the configuration's folder.

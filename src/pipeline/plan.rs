@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::config::Config;
+use crate::config::{Config, NormalizeSetting};
 use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SourcePos, Speech};
 use crate::text;
 
@@ -90,17 +90,36 @@ fn show_position(speech: &Speech) -> (i64, PathBuf) {
     (speech.order.unwrap_or(i64::MAX), speech.path.clone())
 }
 
+/// The function turning written text into what a voice is sent; without a
+/// voice, the show's default normalisation and the global lexicon.
+pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> String {
+    let voice = voice.map(|name| &config.voices[name]);
+    let setting = match voice {
+        Some(voice) => config.normalize_for(voice),
+        None => config.default_normalize(),
+    };
+    let normalize = match setting {
+        NormalizeSetting::Zh => text::Normalize::Zh,
+        NormalizeSetting::None => text::Normalize::None,
+    };
+    let empty = Default::default();
+    let own = voice.map_or(&empty, |v| &v.lexicon);
+    let lexicon = text::Lexicon::merged(&config.lexicon, own);
+    move |written: &str| text::spoken_form(written, normalize, &lexicon)
+}
+
 fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String) -> EpisodePlan {
     let service = &config.services[config.voices[voice].service.get_ref()];
     let limit = text::Limit::chars(service.effective_max_chars());
+    let speak = speaker_for(config, Some(voice));
     let mut chapters = Vec::new();
     for (s, speech) in speeches.iter().enumerate() {
         for (c, chapter) in speech.chapters.iter().enumerate() {
             let mut segments = Vec::new();
             for (p, paragraph) in chapter.paragraphs.iter().enumerate() {
-                let pieces = text::segment_paragraph(&paragraph.text, limit);
+                let pieces = text::segment_spoken(&paragraph.text, limit, &speak);
                 let count = pieces.len();
-                for (n, piece) in pieces.into_iter().enumerate() {
+                for (n, (written, spoken)) in pieces.into_iter().enumerate() {
                     let pause_after = if n + 1 < count {
                         Pause::Sentence
                     } else if p + 1 < chapter.paragraphs.len() {
@@ -110,8 +129,8 @@ fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String)
                     };
                     segments.push(Segment {
                         id: format!("{slug}/{}/{}/{}/{}", s + 1, c + 1, p + 1, n + 1),
-                        spoken: piece.clone(),
-                        text: piece,
+                        text: written,
+                        spoken,
                         voice: voice.to_owned(),
                         source: SourcePos {
                             path: speech.path.clone(),

@@ -1,51 +1,163 @@
-//! `briefcast plan`: the structure a build would produce, without requests.
+//! `briefcast plan`: the structure a build would produce, what is cached,
+//! and what would be sent, without sending anything.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::Project;
+use anyhow::Result;
+use serde::Serialize;
 
-/// Every episode with its voice and service, its chapters with segment and
-/// character counts, and the characters each service would be sent.
-pub fn print_plan(project: &Project) -> String {
-    let config = &project.config;
-    let mut out = String::new();
-    let mut per_service: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+use super::Project;
+use crate::tts::Catalog;
+
+#[derive(Serialize)]
+pub struct PlanJson {
+    pub show: String,
+    pub episodes: Vec<EpisodeJson>,
+    /// Per service: segments and characters still to be requested.
+    pub services: BTreeMap<String, ServiceJson>,
+}
+
+#[derive(Serialize)]
+pub struct EpisodeJson {
+    pub speaker: String,
+    pub slug: String,
+    pub title: String,
+    pub voice: String,
+    pub service: String,
+    pub segments: usize,
+    pub cached: usize,
+    pub to_request: usize,
+    pub chapters: Vec<ChapterJson>,
+}
+
+#[derive(Serialize)]
+pub struct ChapterJson {
+    pub title: String,
+    pub segments: Vec<SegmentJson>,
+}
+
+#[derive(Serialize)]
+pub struct SegmentJson {
+    pub id: String,
+    pub source: String,
+    pub text: String,
+    pub spoken: String,
+    pub voice: String,
+    pub service: String,
+    pub key: String,
+    pub cached: bool,
+}
+
+#[derive(Serialize, Default)]
+pub struct ServiceJson {
+    pub segments: usize,
+    pub characters: usize,
+    pub to_request: usize,
+    pub characters_to_send: usize,
+}
+
+/// The plan as data (what `plan --json` prints).
+pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
+    let mut services: BTreeMap<String, ServiceJson> = BTreeMap::new();
+    let mut episodes = Vec::new();
     for episode in &project.episodes {
-        let voice_name = episode.segments().next().map_or("", |s| s.voice.as_str());
-        let voice = &config.voices[voice_name];
-        let service = voice.service.get_ref();
+        let mut chapters = Vec::new();
+        let (mut cached_count, mut total) = (0, 0);
+        for chapter in &episode.chapters {
+            let mut segments = Vec::new();
+            for segment in &chapter.segments {
+                let request = project.request(segment);
+                let cached = catalog.stored(&request)?.is_some();
+                let chars = segment.spoken.chars().count();
+                let service = services.entry(request.service.clone()).or_default();
+                service.segments += 1;
+                service.characters += chars;
+                if !cached {
+                    service.to_request += 1;
+                    service.characters_to_send += chars;
+                }
+                cached_count += usize::from(cached);
+                total += 1;
+                segments.push(SegmentJson {
+                    id: segment.id.clone(),
+                    source: segment.source.to_string(),
+                    text: segment.text.clone(),
+                    spoken: segment.spoken.clone(),
+                    voice: segment.voice.clone(),
+                    key: catalog.key(&request)?.to_string(),
+                    service: request.service,
+                    cached,
+                });
+            }
+            chapters.push(ChapterJson {
+                title: chapter.title.clone(),
+                segments,
+            });
+        }
+        let voice = episode.segments().next().map_or("", |s| s.voice.as_str());
+        episodes.push(EpisodeJson {
+            speaker: episode.speaker.clone(),
+            slug: episode.slug.clone(),
+            title: episode.title.clone(),
+            voice: voice.to_owned(),
+            service: project.config.voices[voice].service.get_ref().clone(),
+            segments: total,
+            cached: cached_count,
+            to_request: total - cached_count,
+            chapters,
+        });
+    }
+    Ok(PlanJson {
+        show: project.config.show.title.clone(),
+        episodes,
+        services,
+    })
+}
+
+/// The plan for a person: each episode with its voice, chapters, segment and
+/// character counts and cache state, then what each service would be sent.
+pub fn plan_text(plan: &PlanJson) -> String {
+    let mut out = String::new();
+    for episode in &plan.episodes {
         let _ = writeln!(
             out,
-            "{} → {}.wav  (voice {voice_name}: {} on {service})",
-            episode.speaker, episode.slug, voice.voice
+            "{} → {}.wav  (voice {} on {})",
+            episode.speaker, episode.slug, episode.voice, episode.service
         );
         let _ = writeln!(out, "  {}", episode.title);
-        let (mut segments, mut chars) = (0, 0);
-        for (n, chapter) in episode.chapters.iter().enumerate() {
-            let count = chapter.segments.len();
-            let length: usize = chapter
-                .segments
-                .iter()
-                .map(|s| s.spoken.chars().count())
-                .sum();
+        for (n, chapter) in plan_chapters(episode).iter().enumerate() {
+            let (title, count, chars) = chapter;
             let _ = writeln!(
                 out,
-                "  {:>2}. {}  [{count} segments, {length} chars]",
-                n + 1,
-                chapter.title
+                "  {:>2}. {title}  [{count} segments, {chars} chars]",
+                n + 1
             );
-            segments += count;
-            chars += length;
         }
-        let _ = writeln!(out, "      {segments} segments, {chars} characters\n");
-        let entry = per_service.entry(service.as_str()).or_default();
-        entry.0 += segments;
-        entry.1 += chars;
+        let _ = writeln!(
+            out,
+            "      {} segments: {} cached, {} to request\n",
+            episode.segments, episode.cached, episode.to_request
+        );
     }
-    let _ = writeln!(out, "characters per service:");
-    for (service, (segments, chars)) in per_service {
-        let _ = writeln!(out, "  {service}: {segments} segments, {chars} characters");
+    let _ = writeln!(out, "to send:");
+    for (name, service) in &plan.services {
+        let _ = writeln!(
+            out,
+            "  {name}: {} of {} segments, {} of {} characters",
+            service.to_request, service.segments, service.characters_to_send, service.characters
+        );
     }
     out
+}
+
+fn plan_chapters(episode: &EpisodeJson) -> Vec<(&str, usize, usize)> {
+    episode
+        .chapters
+        .iter()
+        .map(|c| {
+            let chars = c.segments.iter().map(|s| s.spoken.chars().count()).sum();
+            (c.title.as_str(), c.segments.len(), chars)
+        })
+        .collect()
 }

@@ -7,4 +7,4 @@
 
 mod parse;
 
-pub use parse::{load_dir, parse_script, ScriptError};
+pub use parse::{load_dir, newest_modification, parse_script, ScriptError};

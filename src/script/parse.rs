@@ -76,6 +76,16 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Speech>, ScriptError> {
     paths.iter().map(|p| read_script(p)).collect()
 }
 
+/// The latest modification time of the scripts in `dir`, as Unix seconds.
+pub fn newest_modification(dir: &Path) -> Option<i64> {
+    std::fs::read_dir(dir)
+        .ok()?
+        .filter_map(|entry| entry.ok()?.metadata().ok()?.modified().ok())
+        .filter_map(|time| time.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs() as i64)
+        .max()
+}
+
 fn read_script(path: &Path) -> Result<Speech, ScriptError> {
     let bytes = fs_err::read(path).map_err(|source| ScriptError::Read {
         path: path.to_owned(),

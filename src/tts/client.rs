@@ -14,9 +14,10 @@ use std::time::{Duration, SystemTime};
 use tokio::sync::Semaphore;
 
 use super::cache::{Cache, ClipKey};
+use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
 use super::{openai, retry, TtsError};
-use crate::config::{ResponseFormat, ServiceConfig, ServiceKind};
+use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 
 /// Decides whether a response body is usable audio (decodes, not empty or
@@ -48,8 +49,6 @@ struct Service {
     url: String,
     model: String,
     api_key: Option<String>,
-    /// What identifies the service's sound in a clip key (never a secret).
-    identity: String,
     format: ClipFormat,
     timeout: Duration,
     retries: u32,
@@ -60,7 +59,7 @@ pub struct Synthesizer {
     http: reqwest::Client,
     services: BTreeMap<String, Service>,
     jobs: Option<Semaphore>,
-    cache: Cache,
+    catalog: Catalog,
     validate: Validator,
     /// Multiplies every wait; `BRIEFCAST_TIME_SCALE` shortens them in tests.
     time_scale: f64,
@@ -72,13 +71,13 @@ impl Synthesizer {
     /// embedded server started if a service needs it). Fails before any
     /// request is made when a key is missing or espeak-ng is absent.
     pub async fn start(
-        configs: &BTreeMap<String, ServiceConfig>,
+        all: &BTreeMap<String, ServiceConfig>,
         used: &[&str],
         cache: Cache,
         validate: Validator,
         jobs: Option<usize>,
     ) -> Result<Synthesizer, TtsError> {
-        let configs: Vec<(&String, &ServiceConfig)> = configs
+        let configs: Vec<(&String, &ServiceConfig)> = all
             .iter()
             .filter(|(name, _)| used.contains(&name.as_str()))
             .collect();
@@ -101,20 +100,20 @@ impl Synthesizer {
         } else {
             (None, String::new())
         };
+        let catalog = Catalog::new(all, &espeak, cache);
         let services = configs
             .into_iter()
             .map(|(name, config)| {
-                let service = match config.kind {
+                let url = match config.kind {
                     ServiceKind::Embedded => {
                         let addr = embedded.as_ref().map(|s| s.addr).expect("server started");
-                        let url = format!("http://{addr}/v1/audio/speech");
-                        Service::new(name, config, url, format!("embedded {espeak}"))
+                        format!("http://{addr}/v1/audio/speech")
                     }
                     ServiceKind::Openai => {
-                        let url = openai::endpoint(config.url.as_deref().unwrap_or_default());
-                        Service::new(name, config, url.clone(), format!("openai {url}"))
+                        openai::endpoint(config.url.as_deref().unwrap_or_default())
                     }
                 };
+                let service = Service::new(name, config, url, &catalog);
                 (name.clone(), service)
             })
             .collect();
@@ -131,7 +130,7 @@ impl Synthesizer {
             http,
             services,
             jobs: jobs.map(Semaphore::new),
-            cache,
+            catalog,
             validate,
             time_scale,
             _embedded: embedded,
@@ -144,37 +143,27 @@ impl Synthesizer {
             .ok_or_else(|| TtsError::UnknownService(name.to_owned()))
     }
 
-    /// The content key of a request's clip.
-    pub fn key(&self, request: &ClipRequest) -> Result<ClipKey, TtsError> {
-        let service = self.service(&request.service)?;
-        Ok(ClipKey::from_fields(&[
-            &service.identity,
-            &service.model,
-            &request.voice,
-            &format!("{:.3}", request.speed),
-            match service.format {
-                ClipFormat::Wav => "wav",
-                ClipFormat::PcmS16 { .. } => "pcm_s16le",
-            },
-            &request.text,
-        ]))
+    /// Keys, formats and cache paths of every configured service.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     /// The clip if it is already in the cache and usable (a corrupt entry is
     /// removed and reported as absent).
     pub fn cached(&self, request: &ClipRequest) -> Result<Option<StoredClip>, TtsError> {
         let service = self.service(&request.service)?;
-        let key = self.key(request)?;
-        let Some(bytes) = self.cache.read(&key, service.format) else {
+        let key = self.catalog.key(request)?;
+        let cache = self.catalog.cache();
+        let Some(bytes) = cache.read(&key, service.format) else {
             return Ok(None);
         };
         if let Err(reason) = (self.validate)(&bytes, service.format) {
             tracing::warn!("cached clip {key} is unusable ({reason}); requesting it again");
-            self.cache.remove(&key, service.format);
+            cache.remove(&key, service.format);
             return Ok(None);
         }
         Ok(Some(StoredClip {
-            path: self.cache.path(&key, service.format),
+            path: cache.path(&key, service.format),
             key,
             format: service.format,
             from_cache: true,
@@ -188,19 +177,19 @@ impl Synthesizer {
             return Ok(clip);
         }
         let service = self.service(&request.service)?;
-        let key = self.key(request)?;
+        let key = self.catalog.key(request)?;
+        let cache = self.catalog.cache();
         let mut attempt = 0;
         loop {
             let (result, asked_wait) = self.attempt(service, request).await;
             let error = match result {
                 Ok(bytes) => {
-                    let path =
-                        self.cache
-                            .write(&key, service.format, &bytes)
-                            .map_err(|source| TtsError::Cache {
-                                path: self.cache.path(&key, service.format),
-                                source,
-                            })?;
+                    let path = cache
+                        .write(&key, service.format, &bytes)
+                        .map_err(|source| TtsError::Cache {
+                            path: cache.path(&key, service.format),
+                            source,
+                        })?;
                     return Ok(StoredClip {
                         key,
                         path,
@@ -298,25 +287,16 @@ impl Synthesizer {
 }
 
 impl Service {
-    fn new(name: &str, config: &ServiceConfig, url: String, identity: String) -> Service {
-        let format = match config.response_format {
-            ResponseFormat::Wav => ClipFormat::Wav,
-            ResponseFormat::Pcm => ClipFormat::PcmS16 { rate: 24_000 },
-        };
-        let default_model = match config.kind {
-            ServiceKind::Embedded => "espeak-ng",
-            ServiceKind::Openai => "tts-1",
-        };
+    fn new(name: &str, config: &ServiceConfig, url: String, catalog: &Catalog) -> Service {
         Service {
             name: name.to_owned(),
             url,
-            model: config.model.clone().unwrap_or_else(|| default_model.into()),
+            model: catalog.model(name).expect("configured").to_owned(),
             api_key: config
                 .api_key_env
                 .as_ref()
                 .and_then(|var| std::env::var(var).ok()),
-            identity,
-            format,
+            format: catalog.format(name).expect("configured"),
             timeout: Duration::from_millis(config.timeout_ms),
             retries: config.retries,
             slots: Semaphore::new(config.effective_concurrency()),

@@ -6,12 +6,14 @@
 //! or output paths: a request goes in, a cached clip comes out.
 
 mod cache;
+mod catalog;
 mod client;
 pub mod embedded;
 mod openai;
 pub mod retry;
 
 pub use cache::{Cache, ClipKey};
+pub use catalog::Catalog;
 pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
 
 #[derive(Debug, thiserror::Error)]

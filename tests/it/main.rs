@@ -5,4 +5,6 @@
 
 mod build;
 mod e2e;
+mod regen;
+mod spoken;
 mod support;

@@ -37,6 +37,7 @@ struct Inner {
     texts: Vec<String>,
     script: VecDeque<Reply>,
     fail_marker: Option<String>,
+    delay: Option<Duration>,
 }
 
 #[derive(Clone)]
@@ -87,6 +88,11 @@ impl FakeService {
         self.inner.lock().unwrap().script.extend(replies);
     }
 
+    /// Every answer waits this long first (None: answer at once).
+    pub fn delay_each(&self, delay: Option<Duration>) {
+        self.inner.lock().unwrap().delay = delay;
+    }
+
     /// Every text containing `marker` gets HTTP 500, however often it is asked.
     pub fn always_fail(&self, marker: Option<&str>) {
         self.inner.lock().unwrap().fail_marker = marker.map(str::to_owned);
@@ -130,16 +136,20 @@ async fn speech(
     Json(body): Json<serde_json::Value>,
 ) -> Response {
     let text = body["input"].as_str().unwrap_or_default().to_owned();
-    let reply = {
+    let (reply, delay) = {
         let mut inner = inner.lock().unwrap();
         inner.texts.push(text.clone());
         let scripted = inner.script.pop_front();
-        match (&inner.fail_marker, scripted) {
+        let reply = match (&inner.fail_marker, scripted) {
             (_, Some(reply)) => reply,
             (Some(marker), None) if text.contains(marker.as_str()) => Reply::Status(500, None),
             _ => Reply::Clip,
-        }
+        };
+        (reply, inner.delay)
     };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let wav = |samples: &[i16]| {
         let mut headers = HeaderMap::new();
         headers.insert("content-type", "audio/wav".parse().unwrap());

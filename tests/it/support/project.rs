@@ -40,7 +40,7 @@ impl Project {
     /// voices.toml with one openai-kind service at `url` and one voice per speaker.
     pub fn openai_config(&self, url: &str, speakers: &[(&str, &str)], audio: &str) -> &Self {
         let mut text = format!(
-            "[show]\ntitle = \"Test show\"\n\n[audio]\n{audio}\n\n[services.fake]\nkind = \"openai\"\nurl = \"{url}\"\nretries = 5\ntimeout-ms = 5000\n\n[voices.v]\nservice = \"fake\"\nvoice = \"alloy\"\n\n[speakers]\n"
+            "[show]\ntitle = \"Test show\"\ndate = \"2024-05-01\"\n\n[audio]\n{audio}\n\n[services.fake]\nkind = \"openai\"\nurl = \"{url}\"\nretries = 5\ntimeout-ms = 5000\n\n[voices.v]\nservice = \"fake\"\nvoice = \"alloy\"\n\n[speakers]\n"
         );
         for (speaker, slug) in speakers {
             text.push_str(&format!(
@@ -67,6 +67,41 @@ impl Project {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+
+    /// Every file in `audio/` with its bytes and modification time.
+    pub fn outputs(&self) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
+        let mut files: Vec<_> = std::fs::read_dir(self.path("audio"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| {
+                let modified = p.metadata().unwrap().modified().unwrap();
+                (
+                    p.file_name().unwrap().to_string_lossy().into_owned(),
+                    std::fs::read(&p).unwrap(),
+                    modified,
+                )
+            })
+            .collect();
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        files
+    }
+
+    /// Paths of every clip in the cache (not temporary files a killed write left).
+    pub fn cached_clips(&self) -> Vec<PathBuf> {
+        let mut clips = Vec::new();
+        if let Ok(shards) = std::fs::read_dir(self.path(".briefcast/cache")) {
+            for shard in shards {
+                for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+                    let path = file.unwrap().path();
+                    if !path.file_name().unwrap().to_string_lossy().starts_with('.') {
+                        clips.push(path);
+                    }
+                }
+            }
+        }
+        clips.sort();
+        clips
     }
 
     pub fn exists(&self, relative: &str) -> bool {

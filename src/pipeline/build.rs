@@ -1,0 +1,272 @@
+//! `briefcast build`: synthesise what is missing, assemble what changed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+use tokio::task::JoinSet;
+
+use super::episode::{fingerprint, minutes, write_episode};
+use super::Project;
+use crate::audio::{self, ClipFile};
+use crate::progress::Reporter;
+use crate::publish::{EpisodeEntry, Manifest};
+use crate::tts::{ClipKey, ClipRequest, Synthesizer, Validator};
+
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub config: PathBuf,
+    /// Build only this speaker (name or slug).
+    pub only: Option<String>,
+    /// At most this many requests in flight across all services.
+    pub jobs: Option<usize>,
+}
+
+/// What a build did; `failures` non-empty means exit code 1.
+#[derive(Debug, Default)]
+pub struct BuildReport {
+    pub written: Vec<String>,
+    pub unchanged: Vec<String>,
+    pub removed: Vec<String>,
+    pub requested: usize,
+    pub failures: Vec<String>,
+}
+
+/// Load, synthesise, assemble and publish.
+pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
+    let project = Project::load(&options.config, options.only.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(run(Arc::new(project), options.jobs, reporter))
+}
+
+/// Where one segment's clip goes: episode index, segment index.
+type Slot = (usize, usize);
+
+/// Per-episode state while clips arrive.
+struct Progress {
+    keys: Vec<ClipKey>,
+    clips: Vec<Option<ClipFile>>,
+    failures: Vec<String>,
+}
+
+async fn run(
+    project: Arc<Project>,
+    jobs: Option<usize>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<BuildReport> {
+    let out_dir = project.output_dir();
+    if out_dir.exists() && !out_dir.is_dir() {
+        anyhow::bail!("output folder {} is a file", out_dir.display());
+    }
+    fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
+    let mut manifest = Manifest::load(&out_dir);
+    let mut report = BuildReport::default();
+    remove_stale(
+        &project,
+        &mut manifest,
+        &out_dir,
+        &mut report,
+        reporter.as_ref(),
+    );
+
+    let validator: Validator = Arc::new(audio::check_clip);
+    let synth = Synthesizer::start(
+        &project.config.services,
+        &project.used_services(),
+        project.cache(),
+        validator,
+        jobs,
+    )
+    .await?;
+    let synth = Arc::new(synth);
+
+    let mut states = Vec::new();
+    let mut pending: BTreeMap<ClipKey, (ClipRequest, Vec<Slot>)> = BTreeMap::new();
+    for (e, episode) in project.episodes.iter().enumerate() {
+        let requests: Vec<ClipRequest> = episode.segments().map(|s| project.request(s)).collect();
+        let keys = requests
+            .iter()
+            .map(|r| synth.catalog().key(r))
+            .collect::<Result<Vec<_>, _>>()?;
+        let unchanged = manifest.episodes.get(&episode.slug).is_some_and(|entry| {
+            entry.fingerprint == fingerprint(&project.config, episode, &keys, &project.created)
+                && entry.files_intact(&out_dir)
+        });
+        if unchanged {
+            reporter.done(&episode.slug, "unchanged");
+            report.unchanged.push(episode.slug.clone());
+            states.push(None);
+            continue;
+        }
+        let mut clips = Vec::with_capacity(requests.len());
+        for (i, (request, key)) in requests.into_iter().zip(&keys).enumerate() {
+            match synth.cached(&request)? {
+                Some(clip) => clips.push(Some(ClipFile {
+                    path: clip.path,
+                    format: clip.format,
+                })),
+                None => {
+                    clips.push(None);
+                    pending
+                        .entry(key.clone())
+                        .or_insert_with(|| (request, Vec::new()))
+                        .1
+                        .push((e, i));
+                }
+            }
+        }
+        let ready = clips.iter().filter(|c| c.is_some()).count();
+        reporter.episode(&episode.slug, clips.len(), ready);
+        states.push(Some(Progress {
+            keys,
+            clips,
+            failures: Vec::new(),
+        }));
+    }
+    report.requested = pending.len();
+
+    let mut assemblies = JoinSet::new();
+    let spawn_assembly = |assemblies: &mut JoinSet<_>, e: usize, state: &Progress| {
+        let Some(clips) = state.clips.iter().cloned().collect::<Option<Vec<_>>>() else {
+            return;
+        };
+        let (project, out_dir, keys) = (Arc::clone(&project), out_dir.clone(), state.keys.clone());
+        assemblies.spawn_blocking(move || {
+            let episode = &project.episodes[e];
+            (
+                e,
+                write_episode(
+                    &project.config,
+                    episode,
+                    &clips,
+                    &keys,
+                    &out_dir,
+                    &project.created,
+                ),
+            )
+        });
+    };
+    for (e, state) in states.iter().enumerate() {
+        if let Some(state) = state {
+            spawn_assembly(&mut assemblies, e, state);
+        }
+    }
+
+    let mut fetches = JoinSet::new();
+    for (_, (request, slots)) in pending {
+        let synth = Arc::clone(&synth);
+        fetches.spawn(async move { (slots, synth.fetch(&request).await) });
+    }
+    while let Some(joined) = fetches.join_next().await {
+        let (slots, result) = joined.context("a synthesis task panicked")?;
+        for (e, i) in slots {
+            let episode = &project.episodes[e];
+            let state = states[e]
+                .as_mut()
+                .expect("episodes with requests have state");
+            match &result {
+                Ok(clip) => {
+                    state.clips[i] = Some(ClipFile {
+                        path: clip.path.clone(),
+                        format: clip.format,
+                    });
+                    reporter.advance(&episode.slug);
+                    if state.failures.is_empty() {
+                        spawn_assembly(&mut assemblies, e, state);
+                    }
+                }
+                Err(error) => {
+                    let segment = episode.segments().nth(i).expect("slot in range");
+                    state
+                        .failures
+                        .push(format!("{}: {error}", segment.describe()));
+                }
+            }
+        }
+    }
+
+    while let Some(joined) = assemblies.join_next().await {
+        let (e, result) = joined.context("an assembly task panicked")?;
+        let slug = &project.episodes[e].slug;
+        match result {
+            Ok(entry) => {
+                reporter.done(slug, &written_summary(&out_dir, slug, &entry));
+                report.written.push(slug.clone());
+                manifest.episodes.insert(slug.clone(), entry);
+            }
+            Err(error) => {
+                reporter.done(slug, "not written");
+                report.failures.push(format!("{slug}: {error:#}"));
+            }
+        }
+    }
+    for (e, state) in states.into_iter().enumerate() {
+        let Some(mut state) = state.filter(|s| !s.failures.is_empty()) else {
+            continue;
+        };
+        let slug = &project.episodes[e].slug;
+        let summary = format!(
+            "not written: {} segment(s) failed; the previous file is kept",
+            state.failures.len()
+        );
+        reporter.done(slug, &summary);
+        state.failures.sort();
+        report.failures.extend(state.failures);
+    }
+    manifest
+        .save(&out_dir)
+        .with_context(|| format!("cannot write {}", out_dir.join("manifest.json").display()))?;
+    report.written.sort();
+    Ok(report)
+}
+
+/// Outputs of speakers no longer in the scripts are removed (not with
+/// `--only`, which leaves other speakers alone).
+fn remove_stale(
+    project: &Project,
+    manifest: &mut Manifest,
+    out_dir: &Path,
+    report: &mut BuildReport,
+    reporter: &dyn Reporter,
+) {
+    if project.filtered {
+        return;
+    }
+    let current: Vec<&str> = project.episodes.iter().map(|e| e.slug.as_str()).collect();
+    let stale: Vec<String> = manifest
+        .episodes
+        .keys()
+        .filter(|slug| !current.contains(&slug.as_str()))
+        .cloned()
+        .collect();
+    for slug in stale {
+        let entry: EpisodeEntry = manifest.episodes.remove(&slug).expect("listed");
+        // Only plain file names inside the output folder, whatever the manifest says.
+        for file in entry.files.iter().filter(|f| is_plain_name(&f.name)) {
+            let _ = fs_err::remove_file(out_dir.join(&file.name));
+        }
+        reporter.note(&format!(
+            "{slug}: removed its files (speaker “{}” is no longer in the scripts)",
+            entry.speaker
+        ));
+        report.removed.push(slug);
+    }
+}
+
+fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
+    format!(
+        "{} ({}, {} segments)",
+        out_dir.join(format!("{slug}.wav")).display(),
+        minutes(entry.duration_seconds),
+        entry.segments.len()
+    )
+}
+
+fn is_plain_name(name: &str) -> bool {
+    let path = Path::new(name);
+    path.components().count() == 1 && path.file_name().is_some_and(|n| n == name)
+}
