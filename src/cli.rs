@@ -31,6 +31,9 @@ pub enum Command {
     /// Show episodes, chapters, segments, what is cached and the characters
     /// each service would be sent; sends nothing.
     Plan(PlanArgs),
+    /// Turn a pasted newspaper or PDF page into clean scripts, reporting
+    /// every repair (page-break joins, dropped credits) and every doubt.
+    Import(ImportArgs),
     /// Manage the clip cache.
     #[command(subcommand)]
     Cache(CacheCommand),
@@ -84,6 +87,21 @@ pub struct PlanArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The page: UTF-8 text (BOM, CRLF and full-width spaces are fine).
+    pub page: PathBuf,
+    /// Folder for the scripts.
+    #[arg(long, default_value = "scripts")]
+    pub out: PathBuf,
+    /// Print the report, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite scripts of the same name.
+    #[arg(long)]
+    pub force: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum CacheCommand {
     /// Remove clips that no script references any more.
@@ -113,6 +131,16 @@ impl Cli {
             Command::Build(args) => build(args),
             Command::Plan(args) => plan(args),
             Command::Cache(CacheCommand::Gc(args)) => cache_gc(args),
+            Command::Import(args) => {
+                let options = pipeline::ImportOptions {
+                    page: args.page,
+                    out: args.out,
+                    dry_run: args.dry_run,
+                    force: args.force,
+                };
+                print!("{}", pipeline::import(&options)?);
+                Ok(ExitCode::SUCCESS)
+            }
             Command::Serve(args) => serve(args),
             Command::Say(args) => say(args),
         }

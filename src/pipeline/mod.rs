@@ -10,6 +10,7 @@
 mod build;
 mod episode;
 mod gc;
+mod import;
 mod plan;
 mod show;
 
@@ -25,6 +26,7 @@ use crate::tts::{self, Cache, Catalog, ClipRequest};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use gc::{collect_garbage, GcReport};
+pub use import::{import, ImportOptions};
 pub use plan::{plan_episodes, speaker_for, PlanError};
 pub use show::{plan_json, plan_text};
 

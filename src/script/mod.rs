@@ -5,6 +5,7 @@
 //! [`Speech`](crate::model::Speech). It never splits sentences or rewrites
 //! text; that is the `text` stage's work.
 
+pub mod import;
 mod parse;
 
 pub use parse::{load_dir, newest_modification, parse_script, ScriptError};

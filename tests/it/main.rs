@@ -5,6 +5,7 @@
 
 mod build;
 mod e2e;
+mod import;
 mod regen;
 mod spoken;
 mod support;

@@ -1,0 +1,935 @@
+//! Import of raw pasted pages (`briefcast import PAGE.txt`).
+//!
+//! Owns: turning the bytes of a pasted newspaper or PDF page into clean
+//! speeches (speaker, title, subtitle, intro, chapters), rendering each as a
+//! script file, and a report of every repair made (page-break joins, dropped
+//! editorial furniture) and of everything doubtful, each with its line number.
+//! Doubtful text is never moved or dropped: it stays where it stands and is
+//! reported as a warning so an editor can decide.
+//!
+//! Leaves alone: file IO and file names (the CLI reads the page and writes the
+//! scripts) and parsing of finished scripts (the rest of `script`).
+
+use std::fmt::Write as _;
+
+/// One speech found on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedSpeech {
+    pub speaker: String,
+    pub title: String,
+    pub subtitle: Option<String>,
+    /// Paragraphs between the attribution line and the first chapter heading.
+    pub intro: Vec<String>,
+    pub chapters: Vec<ImportedChapter>,
+    /// 1-based line of the speech's title.
+    pub line: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportedChapter {
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    /// 1-based line of the chapter heading.
+    pub line: usize,
+}
+
+/// A repair or a doubt, with the 1-based line it concerns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// A paragraph split by a page break was rejoined; `line` is where the
+    /// first part ends, `before`/`after` are a few characters each side.
+    Joined {
+        line: usize,
+        before: String,
+        after: String,
+    },
+    /// Editorial furniture removed by the rule named `rule` (see the `FURNITURE` table).
+    Dropped {
+        line: usize,
+        text: String,
+        rule: &'static str,
+    },
+    /// Something doubtful, kept where it stands.
+    Warning { line: usize, message: String },
+}
+
+impl Finding {
+    pub fn line(&self) -> usize {
+        match self {
+            Finding::Joined { line, .. }
+            | Finding::Dropped { line, .. }
+            | Finding::Warning { line, .. } => *line,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// The page's own title line (before the first speech), if any.
+    pub show_title: Option<String>,
+    pub speeches: Vec<ImportedSpeech>,
+    /// Sorted by line.
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("not valid UTF-8: first bad byte at offset {offset}")]
+    InvalidUtf8 { offset: usize },
+    #[error("no speech found: the page holds no text besides editorial furniture")]
+    NoSpeech,
+}
+
+/// Longest line (in columns, a CJK character counting 2) that can be a
+/// heading, subtitle, show title, attribution or furniture line.
+const SHORT_LINE: usize = 80;
+/// Speeches with fewer characters of text than this are reported.
+const SHORT_SPEECH: usize = 100;
+/// At most this many subtitle lines between a title and its attribution.
+const MAX_SUBTITLES: usize = 3;
+/// Closing quotes and brackets, looked through when judging how a text ends.
+const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', ']', '】', '》', '"', '\''];
+const SENTENCE_END: &[char] = &['。', '！', '？', '…', '!', '?', '.', '：', ':', '；', ';'];
+const CLAUSE_END: &[char] = &['，', ',', '、'];
+const OPENERS: &[char] = &['“', '‘', '「', '『', '（', '(', '[', '【', '《'];
+
+type Matcher = fn(&str) -> bool;
+
+/// Editorial furniture, the one table of drop rules: (name, matcher, whether
+/// it ends the text flow). Credits end an article, so no page-break join
+/// crosses them and one in mid-page marks a layout seam; page numbers and
+/// jump lines sit inside page breaks, so text is joined across them.
+const FURNITURE: &[(&str, Matcher, bool)] = &[
+    ("credit", is_credit, true),
+    ("editor line", is_editor_line, true),
+    ("jump line", is_jump_line, false),
+    ("page number", is_page_number, false),
+];
+
+/// `本版由…供稿` (also when split over two lines), `本版稿件…`, `…供稿`.
+fn is_credit(t: &str) -> bool {
+    short(t) && (t.starts_with("本版由") || t.starts_with("本版稿件") || t.ends_with("供稿"))
+}
+
+/// `责任编辑：…`, `责编：…`, `校对：…`, `美编：…`.
+fn is_editor_line(t: &str) -> bool {
+    let prefixes = ["责任编辑", "责编", "校对", "美编"];
+    short(t) && prefixes.iter().any(|p| t.starts_with(p))
+}
+
+/// `（下转第2版）`, `（上接第1版）`, `(continued on page 2)`.
+fn is_jump_line(t: &str) -> bool {
+    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
+    let prefixes = ["下转第", "上接第", "转第", "接第"];
+    if let Some(rest) = prefixes.iter().find_map(|p| inner.strip_prefix(p)) {
+        return rest.strip_suffix('版').is_some_and(numeral);
+    }
+    let lower = inner.to_lowercase();
+    let prefixes = ["continued on page ", "continued from page "];
+    prefixes
+        .iter()
+        .any(|p| lower.strip_prefix(p).is_some_and(numeral))
+}
+
+/// `- 3 -`, `— 3 —`, `3`, `Page 3`, `第3版`, `第三页`.
+fn is_page_number(t: &str) -> bool {
+    let core = t.trim_matches(['-', '—', '–', ' ']);
+    let core = core
+        .strip_prefix("Page ")
+        .or(core.strip_prefix("page "))
+        .unwrap_or(core);
+    match core
+        .strip_prefix('第')
+        .and_then(|r| r.strip_suffix(['版', '页']))
+    {
+        Some(n) => numeral(n),
+        None => (1..=4).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
+fn numeral(s: &str) -> bool {
+    let digit = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(c);
+    (1..=4).contains(&s.chars().count()) && s.chars().all(digit)
+}
+
+fn furniture(text: &str) -> Option<(&'static str, bool)> {
+    let rule = FURNITURE.iter().find(|(_, matches, _)| matches(text));
+    rule.map(|&(name, _, ends_flow)| (name, ends_flow))
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
+}
+
+fn short(s: &str) -> bool {
+    let columns: usize = s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum();
+    columns <= SHORT_LINE
+}
+
+/// Whether a text ends a sentence (looking through closing quotes/brackets).
+fn ends_sentence(t: &str) -> bool {
+    let core = t.trim_end_matches(CLOSERS);
+    core.is_empty() || core.ends_with(SENTENCE_END)
+}
+
+/// Short and not ending like a sentence or clause: may be a title or heading.
+fn title_shaped(t: &str) -> bool {
+    let core = t.trim_end_matches(CLOSERS);
+    short(t) && !ends_sentence(t) && !core.ends_with(CLAUSE_END) && !t.ends_with('-')
+}
+
+/// `## Heading` (1 to 6 `#`) → the heading text.
+fn heading_line(l: &str) -> Option<&str> {
+    let rest = l.trim_start_matches('#');
+    let hashes = l.len() - rest.len();
+    let ok = (1..=6).contains(&hashes) && rest.starts_with(char::is_whitespace);
+    Some(rest.trim()).filter(|h| ok && !h.is_empty())
+}
+
+/// `□ name`, `■ name`, `—— name`, `— name` → the name.
+fn attribution(l: &str) -> Option<&str> {
+    let dashes = || l.starts_with('—').then(|| l.trim_start_matches('—'));
+    let name = l.strip_prefix(['□', '■']).or_else(dashes)?.trim();
+    Some(name).filter(|n| !n.is_empty() && short(n))
+}
+
+/// Join two pieces of one paragraph: no space next to CJK text or brackets,
+/// one space between Latin words, `impor-` + `tant` → `important`.
+fn join(a: &str, b: &str) -> String {
+    let (Some(x), Some(y)) = (a.chars().last(), b.chars().next()) else {
+        return format!("{a}{b}");
+    };
+    let stem = &a[..a.len() - x.len_utf8()];
+    if x == '-' && y.is_lowercase() && stem.ends_with(char::is_alphabetic) {
+        return format!("{stem}{b}");
+    }
+    let tight = is_cjk(x) || is_cjk(y) || x == '-' || OPENERS.contains(&x);
+    if tight || CLOSERS.contains(&y) || ",.;:!?".contains(y) {
+        format!("{a}{b}")
+    } else {
+        format!("{a} {b}")
+    }
+}
+
+fn warn(findings: &mut Vec<Finding>, line: usize, message: String) {
+    findings.push(Finding::Warning { line, message });
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Heading,
+    Attribution,
+    /// Where a credit was dropped: ends the text flow.
+    Seam,
+    Show,
+    Title,
+    Subtitle,
+}
+
+/// A block of consecutive non-blank lines (headings and attributions always
+/// stand alone), after furniture is removed.
+#[derive(Debug)]
+struct Node {
+    kind: Kind,
+    line: usize,
+    last: usize,
+    text: String,
+    single: bool,
+}
+
+/// Split the page into nodes, dropping furniture (whole blocks, then single
+/// lines inside blocks) into `findings`.
+fn nodes(text: &str, findings: &mut Vec<Finding>) -> Vec<Node> {
+    let mut blocks: Vec<Vec<(usize, &str)>> = Vec::new();
+    let mut open = false;
+    for (i, raw) in text.split('\n').enumerate() {
+        let line = raw.trim(); // also CR, tabs and U+3000
+        let alone = heading_line(line).is_some() || attribution(line).is_some();
+        match blocks.last_mut() {
+            _ if line.is_empty() => {}
+            Some(block) if open && !alone => block.push((i + 1, line)),
+            _ => blocks.push(vec![(i + 1, line)]),
+        }
+        open = !line.is_empty() && !alone;
+    }
+    let mut out = Vec::new();
+    let mut drop = |out: &mut Vec<Node>, line: usize, text: String, whole: &str| {
+        let Some((rule, ends_flow)) = furniture(whole) else {
+            return false;
+        };
+        if ends_flow {
+            let seam = Node {
+                kind: Kind::Seam,
+                line,
+                last: line,
+                text: text.clone(),
+                single: true,
+            };
+            out.push(seam);
+        }
+        findings.push(Finding::Dropped { line, text, rule });
+        true
+    };
+    for block in blocks {
+        let whole = block
+            .iter()
+            .fold(String::new(), |acc, (_, l)| join(&acc, l));
+        let lines: Vec<&str> = block.iter().map(|(_, l)| *l).collect();
+        if drop(&mut out, block[0].0, lines.join(" "), &whole) {
+            continue;
+        }
+        let mut kept = Vec::new();
+        for (n, l) in block {
+            if drop(&mut out, n, l.to_string(), l) {
+                flush(&mut out, &mut kept);
+            } else {
+                kept.push((n, l));
+            }
+        }
+        flush(&mut out, &mut kept);
+    }
+    out
+}
+
+fn flush(out: &mut Vec<Node>, kept: &mut Vec<(usize, &str)>) {
+    let (Some(&(line, l)), Some(&(last, _))) = (kept.first(), kept.last()) else {
+        return;
+    };
+    let (kind, text) = match (heading_line(l), attribution(l)) {
+        (Some(h), _) => (Kind::Heading, h.to_string()),
+        (_, Some(_)) => (Kind::Attribution, l.to_string()),
+        _ => (
+            Kind::Text,
+            kept.iter().fold(String::new(), |acc, (_, l)| join(&acc, l)),
+        ),
+    };
+    out.push(Node {
+        kind,
+        line,
+        last,
+        text,
+        single: kept.len() == 1,
+    });
+    kept.clear();
+}
+
+/// Mark speech starts (title, subtitles, attribution); returns their
+/// (title, attribution) indices.
+fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Vec<(usize, usize)> {
+    let mut starts = Vec::new();
+    for a in 0..nodes.len() {
+        if nodes[a].kind != Kind::Attribution {
+            continue;
+        }
+        let (mut j, mut title) = (a, None);
+        while j > 0 && a - j <= MAX_SUBTITLES {
+            let n = &nodes[j - 1];
+            if n.kind == Kind::Heading {
+                title = Some(j - 1);
+                break;
+            }
+            if n.kind != Kind::Text || !n.single || !title_shaped(&n.text) {
+                break;
+            }
+            j -= 1;
+            title = Some(j);
+        }
+        // A run of plain short lines that reaches the page's first line
+        // leaves that line to be the show title.
+        if title == Some(0) && a >= 2 && nodes[0].kind == Kind::Text {
+            title = Some(1);
+        }
+        if let Some(t) = title {
+            nodes[t].kind = Kind::Title;
+            nodes[t + 1..a]
+                .iter_mut()
+                .for_each(|n| n.kind = Kind::Subtitle);
+            starts.push((t, a));
+        } else {
+            nodes[a].kind = Kind::Text;
+            let what = &nodes[a].text;
+            let message = format!(
+                "“{what}” looks like an attribution but has no title above it: kept as text"
+            );
+            warn(findings, nodes[a].line, message);
+        }
+    }
+    starts
+}
+
+/// With no `#` headings on the page, a short standalone line without final
+/// punctuation is a heading unless it continues an unfinished paragraph or
+/// the next block continues it (starts in lower case).
+fn mark_plain_headings(nodes: &mut [Node]) {
+    for i in 0..nodes.len() {
+        let n = &nodes[i];
+        if n.kind != Kind::Text || !n.single || !title_shaped(&n.text) {
+            continue;
+        }
+        let unfinished = |m: &Node| m.kind == Kind::Text && !ends_sentence(&m.text);
+        let continued = |m: &Node| m.kind == Kind::Text && m.text.starts_with(char::is_lowercase);
+        let after_open = i > 0 && unfinished(&nodes[i - 1]);
+        if !after_open && !nodes.get(i + 1).is_some_and(continued) {
+            nodes[i].kind = Kind::Heading;
+        }
+    }
+}
+
+/// Warn about chapters next to a credit that is not at the end of the page:
+/// the text around such a seam may have been pasted out of order.
+fn check_seams(nodes: &[Node], findings: &mut Vec<Finding>) {
+    for (s, seam) in nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.kind == Kind::Seam)
+    {
+        let Some(next) = nodes[s + 1..].iter().find(|n| n.kind != Kind::Seam) else {
+            continue;
+        };
+        let before = nodes[..s]
+            .iter()
+            .rev()
+            .find(|n| !matches!(n.kind, Kind::Text | Kind::Seam));
+        let at = seam.line;
+        if let Some(h) = before.filter(|h| h.kind == Kind::Heading) {
+            let message = format!(
+                "chapter “{}” ends at the editorial credit on line {at}, which is not at the end \
+                 of the page: it may be printed out of place (kept where it stands)",
+                h.text
+            );
+            warn(findings, h.line, message);
+        }
+        if next.kind == Kind::Heading {
+            let message = format!(
+                "chapter “{}” follows the editorial credit on line {at}: it may be printed out \
+                 of place (kept where it stands)",
+                next.text
+            );
+            warn(findings, next.line, message);
+        }
+    }
+}
+
+/// Paragraphs and chapters of one speech body, joining page-break splits.
+fn body(nodes: &[Node], findings: &mut Vec<Finding>) -> (Vec<String>, Vec<ImportedChapter>) {
+    let (mut intro, mut chapters) = (Vec::<String>::new(), Vec::<ImportedChapter>::new());
+    let mut open: Option<usize> = None; // last line of a paragraph that may continue
+    for n in nodes {
+        if n.kind != Kind::Text {
+            warn_unfinished(open.take(), findings);
+            if n.kind == Kind::Heading {
+                let (title, line) = (n.text.clone(), n.line);
+                chapters.push(ImportedChapter {
+                    title,
+                    paragraphs: Vec::new(),
+                    line,
+                });
+            }
+            continue;
+        }
+        let paras = match chapters.last_mut() {
+            Some(c) => &mut c.paragraphs,
+            None => &mut intro,
+        };
+        match (open, paras.last_mut()) {
+            (Some(line), Some(prev)) => {
+                let tail: Vec<char> = prev.chars().rev().take(5).collect();
+                let before = tail.into_iter().rev().collect();
+                let after = n.text.chars().take(5).collect();
+                findings.push(Finding::Joined {
+                    line,
+                    before,
+                    after,
+                });
+                *prev = join(prev, &n.text);
+            }
+            _ => paras.push(n.text.clone()),
+        }
+        open = paras.last().filter(|p| !ends_sentence(p)).map(|_| n.last);
+    }
+    warn_unfinished(open, findings);
+    (intro, chapters)
+}
+
+fn warn_unfinished(open: Option<usize>, findings: &mut Vec<Finding>) {
+    if let Some(line) = open {
+        let message = "paragraph ends without sentence-final punctuation \
+                       (a page break whose continuation is missing?)";
+        warn(findings, line, message.to_string());
+    }
+}
+
+/// Parse a raw pasted page into speeches and a list of findings.
+pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
+    let invalid = |e: std::str::Utf8Error| ImportError::InvalidUtf8 {
+        offset: e.valid_up_to(),
+    };
+    let text = std::str::from_utf8(bytes).map_err(invalid)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut findings = Vec::new();
+    let mut nodes = nodes(text, &mut findings);
+    let Some(first) = nodes.iter().position(|n| n.kind != Kind::Seam) else {
+        return Err(ImportError::NoSpeech);
+    };
+    let explicit = nodes.iter().any(|n| n.kind == Kind::Heading);
+    let starts = find_starts(&mut nodes, &mut findings);
+    let first_start = starts.first().map_or(nodes.len(), |s| s.0);
+    let more = nodes[first + 1..].iter().any(|n| n.kind != Kind::Seam);
+    let n = &nodes[first];
+    if first < first_start && more && n.single && (n.kind == Kind::Heading || title_shaped(&n.text))
+    {
+        nodes[first].kind = Kind::Show;
+    }
+    if !explicit {
+        mark_plain_headings(&mut nodes);
+    }
+    check_seams(&nodes, &mut findings);
+    let show_title = nodes
+        .iter()
+        .find(|n| n.kind == Kind::Show)
+        .map(|n| n.text.clone());
+
+    let mut speeches = Vec::new();
+    if starts.is_empty() {
+        let speaker = show_title.clone().unwrap_or_else(|| "unknown".into());
+        let title = show_title.clone().unwrap_or_else(|| "untitled".into());
+        let line = nodes[first].line;
+        let message = format!(
+            "no attribution line (□, ■ or —— before a speaker's name): the page is read as \
+             one speech by “{speaker}”"
+        );
+        warn(&mut findings, line, message);
+        let (intro, chapters) = body(&nodes[first..], &mut findings);
+        speeches.push(ImportedSpeech {
+            speaker,
+            title,
+            subtitle: None,
+            intro,
+            chapters,
+            line,
+        });
+    }
+    for (k, &(t, a)) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.0);
+        let (intro, chapters) = body(&nodes[a + 1..end], &mut findings);
+        let subtitles: Vec<&str> = nodes[t + 1..a].iter().map(|n| n.text.as_str()).collect();
+        speeches.push(ImportedSpeech {
+            speaker: attribution(&nodes[a].text).unwrap_or_default().to_string(),
+            title: nodes[t].text.clone(),
+            subtitle: (!subtitles.is_empty()).then(|| subtitles.join(" ")),
+            intro,
+            chapters,
+            line: nodes[t].line,
+        });
+    }
+    // Text before the first speech keeps its reading order: it opens that speech's intro.
+    if let (Some(&(t, _)), Some(speech)) = (starts.first(), speeches.first_mut()) {
+        let pre: Vec<&Node> = nodes[..t]
+            .iter()
+            .filter(|n| matches!(n.kind, Kind::Text | Kind::Heading))
+            .collect();
+        if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
+            let message = format!(
+                "text before the first speech (lines {}–{}) is kept as the start of the intro \
+                 of “{}”",
+                a.line, b.last, speech.title
+            );
+            warn(&mut findings, a.line, message);
+            let texts = pre.iter().map(|n| n.text.clone());
+            speech.intro = texts.chain(speech.intro.drain(..)).collect();
+        }
+    }
+    for s in &speeches {
+        check_speech(s, &mut findings);
+    }
+    findings.sort_by_key(Finding::line);
+    Ok(ImportReport {
+        show_title,
+        speeches,
+        findings,
+    })
+}
+
+fn check_speech(s: &ImportedSpeech, findings: &mut Vec<Finding>) {
+    let paragraphs = s
+        .intro
+        .iter()
+        .chain(s.chapters.iter().flat_map(|c| &c.paragraphs));
+    let title = &s.title;
+    match paragraphs.map(|p| p.chars().count()).sum::<usize>() {
+        0 => warn(findings, s.line, format!("speech “{title}” has no text")),
+        n if n < SHORT_SPEECH => {
+            let message = format!("speech “{title}” is very short ({n} characters)");
+            warn(findings, s.line, message);
+        }
+        _ => {}
+    }
+    for c in s.chapters.iter().filter(|c| c.paragraphs.is_empty()) {
+        let message = format!("heading “{}” has no paragraphs", c.title);
+        warn(findings, c.line, message);
+    }
+}
+
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' | '\\' => out.extend(['\\', c]),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out + "\""
+}
+
+/// Render one speech as a script file (TOML front matter + Markdown), with
+/// `order` = its 1-based position in the show.
+pub fn render_script(speech: &ImportedSpeech, order: usize) -> String {
+    let mut out = format!("+++\nspeaker = {}\n", toml_str(&speech.speaker));
+    out += &format!("title = {}\n", toml_str(&speech.title));
+    if let Some(sub) = &speech.subtitle {
+        out += &format!("subtitle = {}\n", toml_str(sub));
+    }
+    out += &format!("order = {order}\n+++\n");
+    for p in &speech.intro {
+        out += &format!("\n{p}\n");
+    }
+    for c in &speech.chapters {
+        out += &format!("\n## {}\n", c.title);
+        for p in &c.paragraphs {
+            out += &format!("\n{p}\n");
+        }
+    }
+    out
+}
+
+/// `line N: …`, as in the report.
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Finding::Joined {
+                line,
+                before,
+                after,
+            } => {
+                write!(
+                    f,
+                    "line {line}: joined across a page break: “…{before}” + “{after}…”"
+                )
+            }
+            Finding::Dropped { line, text, rule } => {
+                write!(f, "line {line}: dropped {rule}: “{text}”")
+            }
+            Finding::Warning { line, message } => write!(f, "line {line}: warning: {message}"),
+        }
+    }
+}
+
+/// A human-readable report: each finding as "line N: …", then the
+/// structure found, laid out like `briefcast plan` shows a build: speaker →
+/// file, title, then numbered chapters (the intro first, titled by the
+/// speech title). `files` names each speech's script, in order.
+pub fn render_report(report: &ImportReport, files: &[String]) -> String {
+    let mut out: String = report.findings.iter().map(|f| format!("{f}\n")).collect();
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    if let Some(t) = &report.show_title {
+        let _ = writeln!(out, "show title: {t}\n");
+    }
+    for (i, s) in report.speeches.iter().enumerate() {
+        let file = files.get(i).map_or("", String::as_str);
+        let _ = writeln!(out, "{} → {file}  (line {})", s.speaker, s.line);
+        match &s.subtitle {
+            Some(sub) => {
+                let _ = writeln!(out, "  {} — {sub}", s.title);
+            }
+            None => {
+                let _ = writeln!(out, "  {}", s.title);
+            }
+        }
+        let intro = (!s.intro.is_empty()).then_some((s.title.as_str(), s.line, s.intro.len()));
+        let chapters = s
+            .chapters
+            .iter()
+            .map(|c| (c.title.as_str(), c.line, c.paragraphs.len()));
+        for (n, (title, line, paragraphs)) in intro.into_iter().chain(chapters).enumerate() {
+            let _ = writeln!(
+                out,
+                "  {:>2}. {title}  [{paragraphs} paragraphs, line {line}]",
+                n + 1
+            );
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = include_str!("../../tests/fixtures/page.txt");
+    const SCRIPTS: [&str; 4] = [
+        include_str!("../../scripts/01-liuzhou.md"),
+        include_str!("../../scripts/02-xianan.md"),
+        include_str!("../../scripts/03-youyiguan.md"),
+        include_str!("../../scripts/04-wangxianpo.md"),
+    ];
+
+    fn import(s: &str) -> ImportReport {
+        import_page(s.as_bytes()).expect("imports")
+    }
+
+    /// One line per speech: `speaker | title | subtitle | line | chapter / chapter`.
+    fn outline(r: &ImportReport) -> String {
+        let line = |s: &ImportedSpeech| {
+            let chapters: Vec<&str> = s.chapters.iter().map(|c| c.title.as_str()).collect();
+            let sub = s.subtitle.as_deref().unwrap_or("-");
+            format!(
+                "{} | {} | {sub} | {} | {}",
+                s.speaker,
+                s.title,
+                s.line,
+                chapters.join(" / ")
+            )
+        };
+        r.speeches.iter().map(line).collect::<Vec<_>>().join("\n")
+    }
+
+    fn joins(r: &ImportReport) -> Vec<usize> {
+        let joined = r
+            .findings
+            .iter()
+            .filter(|f| matches!(f, Finding::Joined { .. }));
+        joined.map(Finding::line).collect()
+    }
+
+    fn dropped(r: &ImportReport) -> Vec<(usize, &str, &str)> {
+        r.findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Dropped { line, text, rule } => Some((*line, text.as_str(), *rule)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn warnings(r: &ImportReport) -> Vec<(usize, &str)> {
+        r.findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Warning { line, message } => Some((*line, message.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn warned(r: &ImportReport, line: usize, needle: &str) -> bool {
+        warnings(r)
+            .iter()
+            .any(|(l, m)| *l == line && m.contains(needle))
+    }
+
+    fn all_text(r: &ImportReport) -> String {
+        let paragraphs = |s: &ImportedSpeech| {
+            let chapters = s.chapters.iter().flat_map(|c| c.paragraphs.clone());
+            s.intro
+                .clone()
+                .into_iter()
+                .chain(chapters)
+                .collect::<Vec<_>>()
+        };
+        r.speeches
+            .iter()
+            .flat_map(paragraphs)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn sample_structure() {
+        let r = import(PAGE);
+        let show = "全区民族团结进步创建经验交流现场会典型发言选登";
+        assert_eq!(r.show_title.as_deref(), Some(show));
+        let expected = "\
+柳州市 | 柳州合力谱写新时代民族团结进步新篇章 | - | 5 | 提高站位，强化领导，形成促进民族团结进步的强大合力 / 创新方法，拓展载体，推动民族团结进步宣传教育走进千家万户 / 搭建平台，相互融合，促进全市各族群众共居共学共事共乐 / 融入中心，改善民生，着力提升各族群众的获得感、幸福感和安全感
+河池市环江毛南族自治县下南乡 | 牢记嘱托 不负韶华 | 助力毛南族群众如期实现脱贫 | 33 | 牢记嘱托，坚守使命，“不破楼兰终不还” / 转换角色，一心为民，先天下之忧而忧
+崇左市凭祥市公安局友谊关边境派出所 | 团结花开友谊关 | - | 53 | 突出宣传教育，夯实思想根基 / 突出服务管理，推动团结稳边 / 突出民生改善，增进民生福祉 / 关系千丝万缕怎么理顺？——联帮
+南宁市兴宁区民生街道望仙坡社区 | “四联”育出石榴红 | - | 80 | 工作千头万绪怎么开展？——联建 / 对象千家万户怎么服务？——联抓 / 活动千姿百态怎么组织？——联办";
+        assert_eq!(outline(&r), expected);
+        assert_eq!(r.speeches[1].chapters[1].paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn sample_joins_exactly_six_page_breaks() {
+        let r = import(PAGE);
+        assert_eq!(joins(&r), [13, 19, 25, 43, 65, 92]);
+        let text = all_text(&r);
+        for w in [
+            "做到“两个维护”",
+            "国民教育",
+            "经商管理",
+            "2019年9月11日",
+            "等党支部",
+            "少数民族居民",
+        ] {
+            assert!(text.contains(w), "{w} not rejoined");
+        }
+        let (before, after) = ("019年9".to_string(), "月11日，".to_string());
+        assert!(r.findings.contains(&Finding::Joined {
+            line: 43,
+            before,
+            after
+        }));
+    }
+
+    #[test]
+    fn sample_credit_dropped_and_lianbang_warned_in_place() {
+        let r = import(PAGE);
+        assert_eq!(
+            dropped(&r),
+            [(77, "本版由自治区民宗委 监督检查处供稿", "credit")]
+        );
+        assert!(!all_text(&r).contains("供稿"));
+        let w = warnings(&r);
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(warned(&r, 73, "关系千丝万缕怎么理顺？——联帮") && w[0].1.contains("line 77"));
+        let last = r.speeches[2].chapters.last().unwrap();
+        assert_eq!(
+            (last.title.as_str(), last.line),
+            ("关系千丝万缕怎么理顺？——联帮", 73)
+        );
+        let files: Vec<String> = (1..=4).map(|n| format!("0{n}.md")).collect();
+        let report = render_report(&r, &files);
+        assert!(report.contains("line 77: dropped credit"), "{report}");
+        assert!(report.contains("line 73: warning: chapter"), "{report}");
+        assert!(
+            report.contains("河池市环江毛南族自治县下南乡 → 02.md  (line 33)\n  牢记嘱托 不负韶华 — 助力毛南族群众如期实现脱贫\n   1. 牢记嘱托 不负韶华  [1 paragraphs, line 33]\n   2. 牢记嘱托，坚守使命，“不破楼兰终不还”"),
+            "{report}"
+        );
+    }
+
+    #[test]
+    fn sample_renders_the_clean_scripts() {
+        let r = import(PAGE);
+        assert_eq!(render_script(&r.speeches[0], 1), SCRIPTS[0]);
+        assert_eq!(render_script(&r.speeches[1], 2), SCRIPTS[1]);
+        assert_ne!(render_script(&r.speeches[2], 3), SCRIPTS[2]);
+        let mut s = r.speeches.clone();
+        let lianbang = s[2].chapters.pop().unwrap();
+        s[3].chapters.push(lianbang);
+        assert_eq!(render_script(&s[2], 3), SCRIPTS[2]);
+        assert_eq!(render_script(&s[3], 4), SCRIPTS[3]);
+    }
+
+    #[test]
+    fn crlf_bom_and_full_width_spaces() {
+        let r = import(
+            "\u{feff}## 标题\r\n\r\n□ 张三 \r\n\r\n\u{3000}\u{3000}第一段，没有结束\u{3000} \r\n\r\n继续写完。\r\n",
+        );
+        assert_eq!(outline(&r), "张三 | 标题 | - | 1 | ");
+        assert_eq!(r.speeches[0].intro, ["第一段，没有结束继续写完。"]);
+        assert_eq!(joins(&r), [5]);
+        assert!(!render_script(&r.speeches[0], 1).contains('\r'));
+    }
+
+    #[test]
+    fn english_page_with_dash_attributions_and_hyphenated_break() {
+        let r = import(
+            "Harbour Forum Speeches\n\nBuilding Bridges Together\n\n— Jane Doe\n\n\
+            Good evening, friends. Tonight I want to talk about why this harbour is so impor-\n\n\
+            tant to all of us, and why we must keep it open for the boats and the families.\n\n\
+            Why it matters\n\nTrade keeps the town alive. Every boat brings work to families.\n\n\
+            Keeping the Water Clean\n\n—— Tom Smith\n\n\
+            We cleaned the harbour floor twice this year and the fish are coming\n\n\n\
+            back to the inner basin for the first time in years, which we all hoped for.\n",
+        );
+        assert_eq!(r.show_title.as_deref(), Some("Harbour Forum Speeches"));
+        let expected = "Jane Doe | Building Bridges Together | - | 3 | Why it matters\n\
+                        Tom Smith | Keeping the Water Clean | - | 15 | ";
+        assert_eq!(outline(&r), expected);
+        assert!(r.speeches[0].intro[0].contains("harbour is so important to all of us"));
+        assert_eq!(r.speeches[1].intro.len(), 1);
+        assert!(r.speeches[1].intro[0].contains("fish are coming back to"));
+        assert_eq!(joins(&r), [7, 19]);
+    }
+
+    #[test]
+    fn no_attribution_is_one_speech_with_a_warning() {
+        let r = import("乡村振兴简报\n\n今年全村收入增长了百分之三十，日子越过越红火。\n\n## 产业\n\n种植火龙果。\n");
+        assert_eq!(r.show_title.as_deref(), Some("乡村振兴简报"));
+        assert_eq!(outline(&r), "乡村振兴简报 | 乡村振兴简报 | - | 1 | 产业");
+        assert!(warned(&r, 1, "no attribution"));
+        let r = import("Just one paragraph with no title at all.\n");
+        assert_eq!(outline(&r), "unknown | untitled | - | 1 | ");
+        assert!(warned(&r, 1, "no attribution"));
+    }
+
+    #[test]
+    fn heading_only_speech_is_warned_and_kept() {
+        let r = import("## 空的讲话\n\n□ 甲\n\n## 第二篇\n\n□ 乙\n\n这是第二篇讲话的正文。\n");
+        assert_eq!(
+            outline(&r),
+            "甲 | 空的讲话 | - | 1 | \n乙 | 第二篇 | - | 5 | "
+        );
+        assert!(r.speeches[0].intro.is_empty());
+        assert!(warned(&r, 1, "has no text"));
+        assert!(warned(&r, 5, "very short"));
+    }
+
+    #[test]
+    fn jump_lines_and_page_numbers_are_dropped_and_joined_across() {
+        let r = import(
+            "## 标题\n\n□ 某单位\n\n第一段落写到这里还没有\n\n（下转第2版）\n\n- 2 -\n\n\
+             （上接第1版）\n\n写完的部分。\n\n责任编辑：张三\n",
+        );
+        let rules: Vec<(usize, &str)> = dropped(&r).iter().map(|d| (d.0, d.2)).collect();
+        let expected = [
+            (7, "jump line"),
+            (9, "page number"),
+            (11, "jump line"),
+            (15, "editor line"),
+        ];
+        assert_eq!(rules, expected);
+        assert_eq!(r.speeches[0].intro, ["第一段落写到这里还没有写完的部分。"]);
+        assert_eq!(joins(&r), [5]);
+    }
+
+    #[test]
+    fn text_before_first_speech_is_kept_and_warned() {
+        let r = import("报纸版面\n\n编者按：以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
+        assert_eq!(r.speeches[0].intro, ["编者按：以下是发言摘登。", "正文。"]);
+        assert!(warned(&r, 3, "before the first speech"));
+    }
+
+    #[test]
+    fn invalid_utf8_reports_offset() {
+        let err = import_page(b"## ok\n\xff\n").unwrap_err();
+        assert!(
+            matches!(err, ImportError::InvalidUtf8 { offset: 6 }),
+            "{err:?}"
+        );
+        let err = import_page(b"\xEF\xBB\xBF\xE4\xB8").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not valid UTF-8: first bad byte at offset 3"
+        );
+        assert!(matches!(
+            import_page(b"\n- 3 -\n\n"),
+            Err(ImportError::NoSpeech)
+        ));
+    }
+
+    #[test]
+    fn script_strings_are_escaped() {
+        let mut r = import("## T\n\n□ x\n\np\n");
+        r.speeches[0].speaker = "A \"B\" \\ C".into();
+        let expected =
+            "+++\nspeaker = \"A \\\"B\\\" \\\\ C\"\ntitle = \"T\"\norder = 7\n+++\n\np\n";
+        assert_eq!(render_script(&r.speeches[0], 7), expected);
+    }
+}
