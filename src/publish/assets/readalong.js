@@ -1,0 +1,193 @@
+// briefcast read-along: highlights the sentence being spoken, seeks on click,
+// keyboard control, text size. Plain script, no network: every time it needs
+// is in data-start/data-end attributes, so it works from file:// too.
+(function () {
+  'use strict';
+
+  var EPS = 0.0005; // starts are whole milliseconds; absorb float noise
+  var SIZES = [100, 112.5, 125, 137.5, 150, 175, 200, 250]; // % of the browser default
+  var DEFAULT_SIZE = 2;
+  var KEY = 'briefcast.textSize';
+  var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)');
+  var players = [];
+  var lastUsed = null;
+
+  function each(list, fn) { Array.prototype.forEach.call(list, fn); }
+
+  function Player(section) {
+    var self = this;
+    this.section = section;
+    this.audio = section.querySelector('audio');
+    this.segs = Array.prototype.slice.call(section.querySelectorAll('.seg'));
+    this.starts = this.segs.map(function (s) { return parseFloat(s.getAttribute('data-start')); });
+    this.chapters = Array.prototype.slice.call(section.querySelectorAll('nav.chapters a[data-start]'));
+    this.index = -1;
+    if (!this.audio) return;
+    var sync = function () { self.sync(); };
+    this.audio.addEventListener('timeupdate', sync);
+    this.audio.addEventListener('seeked', sync);
+    this.audio.addEventListener('play', function () {
+      lastUsed = self;
+      players.forEach(function (p) { if (p !== self && p.audio && !p.audio.paused) p.audio.pause(); });
+    });
+    this.chapters.forEach(function (a) {
+      a.addEventListener('click', function () {
+        // The link still jumps to the chapter heading; the audio follows it.
+        self.seek(parseFloat(a.getAttribute('data-start')));
+        self.play();
+      });
+    });
+    this.segs.forEach(function (s, i) {
+      s.addEventListener('click', function () { self.go(i); self.play(); });
+      s.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter') { e.preventDefault(); self.go(i); self.play(); }
+      });
+    });
+  }
+
+  // The sentence playing at time t: the last one with start <= t.
+  Player.prototype.at = function (t) {
+    var lo = 0, hi = this.starts.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.starts[mid] <= t + EPS) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  };
+
+  Player.prototype.sync = function () {
+    this.mark(this.at(this.audio.currentTime));
+  };
+
+  Player.prototype.seek = function (t) {
+    lastUsed = this;
+    try { this.audio.currentTime = t; } catch (e) { /* not seekable yet */ }
+  };
+
+  Player.prototype.play = function () {
+    lastUsed = this;
+    var p = this.audio.play();
+    if (p && p.catch) p.catch(function () { /* blocked or no source: the controls remain */ });
+  };
+
+  Player.prototype.toggle = function () {
+    if (this.audio.paused) this.play(); else this.audio.pause();
+  };
+
+  // Seek to sentence i and highlight it (and focus it, for keyboard users).
+  Player.prototype.go = function (i, focus) {
+    if (!this.segs.length) return;
+    i = Math.max(0, Math.min(this.segs.length - 1, i));
+    this.seek(this.starts[i]);
+    this.mark(i);
+    if (focus) {
+      try { this.segs[i].focus({ preventScroll: true }); } catch (e) { this.segs[i].focus(); }
+    }
+  };
+
+  Player.prototype.mark = function (i) {
+    if (i === this.index) return;
+    // One highlighted sentence on the whole page.
+    players.forEach(function (p) { if (p !== this) p.clear(); }, this);
+    this.clear();
+    this.index = i;
+    if (i < 0) return;
+    var el = this.segs[i];
+    el.classList.add('is-current');
+    el.setAttribute('aria-current', 'true');
+    var t = this.starts[i], chapter = null;
+    this.chapters.forEach(function (a) {
+      if (parseFloat(a.getAttribute('data-start')) <= t + EPS) chapter = a;
+    });
+    if (chapter) chapter.classList.add('is-current');
+    reveal(el);
+  };
+
+  Player.prototype.clear = function () {
+    if (this.index >= 0 && this.segs[this.index]) {
+      this.segs[this.index].classList.remove('is-current');
+      this.segs[this.index].removeAttribute('aria-current');
+    }
+    this.chapters.forEach(function (a) { a.classList.remove('is-current'); });
+    this.index = -1;
+  };
+
+  // Scroll only when the sentence has left the visible area (below the sticky player).
+  function reveal(el) {
+    var r = el.getBoundingClientRect();
+    var player = el.closest('section') && el.closest('section').querySelector('.player');
+    var top = player ? Math.max(0, player.getBoundingClientRect().bottom) : 0;
+    var h = window.innerHeight || document.documentElement.clientHeight;
+    if (r.top >= top && r.bottom <= h) return;
+    // Glide to the next sentence; jump when it is far away or motion is unwelcome.
+    var smooth = !(reduceMotion && reduceMotion.matches) && Math.abs(r.top) < 2 * h;
+    el.scrollIntoView({ block: 'center', behavior: smooth ? 'smooth' : 'instant' });
+  }
+
+  function playerOf(node) {
+    var section = node && node.closest ? node.closest('section.episode') : null;
+    for (var i = 0; i < players.length; i++) if (players[i].section === section) return players[i];
+    return null;
+  }
+
+  function typing(el) {
+    if (!el || !el.tagName) return false;
+    return /^(INPUT|TEXTAREA|SELECT|AUDIO|VIDEO)$/.test(el.tagName) || el.isContentEditable;
+  }
+
+  function onKey(e) {
+    if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+    var el = document.activeElement;
+    if (typing(el)) return; // the control's own keys win
+    var p = playerOf(el) || lastUsed || players[0];
+    if (!p || !p.audio) return;
+    if (e.key === ' ' || e.key === 'Spacebar') {
+      if (el && /^(A|BUTTON|SUMMARY)$/.test(el.tagName)) return; // Space activates these
+      e.preventDefault();
+      p.toggle();
+    } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+      if (e.shiftKey) return;
+      e.preventDefault();
+      var i = p.index >= 0 ? p.index : p.at(p.audio.currentTime);
+      if (e.key === 'ArrowRight') p.go(i + 1, true);
+      else p.go(i < 0 ? 0 : i - 1, true);
+    }
+  }
+
+  function textSize() {
+    var buttons = document.querySelectorAll('.textsize button[data-step]');
+    if (!buttons.length) return;
+    var level = DEFAULT_SIZE;
+    try {
+      var saved = parseInt(window.localStorage.getItem(KEY), 10);
+      if (saved >= 0 && saved < SIZES.length) level = saved;
+    } catch (e) { /* storage unavailable (private mode, file:// policy) */ }
+    function apply() {
+      document.documentElement.style.fontSize = SIZES[level] + '%';
+      each(buttons, function (b) {
+        var step = parseInt(b.getAttribute('data-step'), 10);
+        b.disabled = step < 0 ? level === 0 : level === SIZES.length - 1;
+      });
+    }
+    each(buttons, function (b) {
+      b.addEventListener('click', function () {
+        var step = parseInt(b.getAttribute('data-step'), 10);
+        level = Math.max(0, Math.min(SIZES.length - 1, level + step));
+        try { window.localStorage.setItem(KEY, String(level)); } catch (e) { /* not kept */ }
+        apply();
+        var current = lastUsed && lastUsed.segs[lastUsed.index];
+        if (current) reveal(current);
+      });
+    });
+    apply();
+  }
+
+  function start() {
+    each(document.querySelectorAll('section.episode'), function (s) { players.push(new Player(s)); });
+    document.addEventListener('keydown', onKey);
+    textSize();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

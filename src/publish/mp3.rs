@@ -1,0 +1,377 @@
+//! MP3 export for podcast apps (`<slug>.mp3`): CBR mono MPEG-1 Layer III
+//! through LAME, with an ID3v2.4 tag (title, artist, album, comment, and
+//! `CHAP`/`CTOC` chapters) and a LAME "Info" frame so players know the exact
+//! length and trim the encoder delay and padding (gapless).
+//!
+//! Streams: samples arrive in blocks and leave as MP3 frames, so memory stays
+//! flat however long the episode. It writes to the path it is given and leaves
+//! atomic replacement to the caller (`temp_file_in` then persist); it never
+//! changes samples (no gain, no resampling: the rate must be one MP3 takes).
+
+use std::fs::File;
+use std::io::{BufWriter, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use id3::frame::{Chapter, Comment, TableOfContents};
+use id3::{Frame, Tag, TagLike, Version};
+use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality, VbrMode};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mp3Options {
+    /// Constant bitrate in kbit/s: 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320.
+    pub bitrate_kbps: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Id3Info {
+    pub title: String,
+    pub artist: String,
+    pub album: String,
+    pub comment: String,
+    /// `(title, start ms, end ms)` in playing order.
+    pub chapters: Vec<(String, u32, u32)>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Mp3Error {
+    #[error("MP3 needs a sample rate of 44100 or 48000 Hz, not {0}")]
+    Rate(u32),
+    #[error("{0} kbit/s is not an MP3 bitrate (use 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320)")]
+    Bitrate(u32),
+    #[error("the MP3 encoder refused its settings: {0}")]
+    Setup(String),
+    #[error("the MP3 encoder failed: {0}")]
+    Encode(String),
+    #[error("cannot build the ID3 tag: {0}")]
+    Tag(#[from] id3::Error),
+    #[error("cannot write {}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Samples handed to LAME at once: bounds the output buffer whatever the block size.
+const CHUNK: usize = 16_384;
+
+fn bitrate(kbps: u32) -> Result<Bitrate, Mp3Error> {
+    Ok(match kbps {
+        32 => Bitrate::Kbps32,
+        40 => Bitrate::Kbps40,
+        48 => Bitrate::Kbps48,
+        64 => Bitrate::Kbps64,
+        80 => Bitrate::Kbps80,
+        96 => Bitrate::Kbps96,
+        112 => Bitrate::Kbps112,
+        128 => Bitrate::Kbps128,
+        160 => Bitrate::Kbps160,
+        192 => Bitrate::Kbps192,
+        224 => Bitrate::Kbps224,
+        256 => Bitrate::Kbps256,
+        320 => Bitrate::Kbps320,
+        other => return Err(Mp3Error::Bitrate(other)),
+    })
+}
+
+/// ID3v2.4: TIT2, TPE1, TALB, COMM, then `CHAP` chp1.. (each with a TIT2) and
+/// one top-level ordered `CTOC` listing them.
+fn id3_tag(info: &Id3Info) -> Tag {
+    let mut tag = Tag::new();
+    tag.set_title(info.title.as_str());
+    tag.set_artist(info.artist.as_str());
+    tag.set_album(info.album.as_str());
+    if !info.comment.is_empty() {
+        tag.add_frame(Comment {
+            lang: "und".into(),
+            description: String::new(),
+            text: info.comment.clone(),
+        });
+    }
+    let mut elements = Vec::new();
+    for (number, (title, start, end)) in info.chapters.iter().enumerate() {
+        let element_id = format!("chp{}", number + 1);
+        elements.push(element_id.clone());
+        tag.add_frame(Chapter {
+            element_id,
+            start_time: *start,
+            end_time: *end,
+            // All ones: "use the times", per the ID3v2 chapter addendum.
+            start_offset: u32::MAX,
+            end_offset: u32::MAX,
+            frames: vec![Frame::text("TIT2", title.as_str())],
+        });
+    }
+    if !elements.is_empty() {
+        tag.add_frame(TableOfContents {
+            element_id: "toc".into(),
+            top_level: true,
+            ordered: true,
+            elements,
+            frames: vec![Frame::text("TIT2", info.album.as_str())],
+        });
+    }
+    tag
+}
+
+/// Encode mono f32 samples pulled in blocks from `next_block` (returns None at the end) at `rate` (44100 or 48000) to `out`, then write ID3v2.4 tags: TIT2, TPE1, TALB, COMM, plus CHAP frames (element ids chp1..) with TIT2 sub-frames and a top-level ordered CTOC listing them.
+///
+/// Layout: ID3v2.4 tag, LAME Info frame (filled in at the end), audio frames.
+pub fn encode_mp3(
+    rate: u32,
+    next_block: &mut dyn FnMut() -> Option<Vec<f32>>,
+    out: &Path,
+    options: &Mp3Options,
+    info: &Id3Info,
+) -> Result<(), Mp3Error> {
+    if rate != 44_100 && rate != 48_000 {
+        return Err(Mp3Error::Rate(rate));
+    }
+    let setup = |e: mp3lame_encoder::BuildError| Mp3Error::Setup(e.to_string());
+    let mut builder = Builder::new().ok_or_else(|| Mp3Error::Setup("out of memory".into()))?;
+    builder.set_num_channels(1).map_err(setup)?;
+    builder.set_sample_rate(rate).map_err(setup)?;
+    builder.set_mode(Mode::Mono).map_err(setup)?;
+    builder.set_vbr_mode(VbrMode::Off).map_err(setup)?;
+    builder
+        .set_brate(bitrate(options.bitrate_kbps)?)
+        .map_err(setup)?;
+    builder.set_quality(Quality::NearBest).map_err(setup)?;
+    builder.set_to_write_vbr_tag(true).map_err(setup)?;
+    let mut encoder = builder.build().map_err(setup)?;
+
+    let mut tag = Vec::new();
+    id3_tag(info).write_to(&mut tag, Version::Id3v24)?;
+    let io = |source| Mp3Error::Io {
+        path: out.to_path_buf(),
+        source,
+    };
+    let encode = |e: mp3lame_encoder::EncodeError| Mp3Error::Encode(e.to_string());
+    let mut file = BufWriter::new(File::create(out).map_err(io)?);
+    file.write_all(&tag).map_err(io)?;
+
+    // LAME's first output frame is an empty Info frame, completed below.
+    let mut buffer = Vec::new();
+    while let Some(block) = next_block() {
+        for chunk in block.chunks(CHUNK) {
+            buffer.clear();
+            buffer.reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
+            encoder
+                .encode_to_vec(MonoPcm(chunk), &mut buffer)
+                .map_err(encode)?;
+            file.write_all(&buffer).map_err(io)?;
+        }
+    }
+    buffer.clear();
+    buffer.reserve(mp3lame_encoder::max_required_buffer_size(0));
+    encoder
+        .flush_to_vec::<FlushGap>(&mut buffer)
+        .map_err(encode)?;
+    file.write_all(&buffer).map_err(io)?;
+
+    buffer.clear();
+    buffer.reserve(encoder.lame_tag_size());
+    if encoder.lame_tag_encode_to_vec(&mut buffer).is_some() {
+        file.seek(SeekFrom::Start(tag.len() as u64)).map_err(io)?;
+        file.write_all(&buffer).map_err(io)?;
+    }
+    let file = file.into_inner().map_err(|e| io(e.into_error()))?;
+    file.sync_all().map_err(io)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RATE: u32 = 48_000;
+    const SECONDS: usize = 3;
+
+    /// 3 s of a 440 Hz tone in 1000-sample blocks, chapters at 0, 1 and 2 s.
+    fn encode_tone(path: &Path) {
+        let mut produced = 0;
+        let mut blocks = || {
+            let n = 1_000.min(RATE as usize * SECONDS - produced);
+            let block: Vec<f32> = (produced..produced + n)
+                .map(|i| 0.3 * (i as f32 * 440.0 * std::f32::consts::TAU / RATE as f32).sin())
+                .collect();
+            produced += n;
+            (n > 0).then_some(block)
+        };
+        let info = Id3Info {
+            title: "柳州 & 合力".into(),
+            artist: "柳州市".into(),
+            album: "Test Show".into(),
+            comment: "made by briefcast".into(),
+            chapters: vec![
+                ("开篇".into(), 0, 1000),
+                ("Two: <second>".into(), 1000, 2000),
+                ("第三章".into(), 2000, 3000),
+            ],
+        };
+        let options = Mp3Options { bitrate_kbps: 64 };
+        encode_mp3(RATE, &mut blocks, path, &options, &info).unwrap();
+    }
+
+    /// Encoder delay and padding from the LAME extension of the Info frame.
+    fn lame_delay_padding(bytes: &[u8]) -> (usize, usize) {
+        let at = bytes
+            .windows(4)
+            .position(|w| w == b"Info")
+            .expect("Info frame");
+        assert_eq!(&bytes[at + 120..at + 124], b"LAME", "LAME extension");
+        let d = &bytes[at + 141..at + 144];
+        let delay = (usize::from(d[0]) << 4) | usize::from(d[1] >> 4);
+        let padding = (usize::from(d[1] & 0x0F) << 8) | usize::from(d[2]);
+        (delay, padding)
+    }
+
+    #[test]
+    fn tone_round_trips_with_chapters() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tone.mp3");
+        encode_tone(&path);
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(b"ID3\x04\x00"), "ID3v2.4 first");
+
+        // minimp3 knows nothing of the Info frame: it decodes it as one frame
+        // of silence. Every other frame carries 1152 samples, which LAME tells
+        // apart as `delay` leading + the input + `padding` trailing samples.
+        let mut decoder = minimp3::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut decoded = Vec::new();
+        loop {
+            match decoder.next_frame() {
+                Ok(frame) => {
+                    assert_eq!((frame.sample_rate, frame.channels), (RATE as i32, 1));
+                    assert_eq!(frame.bitrate, 64);
+                    decoded.push(frame.data.len());
+                }
+                Err(minimp3::Error::Eof) => break,
+                Err(e) => panic!("decode: {e:?}"),
+            }
+        }
+        assert!(decoded.iter().all(|&n| n == 1152));
+        let (delay, padding) = lame_delay_padding(&bytes);
+        let input = RATE as usize * SECONDS;
+        assert_eq!((decoded.len() - 1) * 1152, delay + input + padding);
+        assert!(
+            delay + padding < 2 * 1152,
+            "delay {delay} + padding {padding}"
+        );
+
+        let tag = Tag::read_from_path(&path).unwrap();
+        assert_eq!(tag.version(), Version::Id3v24);
+        assert_eq!(tag.title(), Some("柳州 & 合力"));
+        assert_eq!(tag.artist(), Some("柳州市"));
+        assert_eq!(tag.album(), Some("Test Show"));
+        assert_eq!(tag.comments().next().unwrap().text, "made by briefcast");
+        let chapters: Vec<_> = tag
+            .chapters()
+            .map(|c| {
+                let title = c.frames[0].content().text().unwrap().to_string();
+                (c.element_id.clone(), title, c.start_time, c.end_time)
+            })
+            .collect();
+        assert_eq!(
+            chapters,
+            [
+                ("chp1".to_string(), "开篇".to_string(), 0, 1000),
+                ("chp2".into(), "Two: <second>".into(), 1000, 2000),
+                ("chp3".into(), "第三章".into(), 2000, 3000),
+            ]
+        );
+        let toc = tag.tables_of_contents().next().unwrap();
+        assert!(toc.top_level && toc.ordered);
+        assert_eq!(toc.elements, ["chp1", "chp2", "chp3"]);
+    }
+
+    #[test]
+    fn ffprobe_sees_chapters_and_exact_duration() {
+        let ffprobe = std::process::Command::new("ffprobe")
+            .arg("-version")
+            .output();
+        if !ffprobe.is_ok_and(|o| o.status.success()) {
+            eprintln!("ffprobe not found; skipped");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tone.mp3");
+        encode_tone(&path);
+        let args = [
+            "-v",
+            "error",
+            "-show_chapters",
+            "-show_format",
+            "-of",
+            "json",
+        ];
+        let output = std::process::Command::new("ffprobe")
+            .args(args)
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let chapters = json["chapters"].as_array().unwrap();
+        let got: Vec<(&str, &str)> = chapters
+            .iter()
+            .map(|c| {
+                (
+                    c["tags"]["title"].as_str().unwrap(),
+                    c["start_time"].as_str().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("开篇", "0.000000"),
+                ("Two: <second>", "1.000000"),
+                ("第三章", "2.000000")
+            ]
+        );
+        // ffprobe's duration counts whole frames from the Info frame (delay
+        // and padding included): at most one frame over the input.
+        let duration: f64 = json["format"]["duration"]
+            .as_str()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let over = duration - SECONDS as f64;
+        assert!(
+            (0.0..=1152.0 / RATE as f64 + 1e-6).contains(&over),
+            "{duration}"
+        );
+        assert_eq!(json["format"]["tags"]["title"], "柳州 & 合力");
+        // Decoding trims LAME's delay and padding: exactly the input's samples.
+        let pcm = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&path)
+            .args(["-f", "s16le", "-acodec", "pcm_s16le", "-"])
+            .output();
+        match pcm {
+            Ok(pcm) if pcm.status.success() => {
+                assert_eq!(pcm.stdout.len() / 2, RATE as usize * SECONDS)
+            }
+            _ => eprintln!("ffmpeg not found; gapless decode not checked"),
+        }
+    }
+
+    #[test]
+    fn refuses_rates_and_bitrates_mp3_lacks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.mp3");
+        let mut none = || None;
+        let info = Id3Info::default();
+        let ok = Mp3Options { bitrate_kbps: 128 };
+        let err = encode_mp3(22_050, &mut none, &path, &ok, &info).unwrap_err();
+        assert!(matches!(err, Mp3Error::Rate(22_050)));
+        let bad = Mp3Options { bitrate_kbps: 100 };
+        let err = encode_mp3(RATE, &mut none, &path, &bad, &info).unwrap_err();
+        assert!(matches!(err, Mp3Error::Bitrate(100)));
+        encode_mp3(RATE, &mut none, &path, &ok, &info).expect("empty input still encodes");
+    }
+}

@@ -1,0 +1,274 @@
+//! The read-along page (`audio/index.html`): one player per episode, its
+//! chapter list, and the full text sentence by sentence, highlighted while the
+//! audio plays.
+//!
+//! Owns the markup and the two static files beside it (`readalong.css`,
+//! `readalong.js`, see [`assets`]). Works opened from disk (`file://`): every
+//! sentence carries its start and end in seconds as data attributes, exactly
+//! the millisecond values the `.vtt` cues use, so the script never fetches
+//! anything. Writing the files is left to the caller; the output depends only
+//! on the arguments, so the same episodes give byte-identical pages.
+
+use std::fmt::Write;
+
+use crate::model::{EpisodePlan, EpisodeTiming, Pause};
+
+/// One episode as the page shows it; file names are relative to the page.
+pub struct PageEpisode<'a> {
+    pub plan: &'a EpisodePlan,
+    pub timing: &'a EpisodeTiming,
+    pub audio_file: String,
+    pub vtt_file: String,
+}
+
+/// The static files the page links to, to be written beside `index.html`.
+pub fn assets() -> &'static [(&'static str, &'static str)] {
+    &[
+        ("readalong.css", include_str!("assets/readalong.css")),
+        ("readalong.js", include_str!("assets/readalong.js")),
+    ]
+}
+
+/// Interface words, in the page's language (Chinese for `zh*`, else English):
+/// episodes, chapters, duration, download, no audio, transcript, text size,
+/// smaller, larger, help.
+const ZH: [&str; 10] = [
+    "节目",
+    "章节",
+    "时长",
+    "下载音频",
+    "此浏览器无法播放音频。",
+    "文稿",
+    "文字大小",
+    "缩小文字",
+    "放大文字",
+    "点击句子即从该句播放。空格键：播放/暂停；左右方向键：上一句/下一句。",
+];
+const EN: [&str; 10] = [
+    "Episodes",
+    "Chapters",
+    "Duration",
+    "Download audio",
+    "This browser cannot play the audio.",
+    "Transcript",
+    "Text size",
+    "Smaller text",
+    "Larger text",
+    "Click a sentence to play from there. Space: play/pause; Left/Right arrows: previous/next sentence.",
+];
+
+/// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`.
+pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) -> String {
+    let zh = language.to_ascii_lowercase().starts_with("zh");
+    let w = if zh { &ZH } else { &EN };
+    let [list, _, _, _, _, _, size, smaller, larger, help] = w;
+    let (lang, show) = (esc(language), esc(show_title));
+    let mut h = format!(
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{show}</title>\n<link rel=\"stylesheet\" href=\"readalong.css\">\n\
+         <script src=\"readalong.js\" defer></script>\n</head>\n<body>\n\
+         <header class=\"site\">\n<h1>{show}</h1>\n\
+         <div class=\"textsize\" role=\"group\" aria-label=\"{size}\">\
+         <button type=\"button\" data-step=\"-1\" aria-label=\"{smaller}\">A−</button>\
+         <button type=\"button\" data-step=\"1\" aria-label=\"{larger}\">A+</button></div>\n\
+         <p class=\"help\">{help}</p>\n<nav class=\"toc\" aria-label=\"{list}\"><ul>\n"
+    );
+    for ep in episodes {
+        let (slug, speaker, title) = (
+            esc(&ep.plan.slug),
+            esc(&ep.plan.speaker),
+            esc(&ep.plan.title),
+        );
+        let _ = writeln!(h, "<li><a href=\"#{slug}\">{speaker} · {title}</a></li>");
+    }
+    h.push_str("</ul></nav>\n</header>\n<main>\n");
+    for ep in episodes {
+        episode(&mut h, ep, &lang, w);
+    }
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
+    let [_, chapters, duration, download, no_audio, transcript, ..] = w;
+    let (plan, t) = (ep.plan, ep.timing);
+    let (slug, speaker, title) = (esc(&plan.slug), esc(&plan.speaker), esc(&plan.title));
+    let (audio, vtt) = (esc(&ep.audio_file), esc(&ep.vtt_file));
+    let (total, clock_total) = (ms(t.total_frames, t.rate), clock(t.total_frames, t.rate));
+    let _ = write!(
+        h,
+        "<section class=\"episode\" id=\"{slug}\" aria-labelledby=\"{slug}-speaker\">\n\
+         <h2 id=\"{slug}-speaker\">{speaker}</h2>\n<p class=\"speech-title\">{title}</p>\n\
+         <p class=\"meta\">{duration} <time datetime=\"PT{total}S\">{clock_total}</time> · \
+         <a href=\"{audio}\" download>{download}</a></p>\n\
+         <div class=\"player\"><audio controls preload=\"metadata\" src=\"{audio}\" \
+         aria-label=\"{speaker} · {title}\"><track kind=\"captions\" src=\"{vtt}\" \
+         srclang=\"{lang}\" label=\"{transcript}\">{no_audio}</audio></div>\n\
+         <nav class=\"chapters\" aria-label=\"{chapters} · {speaker}\"><ol>\n"
+    );
+    for (i, (ch, span)) in plan.chapters.iter().zip(&t.chapters).enumerate() {
+        let (n, at, name) = (i + 1, ms(span.start, t.rate), esc(&ch.title));
+        let shown = clock(span.start, t.rate);
+        let _ = writeln!(
+            h,
+            "<li><a href=\"#{slug}-c{n}\" data-start=\"{at}\">{name}</a> \
+             <span class=\"at\">{shown}</span></li>"
+        );
+    }
+    let _ = writeln!(
+        h,
+        "</ol></nav>\n<div class=\"transcript\" aria-label=\"{transcript}\">"
+    );
+    let mut spans = t.segments.iter();
+    let mut n = 0;
+    for (i, ch) in plan.chapters.iter().enumerate() {
+        let (c, name) = (i + 1, esc(&ch.title));
+        let _ = write!(h, "<h3 id=\"{slug}-c{c}\" tabindex=\"-1\">{name}</h3>\n<p>");
+        let last = ch.segments.len().saturating_sub(1);
+        for (j, seg) in ch.segments.iter().enumerate() {
+            let span = spans.next().copied().unwrap_or_default();
+            let (start, end) = (ms(span.start, t.rate), ms(span.start + span.frames, t.rate));
+            n += 1;
+            let _ = write!(
+                h,
+                "<span class=\"seg\" id=\"{slug}-s{n}\" tabindex=\"0\" data-start=\"{start}\" \
+                 data-end=\"{end}\">{}</span>",
+                esc(&seg.text)
+            );
+            if j < last && seg.pause_after != Pause::Sentence {
+                h.push_str("</p>\n<p>");
+            }
+        }
+        h.push_str("</p>\n");
+    }
+    h.push_str("</div>\n</section>\n");
+}
+
+/// Frames as whole milliseconds, rounded half up: `round(frames·1000/rate)`,
+/// the value the `.vtt` and chapter files use.
+fn millis(frames: u64, rate: u32) -> u64 {
+    let rate = u128::from(rate.max(1));
+    ((u128::from(frames) * 2000 + rate) / (2 * rate)) as u64
+}
+
+/// Seconds with exactly three decimals, for data attributes.
+fn ms(frames: u64, rate: u32) -> String {
+    let m = millis(frames, rate);
+    format!("{}.{:03}", m / 1000, m % 1000)
+}
+
+/// `mm:ss` (minutes keep counting past 59), whole seconds as players show them.
+fn clock(frames: u64, rate: u32) -> String {
+    let s = millis(frames, rate) / 1000;
+    format!("{:02}:{:02}", s / 60, s % 60)
+}
+
+/// Escapes text for element content and quoted attribute values alike.
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChapterPlan, Segment, SourcePos, Span};
+
+    fn seg(id: &str, text: &str, pause_after: Pause) -> Segment {
+        Segment {
+            id: id.into(),
+            text: text.into(),
+            spoken: text.into(),
+            voice: "v".into(),
+            source: SourcePos {
+                path: "s.md".into(),
+                line: 1,
+            },
+            pause_after,
+            announcement: false,
+        }
+    }
+
+    fn page() -> String {
+        let plan = EpisodePlan {
+            speaker: "柳州<市>".into(),
+            slug: "liu\"zhou".into(),
+            title: "A & B".into(),
+            chapters: vec![ChapterPlan {
+                title: "第'一'章".into(),
+                segments: vec![
+                    seg("a", "一句。", Pause::Paragraph),
+                    seg("b", "<script>x</script>", Pause::End),
+                ],
+            }],
+        };
+        let timing = EpisodeTiming {
+            rate: 48_000,
+            total_frames: 48_000 * 75 + 24_000,
+            chapters: vec![Span {
+                start: 0,
+                frames: 48_000 * 75,
+            }],
+            segments: vec![
+                Span {
+                    start: 24,
+                    frames: 47_975,
+                },
+                Span {
+                    start: 96_000,
+                    frames: 100,
+                },
+            ],
+        };
+        let ep = PageEpisode {
+            plan: &plan,
+            timing: &timing,
+            audio_file: "liu zhou&.wav".into(),
+            vtt_file: "liuzhou.vtt".into(),
+        };
+        index_html("Show <1>", "zh-CN", &[ep])
+    }
+
+    #[test]
+    fn escapes_text_and_attributes() {
+        assert_eq!(
+            esc(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        let h = page();
+        assert!(h.contains("<h1>Show &lt;1&gt;</h1>"));
+        assert!(h.contains("<h2 id=\"liu&quot;zhou-speaker\">柳州&lt;市&gt;</h2>"));
+        assert!(h.contains("src=\"liu zhou&amp;.wav\""));
+        assert!(h.contains("<track kind=\"captions\" src=\"liuzhou.vtt\" srclang=\"zh-CN\""));
+        assert!(h.contains(">&lt;script&gt;x&lt;/script&gt;</span>"));
+        assert!(h.contains("第&#39;一&#39;章"));
+        assert!(!h.contains("<script>x"));
+    }
+
+    #[test]
+    fn times_are_vtt_milliseconds() {
+        assert_eq!(ms(24, 48_000), "0.001"); // 0.5 ms rounds up
+        assert_eq!(ms(23, 48_000), "0.000");
+        assert_eq!(ms(48_000 * 3 + 4_800, 48_000), "3.100");
+        assert_eq!(millis(1, 3), 333);
+        assert_eq!(clock(48_000 * 76 - 25, 48_000), "01:15");
+        assert_eq!(clock(3600 * 8_000, 8_000), "60:00");
+        let h = page();
+        assert!(h.contains("data-start=\"0.001\" data-end=\"1.000\">一句。</span></p>\n<p>"));
+        assert!(h.contains("data-start=\"2.000\" data-end=\"2.002\">"));
+        assert!(h.contains("<time datetime=\"PT75.500S\">01:15</time>"));
+        assert!(h.contains("<a href=\"#liu&quot;zhou-c1\" data-start=\"0.000\">"));
+        assert_eq!(h, page(), "deterministic");
+    }
+}
