@@ -76,6 +76,9 @@ pub struct BuildArgs {
     /// No progress output; errors are still printed.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Fail an episode whose loudness misses the target by more than 1 LU.
+    #[arg(long)]
+    pub strict_loudness: bool,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +160,7 @@ fn build(args: BuildArgs) -> Result<ExitCode> {
         config: args.config.config,
         only: args.only,
         jobs: args.jobs.map(|n| n as usize),
+        strict_loudness: args.strict_loudness,
     };
     let report = pipeline::build(&options, reporter)?;
     if report.failures.is_empty() {

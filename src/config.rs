@@ -19,11 +19,11 @@ pub enum ConfigError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}:{line}:{column}: {message}")]
+    /// `location` is `:line:column`, or empty when no line applies.
+    #[error("{path}{location}: {message}")]
     Invalid {
         path: PathBuf,
-        line: usize,
-        column: usize,
+        location: String,
         message: String,
     },
 }
@@ -36,6 +36,7 @@ pub struct Config {
     pub show: ShowConfig,
     pub paths: PathsConfig,
     pub audio: AudioConfig,
+    pub publish: PublishConfig,
     pub services: BTreeMap<String, ServiceConfig>,
     pub voices: BTreeMap<String, VoiceConfig>,
     pub speakers: BTreeMap<String, SpeakerConfig>,
@@ -52,6 +53,11 @@ pub struct ShowConfig {
     /// `yyyy-mm-dd` written as the episodes' creation date; without it, the
     /// date the newest script was modified.
     pub date: Option<String>,
+    /// For the podcast feed.
+    pub description: Option<String>,
+    pub image: Option<String>,
+    /// Where `audio/` is published; feed URLs are relative without it.
+    pub base_url: Option<String>,
 }
 
 impl Default for ShowConfig {
@@ -61,6 +67,9 @@ impl Default for ShowConfig {
             language: "zh-CN".into(),
             author: None,
             date: None,
+            description: None,
+            image: None,
+            base_url: None,
         }
     }
 }
@@ -87,21 +96,86 @@ impl Default for PathsConfig {
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct AudioConfig {
     pub sample_rate: u32,
+    /// 16 (TPDF-dithered when the loudness gain changes samples) or 24.
+    pub bit_depth: u16,
     pub sentence_pause_ms: u32,
     pub paragraph_pause_ms: u32,
     pub chapter_pause_ms: u32,
+    /// After the opening announcement and each spoken chapter title.
+    pub announcement_pause_ms: u32,
+    /// Trim each clip's leading and trailing silence.
+    pub trim: bool,
+    pub trim_threshold_db: f32,
+    /// Silence kept at each trimmed edge.
+    pub trim_keep_ms: u32,
+    /// Open each episode with `announce-template` and each later chapter
+    /// with its spoken title.
+    pub announce: bool,
+    pub announce_template: String,
+    /// Voice for announcements; default: the speaker's own voice.
+    pub announcer: Option<String>,
+    /// Bring the episode to `loudness` LUFS (EBU R128 / ITU-R BS.1770-4)
+    /// with a `true-peak` ceiling in dBTP.
+    pub normalize_loudness: bool,
+    pub loudness: f64,
+    pub true_peak: f64,
+    /// Audio placed before the first and after the last segment.
+    pub intro: Option<PathBuf>,
+    pub outro: Option<PathBuf>,
 }
 
 impl Default for AudioConfig {
     fn default() -> Self {
         Self {
             sample_rate: 48_000,
+            bit_depth: 16,
             sentence_pause_ms: 350,
             paragraph_pause_ms: 700,
             chapter_pause_ms: 1_500,
+            announcement_pause_ms: 600,
+            trim: true,
+            trim_threshold_db: -50.0,
+            trim_keep_ms: 30,
+            announce: true,
+            announce_template: "{speaker}：{title}".into(),
+            announcer: None,
+            normalize_loudness: true,
+            loudness: -16.0,
+            true_peak: -1.0,
+            intro: None,
+            outro: None,
         }
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PublishConfig {
+    /// Episode formats: "wav" always, "mp3" optionally; the feed's
+    /// enclosure is the last one listed.
+    pub formats: Vec<PublishFormat>,
+    /// Constant MP3 bitrate, kbit/s.
+    pub mp3_bitrate: u32,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        Self {
+            formats: vec![PublishFormat::Wav],
+            mp3_bitrate: 96,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PublishFormat {
+    Wav,
+    Mp3,
+}
+
+/// Sample rates an episode may have.
+pub const SAMPLE_RATES: [u32; 6] = [22_050, 24_000, 32_000, 44_100, 48_000, 96_000];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -253,6 +327,8 @@ struct RawConfig {
     #[serde(default)]
     audio: AudioConfig,
     #[serde(default)]
+    publish: PublishConfig,
+    #[serde(default)]
     services: BTreeMap<String, ServiceConfig>,
     #[serde(default)]
     voices: BTreeMap<String, VoiceConfig>,
@@ -279,11 +355,14 @@ impl Config {
     /// Parse and validate configuration text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
         let at = |span: Option<Range<usize>>, message: String| {
-            let (line, column) = line_column(text, span.map_or(0, |s| s.start));
+            let offset = span.map(|s| s.start).or_else(|| locate_key(text, &message));
+            let location = offset.map_or_else(String::new, |offset| {
+                let (line, column) = line_column(text, offset);
+                format!(":{line}:{column}")
+            });
             ConfigError::Invalid {
                 path: path.to_owned(),
-                line,
-                column,
+                location,
                 message,
             }
         };
@@ -300,6 +379,7 @@ impl Config {
             show: raw.show,
             paths: raw.paths,
             audio: raw.audio,
+            publish: raw.publish,
             services: raw.services,
             voices: raw.voices,
             speakers,
@@ -313,10 +393,56 @@ impl Config {
 
     fn validate(&self) -> Result<(), (Option<Range<usize>>, String)> {
         let whole = |message: String| (None, message);
-        if !(8_000..=192_000).contains(&self.audio.sample_rate) {
+        let audio = &self.audio;
+        if !SAMPLE_RATES.contains(&audio.sample_rate) {
             return Err(whole(format!(
-                "[audio] sample-rate = {} is out of range (8000 to 192000 Hz)",
-                self.audio.sample_rate
+                "[audio] sample-rate = {} is not supported (use one of 22050, 24000, 32000, 44100, 48000, 96000)",
+                audio.sample_rate
+            )));
+        }
+        if !matches!(audio.bit_depth, 16 | 24) {
+            return Err(whole(format!(
+                "[audio] bit-depth = {} must be 16 or 24",
+                audio.bit_depth
+            )));
+        }
+        if !(-70.0..=0.0).contains(&audio.loudness) || !(-20.0..=0.0).contains(&audio.true_peak) {
+            return Err(whole(format!(
+                "[audio] loudness = {} LUFS and true-peak = {} dBTP must lie in -70..0 and -20..0",
+                audio.loudness, audio.true_peak
+            )));
+        }
+        if !(-120.0..0.0).contains(&audio.trim_threshold_db) {
+            return Err(whole(format!(
+                "[audio] trim-threshold-db = {} must be below 0 dBFS",
+                audio.trim_threshold_db
+            )));
+        }
+        let publish = &self.publish;
+        if publish.formats.contains(&PublishFormat::Mp3) {
+            if !matches!(audio.sample_rate, 44_100 | 48_000) {
+                return Err(whole(format!(
+                    "[publish] formats has mp3, which needs [audio] sample-rate 44100 or 48000 (not {})",
+                    audio.sample_rate
+                )));
+            }
+            if ![32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+                .contains(&publish.mp3_bitrate)
+            {
+                return Err(whole(format!(
+                    "[publish] mp3-bitrate = {} is not an MP3 bitrate (e.g. 64, 96, 128)",
+                    publish.mp3_bitrate
+                )));
+            }
+        }
+        if let Some(voice) = audio
+            .announcer
+            .as_ref()
+            .filter(|v| !self.voices.contains_key(*v))
+        {
+            return Err(whole(format!(
+                "[audio] announcer = \"{voice}\" is not a voice (known: {})",
+                known(self.voices.keys())
             )));
         }
         if let Some(date) = &self.show.date {
@@ -414,6 +540,35 @@ fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
+/// Where a validation message's `[section] key` stands in the file: the
+/// key's line, else the section header's.
+fn locate_key(text: &str, message: &str) -> Option<usize> {
+    let rest = message.strip_prefix('[')?;
+    let (section, rest) = rest.split_once(']')?;
+    let key = rest.trim_start().split([' ', '=']).next().unwrap_or("");
+    let header = format!("[{section}]");
+    let mut offset = 0;
+    let mut in_section = None;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            if in_section.is_some() {
+                break;
+            }
+            if trimmed == header {
+                in_section = Some(offset);
+            }
+        } else if in_section.is_some() && !key.is_empty() {
+            let after = trimmed.strip_prefix(key);
+            if after.is_some_and(|a| a.trim_start().starts_with('=')) {
+                return Some(offset + line.len() - line.trim_start().len());
+            }
+        }
+        offset += line.len();
+    }
+    in_section
+}
+
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -499,9 +654,19 @@ voice = "cmn"
     #[test]
     fn out_of_range_numbers_are_rejected() {
         let err = parse(&format!("{GOOD}\n[audio]\nsample-rate = 1000\n")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "voices.toml:17:1: [audio] sample-rate = 1000 is not supported (use one of 22050, 24000, 32000, 44100, 48000, 96000)"
+        );
+        let err = parse(&format!("{GOOD}\n[audio]\nbit-depth = 8\n")).unwrap_err();
+        assert!(
+            err.to_string().contains("bit-depth = 8 must be 16 or 24"),
+            "{err}"
+        );
+        let err = parse(&format!("{GOOD}\n[audio]\nannouncer = \"nobody\"\n")).unwrap_err();
         assert!(
             err.to_string()
-                .contains("sample-rate = 1000 is out of range"),
+                .contains("announcer = \"nobody\" is not a voice"),
             "{err}"
         );
         let text = GOOD.replace(

@@ -47,12 +47,14 @@ pub struct Paragraph {
 }
 
 /// The silence that follows a segment, by the structure it closes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Pause {
     Sentence,
     Paragraph,
     Chapter,
+    /// After a spoken announcement or chapter title.
+    Announcement,
     /// The last segment of an episode.
     End,
 }
@@ -70,6 +72,8 @@ pub struct Segment {
     pub voice: String,
     pub source: SourcePos,
     pub pause_after: Pause,
+    /// A spoken announcement or chapter title rather than script text.
+    pub announcement: bool,
 }
 
 impl Segment {

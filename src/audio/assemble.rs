@@ -1,11 +1,23 @@
-//! Streaming assembly of one episode: clip by clip into the WAV writer,
-//! with the configured pauses, recording where each segment and chapter
-//! starts. Memory holds one clip at a time, however long the episode.
+//! Streaming assembly of one episode in two passes, one clip in memory at a
+//! time however long the episode.
+//!
+//! Pass one decodes each clip, resamples it to the episode rate, trims its
+//! silent edges, adds the configured pauses, measures loudness (EBU R128)
+//! and spools the samples to an anonymous temporary file, recording where
+//! every segment and chapter starts. Pass two reads the spool back, applies
+//! the one gain that reaches the loudness target under the true-peak
+//! ceiling, quantizes (TPDF dither when the gain changed the samples) and
+//! writes the WAV with markers, INFO and BWF `bext` chunks.
 
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use super::bext::{bext_payload, Bext};
 use super::decode::{self, Clip, DecodeError, PcmLayout, SampleFormat};
+use super::dither::{seed_from, Dither};
+use super::loudness::{plan_gain, GainPlan, Loudness, LoudnessError, LoudnessMeter};
 use super::resample::{resample, ResampleError};
+use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
 use crate::config::AudioConfig;
 use crate::model::{ClipFormat, EpisodePlan, EpisodeTiming, Pause, Span};
@@ -28,14 +40,38 @@ pub enum AssembleError {
     Decode { path: PathBuf, source: DecodeError },
     #[error(transparent)]
     Resample(#[from] ResampleError),
+    #[error(transparent)]
+    Loudness(#[from] LoudnessError),
     #[error("writing {path}: {source}")]
     Write { path: PathBuf, source: WavError },
+    #[error("temporary sample spool: {0}")]
+    Spool(std::io::Error),
     #[error("episode {slug}: {clips} clips for {segments} segments")]
     ClipCount {
         slug: String,
         clips: usize,
         segments: usize,
     },
+}
+
+/// What the pipeline knows about an episode's metadata.
+#[derive(Debug, Clone)]
+pub struct EpisodeMeta {
+    pub info: InfoTags,
+    /// BWF fields; its loudness is filled in from the measurement.
+    pub bext: Bext,
+    /// Audio before the first and after the last segment.
+    pub intro: Option<ClipFile>,
+    pub outro: Option<ClipFile>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    pub timing: EpisodeTiming,
+    /// None when `normalize-loudness` is off (then `achieved` is measured as is).
+    pub gain: Option<GainPlan>,
+    /// The loudness of the written episode.
+    pub achieved: Loudness,
 }
 
 /// Decode a response body as the format its service declared.
@@ -66,20 +102,51 @@ fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
         Pause::Sentence => settings.sentence_pause_ms,
         Pause::Paragraph => settings.paragraph_pause_ms,
         Pause::Chapter => settings.chapter_pause_ms,
+        Pause::Announcement => settings.announcement_pause_ms,
         Pause::End => 0,
     };
     u64::from(ms) * u64::from(settings.sample_rate) / 1000
 }
 
+/// Pass one's sink: spools f32 samples to disk and measures them.
+struct Spool {
+    file: BufWriter<std::fs::File>,
+    meter: LoudnessMeter,
+    frames: u64,
+}
+
+impl Spool {
+    fn push(&mut self, samples: &[f32]) -> Result<(), AssembleError> {
+        for s in samples {
+            self.file
+                .write_all(&s.to_le_bytes())
+                .map_err(AssembleError::Spool)?;
+        }
+        self.meter.add(samples)?;
+        self.frames += samples.len() as u64;
+        Ok(())
+    }
+
+    fn silence(&mut self, mut frames: u64) -> Result<(), AssembleError> {
+        let zeros = [0.0f32; 4096];
+        while frames > 0 {
+            let n = frames.min(zeros.len() as u64) as usize;
+            self.push(&zeros[..n])?;
+            frames -= n as u64;
+        }
+        Ok(())
+    }
+}
+
 /// Write the episode to `out` (a temporary path the caller renames) and
-/// return where every chapter and segment landed.
+/// return where every chapter and segment landed, with its loudness.
 pub fn assemble(
     plan: &EpisodePlan,
     clips: &[ClipFile],
     settings: &AudioConfig,
-    info: &InfoTags,
+    meta: &EpisodeMeta,
     out: &Path,
-) -> Result<EpisodeTiming, AssembleError> {
+) -> Result<Assembled, AssembleError> {
     let segments = plan.segments().count();
     if clips.len() != segments {
         return Err(AssembleError::ClipCount {
@@ -88,49 +155,89 @@ pub fn assemble(
             segments,
         });
     }
-    let write_err = |source| AssembleError::Write {
-        path: out.to_owned(),
-        source,
-    };
     let rate = settings.sample_rate;
-    let mut writer = EpisodeWriter::create(out, rate, 16).map_err(write_err)?;
+    let spool_file = tempfile::tempfile_in(out.parent().unwrap_or(Path::new(".")))
+        .map_err(AssembleError::Spool)?;
+    let mut spool = Spool {
+        file: BufWriter::new(spool_file),
+        meter: LoudnessMeter::new(rate)?,
+        frames: 0,
+    };
     let mut timing = EpisodeTiming {
         rate,
         ..EpisodeTiming::default()
     };
+    let trim = settings.trim.then_some(TrimSettings {
+        threshold_db: settings.trim_threshold_db,
+        keep_ms: settings.trim_keep_ms,
+    });
+
+    if let Some(intro) = &meta.intro {
+        spool.push(&load(intro, rate)?)?;
+        spool.silence(pause_frames(Pause::Announcement, settings))?;
+    }
     let mut clips = clips.iter();
-    let silence = vec![0.0f32; 4096];
     for chapter in &plan.chapters {
-        timing.chapters.push(Span {
-            start: writer.frames(),
-            frames: 0,
-        });
+        let start = if timing.chapters.is_empty() {
+            0
+        } else {
+            spool.frames
+        };
+        timing.chapters.push(Span { start, frames: 0 });
         for (segment, clip) in chapter.segments.iter().zip(clips.by_ref()) {
             let samples = load(clip, rate)?;
+            let kept = match &trim {
+                Some(trim) => &samples[trim_range(&samples, rate, trim)],
+                None => &samples[..],
+            };
             timing.segments.push(Span {
-                start: writer.frames(),
-                frames: samples.len() as u64,
+                start: spool.frames,
+                frames: kept.len() as u64,
             });
-            writer.write(&samples).map_err(write_err)?;
-            let mut pause = pause_frames(segment.pause_after, settings);
-            while pause > 0 {
-                let n = pause.min(silence.len() as u64) as usize;
-                writer.write(&silence[..n]).map_err(write_err)?;
-                pause -= n as u64;
-            }
+            spool.push(kept)?;
+            spool.silence(pause_frames(segment.pause_after, settings))?;
         }
     }
-    timing.total_frames = writer.frames();
-    let ends = timing
+    if let Some(outro) = &meta.outro {
+        spool.silence(pause_frames(Pause::Announcement, settings))?;
+        spool.push(&load(outro, rate)?)?;
+    }
+    timing.total_frames = spool.frames;
+    let ends: Vec<u64> = timing
         .chapters
         .iter()
         .skip(1)
         .map(|c| c.start)
         .chain([timing.total_frames])
-        .collect::<Vec<_>>();
+        .collect();
     for (chapter, end) in timing.chapters.iter_mut().zip(ends) {
         chapter.frames = end - chapter.start;
     }
+
+    let measured = spool.meter.finish()?;
+    let gain = settings
+        .normalize_loudness
+        .then(|| plan_gain(&measured, settings.loudness, settings.true_peak));
+    let achieved = gain.map_or(measured, |g| g.expected);
+    let mut file = spool
+        .file
+        .into_inner()
+        .map_err(|e| AssembleError::Spool(e.into_error()))?;
+    file.seek(SeekFrom::Start(0))
+        .map_err(AssembleError::Spool)?;
+
+    let write_err = |source| AssembleError::Write {
+        path: out.to_owned(),
+        source,
+    };
+    let mut writer = EpisodeWriter::create(out, rate, settings.bit_depth).map_err(write_err)?;
+    write_with_gain(
+        BufReader::new(file),
+        &mut writer,
+        gain.as_ref(),
+        settings.bit_depth,
+        &plan.slug,
+    )?;
     let marks: Vec<ChapterMark> = plan
         .chapters
         .iter()
@@ -141,8 +248,63 @@ pub fn assemble(
             title: chapter.title.clone(),
         })
         .collect();
-    writer.finish(&marks, info).map_err(write_err)?;
-    Ok(timing)
+    let mut bext = meta.bext.clone();
+    bext.loudness = Some(achieved).filter(|l| !l.is_silent());
+    writer
+        .finish_with(&marks, &meta.info, &[(b"bext", bext_payload(&bext))])
+        .map_err(write_err)?;
+    Ok(Assembled {
+        timing,
+        gain,
+        achieved,
+    })
+}
+
+/// Pass two: the spooled samples with the gain applied, quantized.
+fn write_with_gain(
+    mut spool: impl Read,
+    writer: &mut EpisodeWriter,
+    gain: Option<&GainPlan>,
+    bits: u16,
+    slug: &str,
+) -> Result<(), AssembleError> {
+    let factor = gain.map_or(1.0, GainPlan::factor);
+    let mut dither = (factor != 1.0).then(|| Dither::new(seed_from(slug), bits));
+    let full = f64::from((1i32 << (bits - 1)) - 1);
+    let mut bytes = vec![0u8; 4 * 8192];
+    let mut quantized = Vec::with_capacity(8192);
+    loop {
+        let n = read_full(&mut spool, &mut bytes).map_err(AssembleError::Spool)?;
+        if n == 0 {
+            return Ok(());
+        }
+        quantized.clear();
+        for chunk in bytes[..n].chunks_exact(4) {
+            let sample = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]) * factor;
+            quantized.push(match &mut dither {
+                Some(dither) => dither.quantize(sample),
+                None => (f64::from(sample).clamp(-1.0, 1.0) * full).round() as i32,
+            });
+        }
+        writer
+            .write_quantized(&quantized)
+            .map_err(|source| AssembleError::Write {
+                path: PathBuf::from(slug),
+                source,
+            })?;
+    }
+}
+
+/// Fill `buffer` as far as the reader allows (a whole number of samples).
+fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match reader.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled - filled % 4)
 }
 
 /// One clip, decoded, mixed to mono and at the episode rate.

@@ -1,15 +1,50 @@
 //! Audio: the only place that decodes, resamples and writes samples.
 //!
 //! Decodes each clip a service returned (any common WAV layout, or declared
-//! raw PCM), mixes to mono, resamples to the episode rate and streams the
-//! episode to disk with pauses and chapter markers, one clip in memory at a
-//! time. It makes no network calls and decides nothing about text.
+//! raw PCM), mixes to mono, resamples to the episode rate, trims silent
+//! edges, and streams the episode to disk with pauses, chapter markers,
+//! EBU R128 loudness normalisation under a true-peak ceiling, dither and
+//! BWF metadata, one clip in memory at a time. It makes no network calls
+//! and decides nothing about text.
 
 mod assemble;
+pub mod bext;
 pub mod decode;
+pub mod dither;
+pub mod loudness;
 mod resample;
+pub mod trim;
 pub mod wav;
 
-pub use assemble::{assemble, AssembleError, ClipFile};
-pub use assemble::{check_clip, decode_clip};
+pub use assemble::{
+    assemble, check_clip, decode_clip, AssembleError, Assembled, ClipFile, EpisodeMeta,
+};
 pub use resample::resample;
+
+/// Streams an episode WAV back as mono f32 blocks (for encoders that
+/// publish it in another format), one block in memory at a time.
+pub struct WavBlocks {
+    reader: hound::WavReader<std::io::BufReader<std::fs::File>>,
+    scale: f32,
+}
+
+impl WavBlocks {
+    pub fn open(path: &std::path::Path) -> Result<WavBlocks, hound::Error> {
+        let reader = hound::WavReader::open(path)?;
+        let scale = 1.0 / (1u32 << (reader.spec().bits_per_sample - 1)) as f32;
+        Ok(WavBlocks { reader, scale })
+    }
+
+    /// The next block of up to 16384 samples; None at the end (or on a read error).
+    pub fn next_block(&mut self) -> Option<Vec<f32>> {
+        let scale = self.scale;
+        let block: Vec<f32> = self
+            .reader
+            .samples::<i32>()
+            .take(16_384)
+            .map_while(Result::ok)
+            .map(|s| s as f32 * scale)
+            .collect();
+        (!block.is_empty()).then_some(block)
+    }
+}

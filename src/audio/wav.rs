@@ -109,14 +109,24 @@ impl EpisodeWriter {
 
     /// Appends samples (f32 in [-1, 1], clamped, NaN as 0; scaled by full scale − 1 and rounded, no dither).
     pub fn write(&mut self, samples: &[f32]) -> Result<(), WavError> {
+        let full = f64::from((1i32 << (self.bits - 1)) - 1);
+        let quantized: Vec<i32> = samples
+            .iter()
+            .map(|&s| {
+                let v = if s.is_nan() { 0.0 } else { f64::from(s) };
+                (v.clamp(-1.0, 1.0) * full).round() as i32
+            })
+            .collect();
+        self.write_quantized(&quantized)
+    }
+
+    /// Appends samples already quantized to the file's bit depth (e.g. dithered).
+    pub fn write_quantized(&mut self, samples: &[i32]) -> Result<(), WavError> {
         let bytes = (self.frames + samples.len() as u64) * u64::from(self.bits / 8);
         if bytes > MAX_DATA_BYTES {
             return Err(WavError::TooLong { bytes });
         }
-        let full = f64::from((1i32 << (self.bits - 1)) - 1);
-        for &s in samples {
-            let v = if s.is_nan() { 0.0 } else { f64::from(s) };
-            let v = (v.clamp(-1.0, 1.0) * full).round() as i32;
+        for &v in samples {
             self.writer.write_sample(v).map_err(hound_err(&self.path))?;
         }
         self.frames += samples.len() as u64;

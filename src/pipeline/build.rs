@@ -7,7 +7,8 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use tokio::task::JoinSet;
 
-use super::episode::{fingerprint, minutes, write_episode};
+use super::episode::{fingerprint, minutes, write_episode, Strictness};
+use super::show_files::write_show_files;
 use super::Project;
 use crate::audio::{self, ClipFile};
 use crate::progress::Reporter;
@@ -21,6 +22,8 @@ pub struct BuildOptions {
     pub only: Option<String>,
     /// At most this many requests in flight across all services.
     pub jobs: Option<usize>,
+    /// A miss of the loudness target by more than 1 LU is an error.
+    pub strict_loudness: bool,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -40,7 +43,10 @@ pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<Buil
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(run(Arc::new(project), options.jobs, reporter))
+    let strict = Strictness {
+        loudness: options.strict_loudness,
+    };
+    runtime.block_on(run(Arc::new(project), options.jobs, strict, reporter))
 }
 
 /// Where one segment's clip goes: episode index, segment index.
@@ -56,6 +62,7 @@ struct Progress {
 async fn run(
     project: Arc<Project>,
     jobs: Option<usize>,
+    strict: Strictness,
     reporter: Arc<dyn Reporter>,
 ) -> Result<BuildReport> {
     let out_dir = project.output_dir();
@@ -87,6 +94,10 @@ async fn run(
     let mut states = Vec::new();
     let mut pending: BTreeMap<ClipKey, (ClipRequest, Vec<Slot>)> = BTreeMap::new();
     for (e, episode) in project.episodes.iter().enumerate() {
+        if !project.selected(episode) {
+            states.push(None);
+            continue;
+        }
         let requests: Vec<ClipRequest> = episode.segments().map(|s| project.request(s)).collect();
         let keys = requests
             .iter()
@@ -137,17 +148,17 @@ async fn run(
         let (project, out_dir, keys) = (Arc::clone(&project), out_dir.clone(), state.keys.clone());
         assemblies.spawn_blocking(move || {
             let episode = &project.episodes[e];
-            (
-                e,
-                write_episode(
-                    &project.config,
-                    episode,
-                    &clips,
-                    &keys,
-                    &out_dir,
-                    &project.created,
-                ),
-            )
+            let created = &project.created;
+            let written = write_episode(
+                &project.config,
+                episode,
+                &clips,
+                &keys,
+                &out_dir,
+                created,
+                strict,
+            );
+            (e, written)
         });
     };
     for (e, state) in states.iter().enumerate() {
@@ -193,7 +204,8 @@ async fn run(
         let (e, result) = joined.context("an assembly task panicked")?;
         let slug = &project.episodes[e].slug;
         match result {
-            Ok(entry) => {
+            Ok(mut entry) => {
+                entry.order = e;
                 reporter.done(slug, &written_summary(&out_dir, slug, &entry));
                 report.written.push(slug.clone());
                 manifest.episodes.insert(slug.clone(), entry);
@@ -217,6 +229,16 @@ async fn run(
         state.failures.sort();
         report.failures.extend(state.failures);
     }
+    for (e, episode) in project.episodes.iter().enumerate() {
+        if let Some(entry) = manifest.episodes.get_mut(&episode.slug) {
+            entry.order = e;
+        }
+    }
+    if let Some(warning) =
+        write_show_files(&project.config, &mut manifest, &out_dir, &project.created)?
+    {
+        reporter.note(&warning);
+    }
     manifest
         .save(&out_dir)
         .with_context(|| format!("cannot write {}", out_dir.join("manifest.json").display()))?;
@@ -233,7 +255,7 @@ fn remove_stale(
     report: &mut BuildReport,
     reporter: &dyn Reporter,
 ) {
-    if project.filtered {
+    if project.only.is_some() {
         return;
     }
     let current: Vec<&str> = project.episodes.iter().map(|e| e.slug.as_str()).collect();
@@ -258,8 +280,19 @@ fn remove_stale(
 }
 
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
+    let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
+        let limited = if l.ceiling_limited {
+            ", held down by the true-peak ceiling"
+        } else {
+            ""
+        };
+        format!(
+            ", {:.1} LUFS, LRA {:.1} LU, true peak {:.1} dBTP{limited}",
+            l.integrated_lufs, l.range_lu, l.true_peak_dbtp
+        )
+    });
     format!(
-        "{} ({}, {} segments)",
+        "{} ({}, {} segments{loudness})",
         out_dir.join(format!("{slug}.wav")).display(),
         minutes(entry.duration_seconds),
         entry.segments.len()

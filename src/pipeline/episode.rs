@@ -3,19 +3,21 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
-use crate::audio::{self, ClipFile};
-use crate::config::Config;
+use crate::audio::{self, Assembled, ClipFile, EpisodeMeta};
+use crate::config::{Config, PublishFormat};
 use crate::model::{EpisodePlan, EpisodeTiming};
-use crate::publish::{self, EpisodeEntry, SegmentEntry};
+use crate::publish::manifest::{file_entry, ChapterEntry, LoudnessEntry};
+use crate::publish::{self, captions, mp3, EpisodeEntry, SegmentEntry};
 use crate::tts::ClipKey;
 
-/// Bump when assembly changes the bytes it writes for the same inputs.
-const ASSEMBLY_VERSION: &str = "briefcast assembly 1";
+/// Bump when assembly or publishing changes the bytes written for the same inputs.
+const ASSEMBLY_VERSION: &str = "briefcast assembly 2";
 
 /// A hash of everything that shapes an episode's files: clip keys and
-/// pauses in order, titles, show settings and the assembly version.
+/// pauses in order, titles, audio and publish settings, intro and outro,
+/// and the assembly version.
 pub fn fingerprint(
     config: &Config,
     episode: &EpisodePlan,
@@ -29,6 +31,14 @@ pub fn fingerprint(
     };
     field(ASSEMBLY_VERSION);
     field(&serde_json::to_string(&config.audio).expect("plain data"));
+    field(&format!("{:?}", config.publish));
+    for edge in [&config.audio.intro, &config.audio.outro]
+        .into_iter()
+        .flatten()
+    {
+        let bytes = std::fs::read(config.resolve(edge)).unwrap_or_default();
+        field(blake3::hash(&bytes).to_hex().as_str());
+    }
     field(&config.show.title);
     field(created);
     field(&episode.speaker);
@@ -45,6 +55,12 @@ pub fn fingerprint(
     hasher.finalize().to_hex().to_string()
 }
 
+/// Whether a miss of the loudness target is an error (`--strict-loudness`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Strictness {
+    pub loudness: bool,
+}
+
 /// Assemble into a temporary file, write the sidecars, then rename the WAV
 /// into place: the previous episode stays until the new one is whole.
 pub fn write_episode(
@@ -54,62 +70,206 @@ pub fn write_episode(
     keys: &[ClipKey],
     out_dir: &Path,
     created: &str,
+    strict: Strictness,
 ) -> Result<EpisodeEntry> {
-    let wav_name = format!("{}.wav", episode.slug);
-    let wav_path = out_dir.join(&wav_name);
+    let slug = &episode.slug;
+    let wav_path = out_dir.join(format!("{slug}.wav"));
     let temp = publish::temp_file_in(&wav_path)
         .with_context(|| format!("cannot write in {}", out_dir.display()))?;
-    let info = audio::wav::InfoTags {
-        title: episode.title.clone(),
-        artist: episode.speaker.clone(),
-        software: concat!("briefcast ", env!("CARGO_PKG_VERSION")).to_owned(),
-        created: Some(created.to_owned()).filter(|c| !c.is_empty()),
-        comment: Some(config.show.title.clone()),
-    };
-    let timing = audio::assemble(episode, clips, &config.audio, &info, &temp)?;
-    let chapters_name = format!("{}.chapters.json", episode.slug);
-    let chapters = publish::chapters_json(episode, &timing, &config.show.title);
-    publish::write_atomic(&out_dir.join(&chapters_name), chapters.as_bytes())
-        .with_context(|| format!("cannot write {}", out_dir.join(&chapters_name).display()))?;
+    let meta = episode_meta(config, episode, created);
+    let assembled = audio::assemble(episode, clips, &config.audio, &meta, &temp)?;
+    if strict.loudness && config.audio.normalize_loudness {
+        let miss = (assembled.achieved.integrated_lufs - config.audio.loudness).abs();
+        if miss > 1.0 {
+            bail!(
+                "loudness {:.1} LUFS misses the target {:.1} LUFS by {miss:.1} LU (the true-peak ceiling {} dBTP limits the gain); the previous file is kept",
+                assembled.achieved.integrated_lufs,
+                config.audio.loudness,
+                config.audio.true_peak
+            );
+        }
+    }
+    let timing = &assembled.timing;
+    let mut names = vec![format!("{slug}.wav")];
+    let sidecars = [
+        (
+            "chapters.json",
+            publish::chapters_json(episode, timing, &config.show.title),
+        ),
+        ("vtt", captions::webvtt(episode, timing)),
+        ("srt", captions::srt(episode, timing)),
+        ("labels.txt", captions::audacity_labels(episode, timing)),
+    ];
+    for (extension, contents) in sidecars {
+        let name = format!("{slug}.{extension}");
+        let path = out_dir.join(&name);
+        publish::write_atomic(&path, contents.as_bytes())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        names.push(name);
+    }
     temp.persist(&wav_path)
         .with_context(|| format!("cannot write {}", wav_path.display()))?;
-
-    let files = [wav_name, chapters_name]
+    if config.publish.formats.contains(&PublishFormat::Mp3) {
+        names.push(write_mp3(config, episode, timing, out_dir)?);
+    }
+    let files = names
         .iter()
-        .map(|name| publish::manifest::file_entry(out_dir, name))
+        .map(|name| file_entry(out_dir, name))
         .collect::<std::io::Result<_>>()
         .context("cannot read back the written files")?;
-    Ok(EpisodeEntry {
+    Ok(entry(config, episode, keys, created, &assembled, files))
+}
+
+fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> EpisodeMeta {
+    let software = concat!("briefcast ", env!("CARGO_PKG_VERSION"));
+    let edge = |path: &Option<std::path::PathBuf>| {
+        path.as_ref().map(|p| ClipFile {
+            path: config.resolve(p),
+            format: crate::model::ClipFormat::Wav,
+        })
+    };
+    let audio = &config.audio;
+    EpisodeMeta {
+        info: audio::wav::InfoTags {
+            title: episode.title.clone(),
+            artist: episode.speaker.clone(),
+            software: software.to_owned(),
+            created: Some(created.to_owned()).filter(|c| !c.is_empty()),
+            comment: Some(config.show.title.clone()),
+        },
+        bext: audio::bext::Bext {
+            description: format!("{} - briefcast episode", episode.slug),
+            originator: "briefcast".into(),
+            originator_reference: format!("briefcast-{}", episode.slug)
+                .chars()
+                .take(32)
+                .collect(),
+            origination_date: created.to_owned(),
+            origination_time: "00:00:00".into(),
+            time_reference: 0,
+            loudness: None,
+            coding_history: format!(
+                "A=PCM,F={},W={},M=mono,T={software}\r\n",
+                audio.sample_rate, audio.bit_depth
+            ),
+        },
+        intro: edge(&audio.intro),
+        outro: edge(&audio.outro),
+    }
+}
+
+fn write_mp3(
+    config: &Config,
+    episode: &EpisodePlan,
+    timing: &EpisodeTiming,
+    out_dir: &Path,
+) -> Result<String> {
+    let name = format!("{}.mp3", episode.slug);
+    let path = out_dir.join(&name);
+    let wav_path = out_dir.join(format!("{}.wav", episode.slug));
+    let mut blocks = audio::WavBlocks::open(&wav_path)
+        .with_context(|| format!("cannot read {}", wav_path.display()))?;
+    let ms = |frames: u64| (frames * 1000 / u64::from(timing.rate)) as u32;
+    let info = mp3::Id3Info {
+        title: episode.title.clone(),
+        artist: episode.speaker.clone(),
+        album: config.show.title.clone(),
+        comment: config.show.description.clone().unwrap_or_default(),
+        chapters: episode
+            .chapters
+            .iter()
+            .zip(&timing.chapters)
+            .map(|(c, span)| {
+                (
+                    c.title.clone(),
+                    ms(span.start),
+                    ms(span.start + span.frames),
+                )
+            })
+            .collect(),
+    };
+    let temp = publish::temp_file_in(&path)?;
+    let options = mp3::Mp3Options {
+        bitrate_kbps: config.publish.mp3_bitrate,
+    };
+    mp3::encode_mp3(
+        timing.rate,
+        &mut || blocks.next_block(),
+        &temp,
+        &options,
+        &info,
+    )
+    .with_context(|| format!("encoding {}", path.display()))?;
+    temp.persist(&path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(name)
+}
+
+fn entry(
+    config: &Config,
+    episode: &EpisodePlan,
+    keys: &[ClipKey],
+    created: &str,
+    assembled: &Assembled,
+    files: Vec<publish::FileEntry>,
+) -> EpisodeEntry {
+    let timing = &assembled.timing;
+    let loudness = (!assembled.achieved.is_silent()).then(|| LoudnessEntry {
+        integrated_lufs: round2(assembled.achieved.integrated_lufs),
+        range_lu: round2(assembled.achieved.range_lu),
+        true_peak_dbtp: round2(assembled.achieved.true_peak_dbtp),
+        max_momentary_lufs: round2(assembled.achieved.max_momentary_lufs),
+        max_short_term_lufs: round2(assembled.achieved.max_short_term_lufs),
+        gain_db: round2(assembled.gain.map_or(0.0, |g| g.gain_db)),
+        ceiling_limited: assembled.gain.is_some_and(|g| g.ceiling_limited),
+    });
+    EpisodeEntry {
+        order: 0,
         speaker: episode.speaker.clone(),
         title: episode.title.clone(),
         fingerprint: fingerprint(config, episode, keys, created),
         settings: serde_json::to_value(&config.audio).expect("plain data"),
+        rate: timing.rate,
+        total_frames: timing.total_frames,
         duration_seconds: seconds(timing.total_frames, timing.rate),
+        loudness,
         files,
-        segments: segment_entries(episode, keys, &timing),
-    })
+        chapters: episode
+            .chapters
+            .iter()
+            .zip(&timing.chapters)
+            .map(|(c, span)| ChapterEntry {
+                title: c.title.clone(),
+                start_frame: span.start,
+                frames: span.frames,
+            })
+            .collect(),
+        segments: episode
+            .chapters
+            .iter()
+            .enumerate()
+            .flat_map(|(c, chapter)| chapter.segments.iter().map(move |s| (c, s)))
+            .zip(keys)
+            .zip(&timing.segments)
+            .map(|(((chapter, segment), key), span)| SegmentEntry {
+                id: segment.id.clone(),
+                chapter,
+                pause: segment.pause_after,
+                announcement: segment.announcement,
+                text: segment.text.clone(),
+                spoken: segment.spoken.clone(),
+                voice: segment.voice.clone(),
+                key: key.to_string(),
+                start_frame: span.start,
+                frames: span.frames,
+                start_seconds: seconds(span.start, timing.rate),
+            })
+            .collect(),
+    }
 }
 
-fn segment_entries(
-    episode: &EpisodePlan,
-    keys: &[ClipKey],
-    timing: &EpisodeTiming,
-) -> Vec<SegmentEntry> {
-    episode
-        .segments()
-        .zip(keys)
-        .zip(&timing.segments)
-        .map(|((segment, key), span)| SegmentEntry {
-            id: segment.id.clone(),
-            text: segment.text.clone(),
-            spoken: segment.spoken.clone(),
-            voice: segment.voice.clone(),
-            key: key.to_string(),
-            start_frame: span.start,
-            frames: span.frames,
-            start_seconds: seconds(span.start, timing.rate),
-        })
-        .collect()
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 fn seconds(frames: u64, rate: u32) -> f64 {

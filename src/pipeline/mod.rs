@@ -13,6 +13,7 @@ mod gc;
 mod import;
 mod plan;
 mod show;
+mod show_files;
 
 use std::path::{Path, PathBuf};
 
@@ -37,8 +38,8 @@ pub struct Project {
     /// The creation date written into metadata: `[show] date`, else the
     /// newest script's modification date.
     pub created: String,
-    /// Speakers left out by `--only` (their outputs are not touched).
-    pub filtered: bool,
+    /// `--only`: the speaker (name or slug) to build; others are left alone.
+    pub only: Option<String>,
 }
 
 impl Project {
@@ -66,8 +67,15 @@ impl Project {
             config,
             episodes,
             created,
-            filtered: only.is_some(),
+            only: only.map(str::to_owned),
         })
+    }
+
+    /// Whether this build works on the episode (all of them without `--only`).
+    pub fn selected(&self, episode: &EpisodePlan) -> bool {
+        self.only
+            .as_ref()
+            .is_none_or(|only| &episode.speaker == only || &episode.slug == only)
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -94,6 +102,7 @@ impl Project {
         let mut used: Vec<&str> = self
             .episodes
             .iter()
+            .filter(|e| self.selected(e))
             .flat_map(|e| e.segments())
             .map(|s| self.config.voices[&s.voice].service.get_ref().as_str())
             .collect();

@@ -112,10 +112,47 @@ fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String)
     let service = &config.services[config.voices[voice].service.get_ref()];
     let limit = text::Limit::chars(service.effective_max_chars());
     let speak = speaker_for(config, Some(voice));
+    let announcer = config.audio.announcer.as_deref().unwrap_or(voice);
+    let speak_announcement = speaker_for(config, Some(announcer));
+    let announce_limit = text::Limit::chars(
+        config.services[config.voices[announcer].service.get_ref()].effective_max_chars(),
+    );
+    let speaker = speeches[0].speaker.clone();
     let mut chapters = Vec::new();
     for (s, speech) in speeches.iter().enumerate() {
         for (c, chapter) in speech.chapters.iter().enumerate() {
             let mut segments = Vec::new();
+            let source = |line| SourcePos {
+                path: speech.path.clone(),
+                line,
+            };
+            if config.audio.announce {
+                let line = if s == 0 && c == 0 {
+                    let title = match &speech.subtitle {
+                        Some(sub) => format!("{}——{sub}", speech.title),
+                        None => speech.title.clone(),
+                    };
+                    config
+                        .audio
+                        .announce_template
+                        .replace("{speaker}", &speaker)
+                        .replace("{title}", &title)
+                } else {
+                    chapter.title.clone()
+                };
+                let pieces = text::segment_spoken(&line, announce_limit, &speak_announcement);
+                for (n, (written, spoken)) in pieces.into_iter().enumerate() {
+                    segments.push(Segment {
+                        id: format!("{slug}/{}/{}/0/{}", s + 1, c + 1, n + 1),
+                        text: written,
+                        spoken,
+                        voice: announcer.to_owned(),
+                        source: source(chapter.line),
+                        pause_after: Pause::Announcement,
+                        announcement: true,
+                    });
+                }
+            }
             for (p, paragraph) in chapter.paragraphs.iter().enumerate() {
                 let pieces = text::segment_spoken(&paragraph.text, limit, &speak);
                 let count = pieces.len();
@@ -132,11 +169,9 @@ fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String)
                         text: written,
                         spoken,
                         voice: voice.to_owned(),
-                        source: SourcePos {
-                            path: speech.path.clone(),
-                            line: paragraph.line,
-                        },
+                        source: source(paragraph.line),
                         pause_after,
+                        announcement: false,
                     });
                 }
             }
@@ -155,7 +190,7 @@ fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String)
         .collect::<Vec<_>>()
         .join(" / ");
     EpisodePlan {
-        speaker: speeches[0].speaker.clone(),
+        speaker,
         slug,
         title,
         chapters,

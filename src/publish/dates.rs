@@ -17,6 +17,21 @@ pub fn civil_date(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Unix seconds at midnight UTC of a `yyyy-mm-dd` date.
+pub fn unix_from_date(text: &str) -> Option<i64> {
+    if !is_iso_date(text) {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| text[range].parse::<i64>().ok();
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let year_of_era = year - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    Some((era * 146_097 + day_of_era - 719_468) * 86_400)
+}
+
 /// Whether `text` is a plausible `yyyy-mm-dd`.
 pub fn is_iso_date(text: &str) -> bool {
     let parts: Vec<&str> = text.split('-').collect();
@@ -36,6 +51,14 @@ mod tests {
         assert_eq!(civil_date(951_782_400), "2000-02-29");
         assert_eq!(civil_date(1_714_571_100), "2024-05-01");
         assert_eq!(civil_date(-86_400), "1969-12-31");
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        for unix in [0, 951_782_400, 1_714_521_600, -86_400] {
+            assert_eq!(unix_from_date(&civil_date(unix)), Some(unix));
+        }
+        assert_eq!(unix_from_date("2024-13-01"), None);
     }
 
     #[test]

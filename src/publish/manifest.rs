@@ -7,29 +7,62 @@
 //! alone: same bytes, same modification time.
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::{ChapterPlan, EpisodePlan, EpisodeTiming, Pause, Segment, SourcePos, Span};
+
 /// Bumped when the manifest's shape changes; an older file is ignored.
-pub const MANIFEST_VERSION: u32 = 1;
+pub const MANIFEST_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
     pub episodes: BTreeMap<String, EpisodeEntry>,
+    /// Files that belong to the whole show (feed, page and its assets).
+    #[serde(default)]
+    pub show_files: Vec<FileEntry>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct EpisodeEntry {
+    /// Position in the show.
+    pub order: usize,
     pub speaker: String,
     pub title: String,
     pub fingerprint: String,
     pub settings: serde_json::Value,
+    pub rate: u32,
+    pub total_frames: u64,
     pub duration_seconds: f64,
+    pub loudness: Option<LoudnessEntry>,
     pub files: Vec<FileEntry>,
+    pub chapters: Vec<ChapterEntry>,
     pub segments: Vec<SegmentEntry>,
+}
+
+/// The episode's loudness as written, and the gain that got it there.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct LoudnessEntry {
+    pub integrated_lufs: f64,
+    pub range_lu: f64,
+    pub true_peak_dbtp: f64,
+    pub max_momentary_lufs: f64,
+    pub max_short_term_lufs: f64,
+    pub gain_db: f64,
+    /// The true-peak ceiling kept the gain below the loudness target.
+    pub ceiling_limited: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ChapterEntry {
+    pub title: String,
+    pub start_frame: u64,
+    pub frames: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -39,10 +72,74 @@ pub struct FileEntry {
     pub blake3: String,
 }
 
+impl EpisodeEntry {
+    /// The episode as it was built: what the published files describe.
+    pub fn plan(&self, slug: &str) -> EpisodePlan {
+        let mut chapters: Vec<ChapterPlan> = self
+            .chapters
+            .iter()
+            .map(|c| ChapterPlan {
+                title: c.title.clone(),
+                segments: Vec::new(),
+            })
+            .collect();
+        for s in &self.segments {
+            if let Some(chapter) = chapters.get_mut(s.chapter) {
+                chapter.segments.push(Segment {
+                    id: s.id.clone(),
+                    text: s.text.clone(),
+                    spoken: s.spoken.clone(),
+                    voice: s.voice.clone(),
+                    source: SourcePos {
+                        path: PathBuf::new(),
+                        line: 0,
+                    },
+                    pause_after: s.pause,
+                    announcement: s.announcement,
+                });
+            }
+        }
+        EpisodePlan {
+            speaker: self.speaker.clone(),
+            slug: slug.to_owned(),
+            title: self.title.clone(),
+            chapters,
+        }
+    }
+
+    /// Where chapters and segments landed, as recorded.
+    pub fn timing(&self) -> EpisodeTiming {
+        EpisodeTiming {
+            rate: self.rate,
+            total_frames: self.total_frames,
+            chapters: self
+                .chapters
+                .iter()
+                .map(|c| Span {
+                    start: c.start_frame,
+                    frames: c.frames,
+                })
+                .collect(),
+            segments: self
+                .segments
+                .iter()
+                .map(|s| Span {
+                    start: s.start_frame,
+                    frames: s.frames,
+                })
+                .collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct SegmentEntry {
     pub id: String,
+    /// Index of its chapter in `chapters`.
+    pub chapter: usize,
+    pub pause: Pause,
+    pub announcement: bool,
     pub text: String,
     pub spoken: String,
     pub voice: String,
@@ -118,12 +215,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("a.wav"), b"RIFF....").unwrap();
         let entry = EpisodeEntry {
+            order: 0,
             speaker: "柳州市".into(),
             title: "t".into(),
             fingerprint: "f".into(),
             settings: serde_json::json!({"sample-rate": 48000}),
+            rate: 48_000,
+            total_frames: 72_000,
             duration_seconds: 1.5,
+            loudness: None,
             files: vec![file_entry(dir.path(), "a.wav").unwrap()],
+            chapters: vec![],
             segments: vec![],
         };
         let mut manifest = Manifest::default();

@@ -1,23 +1,21 @@
 //! Publishing: every file that lands in the output folder, written atomically.
 //!
-//! Owns file names, sidecar formats (Podcasting 2.0 chapters), the build
-//! manifest, and the temporary-file-then-rename discipline, so an
-//! interrupted build leaves the previous good files untouched. It never
-//! changes samples.
+//! Owns file names and formats beside the episode WAV: Podcasting 2.0
+//! chapters, WebVTT and SRT transcripts, Audacity labels, the MP3 with ID3
+//! chapters, the podcast feed, the read-along page, and the build manifest;
+//! and the temporary-file-then-rename discipline, so an interrupted build
+//! leaves the previous good files untouched. It never changes samples.
 
 mod atomic;
+pub mod captions;
 mod chapters;
 mod dates;
+pub mod feed;
 pub mod manifest;
+pub mod mp3;
+pub mod page;
 
-pub use atomic::{temp_file_in, write_atomic};
+pub use atomic::{temp_file_in, write_atomic, write_if_changed};
 pub use chapters::chapters_json;
-pub use dates::{civil_date, is_iso_date};
+pub use dates::{civil_date, is_iso_date, unix_from_date};
 pub use manifest::{EpisodeEntry, FileEntry, Manifest, SegmentEntry};
-
-use std::path::{Path, PathBuf};
-
-/// `audio/<slug>.<extension>`.
-pub fn output_path(dir: &Path, slug: &str, extension: &str) -> PathBuf {
-    dir.join(format!("{slug}.{extension}"))
-}

@@ -6,7 +6,7 @@ use briefcast::audio::wav::read_markers;
 use crate::support::fake::tone;
 use crate::support::{FakeService, Project, Reply};
 
-const PAUSES: &str = "sample-rate = 48000\nsentence-pause-ms = 100\nparagraph-pause-ms = 200\nchapter-pause-ms = 300";
+const PAUSES: &str = "sample-rate = 48000\nsentence-pause-ms = 100\nparagraph-pause-ms = 200\nchapter-pause-ms = 300\nannounce = false\nnormalize-loudness = false";
 
 const SCRIPT: &str = "+++\nspeaker = \"柳州市\"\ntitle = \"柳州的讲话\"\n+++\n\n第一句话。第二句话！\n\n第二段只有一句。\n\n## 第二章\n\n最后一段，第一句。最后一句？\n";
 
@@ -231,12 +231,17 @@ fn plan_shows_structure_without_requests() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout
-            .contains("柳州市 → liuzhou.wav  (voice v: alloy on fake)"),
+            .contains("柳州市 → liuzhou.wav  (voice v on fake)"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout.contains(" 2. 第二章  [2 segments, 14 chars]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("5 segments: 0 cached, 5 to request"),
         "{}",
         run.stdout
     );

@@ -3,9 +3,12 @@
 //! fake services run in this process where a real one cannot be made to
 //! count, fail or stall on demand.
 
+mod broadcast;
 mod build;
 mod e2e;
 mod import;
+mod publishing;
+mod readalong;
 mod regen;
 mod spoken;
 mod support;

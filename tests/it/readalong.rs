@@ -46,6 +46,7 @@ fn episode(
                     (false, _, true) => Pause::Paragraph,
                     _ => Pause::Sentence,
                 },
+                announcement: false,
             });
         }
         at += RATE as u64 / 2;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::support::{FakeService, Project, Reply};
 
-const PAUSES: &str = "sentence-pause-ms = 100";
+const PAUSES: &str = "sentence-pause-ms = 100\nannounce = false";
 
 const LIUZHOU: &str = "+++\nspeaker = \"柳州市\"\ntitle = \"柳州的讲话\"\n+++\n\n第一句话。第二句话！\n\n第二段只有一句。\n\n## 第二章\n\n最后一段，第一句。最后一句？\n";
 const OTHER: &str = "+++\nspeaker = \"Other\"\ntitle = \"Other talk\"\n+++\n\nOne sentence here. Another one there.\n";
@@ -81,7 +81,15 @@ fn editing_one_sentence_requests_one_clip_and_rewrites_one_episode() {
     assert_eq!(service.texts()[count..], ["第二段改了一句。".to_string()]);
     assert_eq!(
         changed(&before, &project.outputs()),
-        ["liuzhou.chapters.json", "liuzhou.wav", "manifest.json"]
+        [
+            "index.html",
+            "liuzhou.chapters.json",
+            "liuzhou.labels.txt",
+            "liuzhou.srt",
+            "liuzhou.vtt",
+            "liuzhou.wav",
+            "manifest.json"
+        ]
     );
 }
 

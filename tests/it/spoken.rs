@@ -45,7 +45,7 @@ fn a_lexicon_entry_changes_only_the_segments_that_contain_it() {
     let service = FakeService::start(48_000);
     let project = Project::new();
     project
-        .openai_config(&service.url(), &[("柳州市", "liuzhou")], "")
+        .openai_config(&service.url(), &[("柳州市", "liuzhou")], "announce = false")
         .write(
             "scripts/01.md",
             "+++\nspeaker = \"柳州市\"\ntitle = \"讲话\"\n+++\n\n柳州是工业重镇。利用LED屏播放。民族团结。\n",

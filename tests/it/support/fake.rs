@@ -28,6 +28,11 @@ pub enum Reply {
     Silent,
     /// A WAV whose data stops half way through its declared size.
     Truncated,
+    /// The normal tone with 700 ms of silence before and after it.
+    Padded,
+    /// Short full-scale bursts in silence: peaks far above its loudness, so
+    /// raising it to a loud target would clip.
+    Peaky,
     /// No answer for this long (past the client's timeout).
     Stall(Duration),
 }
@@ -38,6 +43,7 @@ struct Inner {
     script: VecDeque<Reply>,
     fail_marker: Option<String>,
     delay: Option<Duration>,
+    default_reply: Option<Reply>,
 }
 
 #[derive(Clone)]
@@ -86,6 +92,11 @@ impl FakeService {
     /// Replies for the next requests, in order.
     pub fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.inner.lock().unwrap().script.extend(replies);
+    }
+
+    /// What every unscripted request gets (None: the normal tone).
+    pub fn default_reply(&self, reply: Option<Reply>) {
+        self.inner.lock().unwrap().default_reply = reply;
     }
 
     /// Every answer waits this long first (None: answer at once).
@@ -143,7 +154,7 @@ async fn speech(
         let reply = match (&inner.fail_marker, scripted) {
             (_, Some(reply)) => reply,
             (Some(marker), None) if text.contains(marker.as_str()) => Reply::Status(500, None),
-            _ => Reply::Clip,
+            _ => inner.default_reply.clone().unwrap_or(Reply::Clip),
         };
         (reply, inner.delay)
     };
@@ -158,6 +169,25 @@ async fn speech(
     match reply {
         Reply::Clip => wav(&tone(&text, rate)),
         Reply::Silent => wav(&vec![0; rate as usize]),
+        Reply::Padded => {
+            let pad = vec![0i16; rate as usize * 7 / 10];
+            wav(&[pad.clone(), tone(&text, rate), pad].concat())
+        }
+        Reply::Peaky => {
+            let burst = rate as usize / 200; // 5 ms of 1 kHz every 250 ms
+            let bursts: Vec<i16> = (0..rate as usize)
+                .map(|i| {
+                    let t = i % (rate as usize / 4);
+                    if t < burst {
+                        ((2.0 * std::f32::consts::PI * 1000.0 * t as f32 / rate as f32).sin()
+                            * 32767.0) as i16
+                    } else {
+                        0
+                    }
+                })
+                .collect();
+            wav(&bursts)
+        }
         Reply::Truncated => {
             let mut bytes = wav_bytes(&tone(&text, rate), rate);
             bytes.truncate(bytes.len() / 2);
