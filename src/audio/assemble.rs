@@ -89,12 +89,11 @@ pub fn decode_clip(bytes: &[u8], format: ClipFormat) -> Result<Clip, DecodeError
     }
 }
 
-/// Whether a response body is usable audio: decodes, not empty, not silent.
-pub fn check_clip(bytes: &[u8], format: ClipFormat) -> Result<(), String> {
+/// Whether a response body is usable audio (decodes, not empty, not
+/// silent); its duration in seconds.
+pub fn check_clip(bytes: &[u8], format: ClipFormat) -> Result<f64, String> {
     let clip = decode_clip(bytes, format).map_err(|e| e.to_string())?;
-    decode::validate(&clip)
-        .map(|_| ())
-        .map_err(|e| e.to_string())
+    decode::validate(&clip).map_err(|e| e.to_string())
 }
 
 fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
@@ -117,11 +116,9 @@ struct Spool {
 
 impl Spool {
     fn push(&mut self, samples: &[f32]) -> Result<(), AssembleError> {
-        for s in samples {
-            self.file
-                .write_all(&s.to_le_bytes())
-                .map_err(AssembleError::Spool)?;
-        }
+        // One write per block, not one per sample.
+        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
+        self.file.write_all(&bytes).map_err(AssembleError::Spool)?;
         self.meter.add(samples)?;
         self.frames += samples.len() as u64;
         Ok(())

@@ -110,13 +110,18 @@ pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> Str
 
 fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String) -> EpisodePlan {
     let service = &config.services[config.voices[voice].service.get_ref()];
-    let limit = text::Limit::chars(service.effective_max_chars());
+    let limit = text::Limit {
+        max_chars: service.effective_max_chars(),
+        max_bytes: service.effective_max_bytes(),
+    };
     let speak = speaker_for(config, Some(voice));
     let announcer = config.audio.announcer.as_deref().unwrap_or(voice);
     let speak_announcement = speaker_for(config, Some(announcer));
-    let announce_limit = text::Limit::chars(
-        config.services[config.voices[announcer].service.get_ref()].effective_max_chars(),
-    );
+    let announce_service = &config.services[config.voices[announcer].service.get_ref()];
+    let announce_limit = text::Limit {
+        max_chars: announce_service.effective_max_chars(),
+        max_bytes: announce_service.effective_max_bytes(),
+    };
     let speaker = speeches[0].speaker.clone();
     let mut chapters = Vec::new();
     for (s, speech) in speeches.iter().enumerate() {

@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::cache::{Cache, ClipKey};
-use super::{openai, ClipRequest, TtsError};
-use crate::config::{ResponseFormat, ServiceConfig, ServiceKind};
+use super::{api, openai, ClipRequest, TtsError};
+use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 
 #[derive(Debug, Clone)]
 struct Entry {
-    /// Kind and endpoint (or espeak-ng's version): never a secret.
+    /// Kind, endpoint and sound-shaping settings (or espeak-ng's version):
+    /// never a secret.
     identity: String,
     model: String,
     format: ClipFormat,
@@ -30,21 +31,15 @@ impl Catalog {
         let entries = configs
             .iter()
             .map(|(name, config)| {
-                let (identity, default_model) = match config.kind {
-                    ServiceKind::Embedded => (format!("embedded {espeak}"), "espeak-ng"),
-                    ServiceKind::Openai => (
-                        format!(
-                            "openai {}",
-                            openai::endpoint(config.url.as_deref().unwrap_or_default())
-                        ),
-                        "tts-1",
-                    ),
+                let identity = match config.kind {
+                    ServiceKind::Embedded => format!("embedded {espeak}"),
+                    _ => api::identity(config, &api::endpoint(config)),
                 };
-                let format = match config.response_format {
-                    ResponseFormat::Wav => ClipFormat::Wav,
-                    ResponseFormat::Pcm => ClipFormat::PcmS16 { rate: 24_000 },
+                let model = match config.kind {
+                    ServiceKind::Embedded | ServiceKind::Openai => openai::model(config),
+                    _ => String::new(),
                 };
-                let model = config.model.clone().unwrap_or_else(|| default_model.into());
+                let format = api::clip_format(config);
                 (
                     name.clone(),
                     Entry {
@@ -68,10 +63,6 @@ impl Catalog {
         &self.cache
     }
 
-    pub fn model(&self, service: &str) -> Result<&str, TtsError> {
-        Ok(&self.entry(service)?.model)
-    }
-
     pub fn format(&self, service: &str) -> Result<ClipFormat, TtsError> {
         Ok(self.entry(service)?.format)
     }
@@ -79,15 +70,16 @@ impl Catalog {
     /// The content key of a request's clip: everything that changes the sound.
     pub fn key(&self, request: &ClipRequest) -> Result<ClipKey, TtsError> {
         let entry = self.entry(&request.service)?;
+        let format = match entry.format {
+            ClipFormat::Wav => "wav".to_owned(),
+            ClipFormat::PcmS16 { rate } => format!("pcm_s16le {rate}"),
+        };
         Ok(ClipKey::from_fields(&[
             &entry.identity,
             &entry.model,
             &request.voice,
             &format!("{:.3}", request.speed),
-            match entry.format {
-                ClipFormat::Wav => "wav",
-                ClipFormat::PcmS16 { .. } => "pcm_s16le",
-            },
+            &format,
             &request.text,
         ]))
     }

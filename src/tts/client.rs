@@ -1,28 +1,33 @@
 //! The synthesizer: one segment in, one cached clip out.
 //!
-//! Holds one HTTP client, a slot semaphore per service (its `concurrency`),
-//! an optional global cap (`--jobs`), the clip cache and the check that
-//! decides whether returned audio is usable. [`Synthesizer::fetch`] is the
-//! single segment → clip step; everything above it only sees clips.
+//! Holds one HTTP client, per service a slot semaphore (its `concurrency`)
+//! and a token bucket (`requests-per-minute`), an optional global cap
+//! (`--jobs`), the clip cache, and the check that decides whether returned
+//! audio is usable. [`Synthesizer::fetch`] is the single segment → clip
+//! step; everything above it only sees clips.
 
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
+use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
-use super::{openai, retry, TtsError};
+use super::{retry, TtsError};
 use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 
 /// Decides whether a response body is usable audio (decodes, not empty or
-/// silent). Given by the pipeline, so this stage needs no audio decoder.
-pub type Validator = Arc<dyn Fn(&[u8], ClipFormat) -> Result<(), String> + Send + Sync>;
+/// silent) and returns its duration in seconds. Given by the pipeline, so
+/// this stage needs no audio decoder.
+pub type Validator = Arc<dyn Fn(&[u8], ClipFormat) -> Result<f64, String> + Send + Sync>;
 
 /// What to say, with which voice, on which service.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,13 +51,15 @@ pub struct StoredClip {
 
 struct Service {
     name: String,
-    url: String,
-    model: String,
+    api: Box<dyn Api>,
     api_key: Option<String>,
     format: ClipFormat,
     timeout: Duration,
     retries: u32,
     slots: Semaphore,
+    pace: Option<DefaultDirectRateLimiter>,
+    /// Plausible seconds of audio per character sent.
+    seconds_per_char: (f64, f64),
 }
 
 pub struct Synthesizer {
@@ -67,7 +74,7 @@ pub struct Synthesizer {
 }
 
 impl Synthesizer {
-    /// Resolve every configured service (API keys from the environment, the
+    /// Resolve every used service (API keys from the environment, the
     /// embedded server started if a service needs it). Fails before any
     /// request is made when a key is missing or espeak-ng is absent.
     pub async fn start(
@@ -104,17 +111,13 @@ impl Synthesizer {
         let services = configs
             .into_iter()
             .map(|(name, config)| {
-                let url = match config.kind {
-                    ServiceKind::Embedded => {
-                        let addr = embedded.as_ref().map(|s| s.addr).expect("server started");
-                        format!("http://{addr}/v1/audio/speech")
+                let url = match (config.kind, &embedded) {
+                    (ServiceKind::Embedded, Some(server)) => {
+                        format!("http://{}/v1/audio/speech", server.addr)
                     }
-                    ServiceKind::Openai => {
-                        openai::endpoint(config.url.as_deref().unwrap_or_default())
-                    }
+                    _ => api::endpoint(config),
                 };
-                let service = Service::new(name, config, url, &catalog);
-                (name.clone(), service)
+                (name.clone(), Service::new(name, config, url, &catalog))
             })
             .collect();
         let http = reqwest::Client::builder()
@@ -221,28 +224,16 @@ impl Synthesizer {
             None => None,
         };
         let _slot = service.slots.acquire().await.expect("never closed");
-        let body = openai::SpeechBody {
-            model: &service.model,
-            input: &request.text,
-            voice: &request.voice,
-            speed: request.speed,
-            response_format: match service.format {
-                ClipFormat::Wav => "wav",
-                ClipFormat::PcmS16 { .. } => "pcm",
-            },
-        };
-        let mut builder = self
-            .http
-            .post(&service.url)
-            .timeout(service.timeout)
-            .json(&body);
-        if let Some(key) = &service.api_key {
-            builder = builder.bearer_auth(key);
+        if let Some(pace) = &service.pace {
+            pace.until_ready().await;
         }
-        let net_error = |e: reqwest::Error| service.transport_error(e);
+        let builder = service
+            .api
+            .request(&self.http, request, service.api_key.as_deref())
+            .timeout(service.timeout);
         let response = match builder.send().await {
             Ok(r) => r,
-            Err(e) => return (Err(net_error(e)), None),
+            Err(e) => return (Err(service.transport_error(e)), None),
         };
         let status = response.status();
         let asked_wait = retry::retry_after(response.headers(), SystemTime::now());
@@ -251,47 +242,46 @@ impl Synthesizer {
             .get(reqwest::header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
-            .to_ascii_lowercase();
-        let bytes = match response.bytes().await {
+            .to_owned();
+        let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
-            Err(e) => return (Err(net_error(e)), asked_wait),
+            Err(e) => return (Err(service.transport_error(e)), asked_wait),
         };
         if !status.is_success() {
-            let message = service.redact(&openai::error_message(&bytes));
             let error = TtsError::Http {
                 service: service.name.clone(),
                 status: status.as_u16(),
-                message,
+                message: service.redact(&service.api.error_message(&body)),
             };
             return (Err(error), asked_wait);
         }
-        let result = if content_type.starts_with("text/") || content_type.contains("json") {
-            Err(format!(
-                "expected audio, got {content_type}: {}",
-                openai::first_line(&String::from_utf8_lossy(&bytes))
-            ))
-        } else {
-            (self.validate)(&bytes, service.format)
-        };
-        match result {
-            Ok(()) => (Ok(bytes), None),
-            Err(reason) => (
-                Err(TtsError::Rejected {
-                    service: service.name.clone(),
-                    reason: service.redact(&reason),
-                }),
-                None,
-            ),
-        }
+        let checked = service
+            .api
+            .audio(body, &content_type)
+            .and_then(|audio| {
+                let seconds = (self.validate)(&audio, service.format)?;
+                service.plausible(seconds, &request.text)?;
+                Ok(audio)
+            })
+            .map_err(|reason| TtsError::Rejected {
+                service: service.name.clone(),
+                reason: service.redact(&reason),
+            });
+        (checked, None)
     }
 }
 
 impl Service {
     fn new(name: &str, config: &ServiceConfig, url: String, catalog: &Catalog) -> Service {
+        let pace = config
+            .requests_per_minute
+            .and_then(NonZeroU32::new)
+            .map(|per_minute| {
+                RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN))
+            });
         Service {
             name: name.to_owned(),
-            url,
-            model: catalog.model(name).expect("configured").to_owned(),
+            api: api::api_for(config, url),
             api_key: config
                 .api_key_env
                 .as_ref()
@@ -300,7 +290,26 @@ impl Service {
             timeout: Duration::from_millis(config.timeout_ms),
             retries: config.retries,
             slots: Semaphore::new(config.effective_concurrency()),
+            pace,
+            seconds_per_char: (config.min_seconds_per_char, config.max_seconds_per_char),
         }
+    }
+
+    /// Catches truncated and runaway clips: duration against text length.
+    fn plausible(&self, seconds: f64, text: &str) -> Result<(), String> {
+        let chars = text.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64;
+        let (min, max) = self.seconds_per_char;
+        if seconds < min * chars {
+            return Err(format!(
+                "{seconds:.2} s of audio for {chars} characters is too short (truncated?)"
+            ));
+        }
+        if seconds > max * chars + 2.0 {
+            return Err(format!(
+                "{seconds:.2} s of audio for {chars} characters is too long (runaway?)"
+            ));
+        }
+        Ok(())
     }
 
     fn transport_error(&self, error: reqwest::Error) -> TtsError {

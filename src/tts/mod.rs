@@ -5,12 +5,17 @@
 //! and the embedded espeak-ng server. It knows nothing of chapters, episodes
 //! or output paths: a request goes in, a cached clip comes out.
 
+mod api;
+mod azure;
 mod cache;
 mod catalog;
 mod client;
 pub mod embedded;
+mod google;
+mod marytts;
 mod openai;
 pub mod retry;
+mod template;
 
 pub use cache::{Cache, ClipKey};
 pub use catalog::Catalog;

@@ -3,15 +3,70 @@
 //! copy it (Kokoro-FastAPI, openedai-speech, speaches) accept; briefcast's
 //! embedded service speaks it too.
 
+use reqwest::{Client, RequestBuilder};
 use serde::Serialize;
 
+use super::api::Api;
+use super::ClipRequest;
+use crate::config::{ServiceConfig, ServiceKind};
+
 #[derive(Debug, Serialize)]
-pub struct SpeechBody<'a> {
-    pub model: &'a str,
-    pub input: &'a str,
-    pub voice: &'a str,
-    pub speed: f32,
-    pub response_format: &'a str,
+struct SpeechBody<'a> {
+    model: &'a str,
+    input: &'a str,
+    voice: &'a str,
+    speed: f32,
+    response_format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    instructions: Option<&'a str>,
+}
+
+pub(crate) struct OpenAi {
+    url: String,
+    model: String,
+    instructions: Option<String>,
+    format: &'static str,
+}
+
+impl OpenAi {
+    pub(crate) fn new(config: &ServiceConfig, url: String) -> OpenAi {
+        OpenAi {
+            url,
+            model: model(config),
+            instructions: config.instructions.clone(),
+            format: if config.pcm() { "pcm" } else { "wav" },
+        }
+    }
+}
+
+/// The configured model, or the kind's default.
+pub(crate) fn model(config: &ServiceConfig) -> String {
+    config.model.clone().unwrap_or_else(|| {
+        if config.kind == ServiceKind::Embedded {
+            "espeak-ng"
+        } else {
+            "tts-1"
+        }
+        .into()
+    })
+}
+
+impl Api for OpenAi {
+    fn request(&self, http: &Client, request: &ClipRequest, key: Option<&str>) -> RequestBuilder {
+        let body = SpeechBody {
+            model: &self.model,
+            input: &request.text,
+            voice: &request.voice,
+            speed: request.speed,
+            response_format: self.format,
+            instructions: self.instructions.as_deref(),
+        };
+        let builder = http.post(&self.url).json(&body);
+        match key {
+            Some(key) => builder.bearer_auth(key),
+            None => builder,
+        }
+    }
 }
 
 /// `https://host` or `https://host/` → `https://host/v1/audio/speech`; a URL

@@ -10,5 +10,6 @@ mod import;
 mod publishing;
 mod readalong;
 mod regen;
+mod services;
 mod spoken;
 mod support;

@@ -2,6 +2,7 @@
 
 pub mod fake;
 pub mod project;
+pub mod recorder;
 
 pub use fake::{FakeService, Reply};
 pub use project::Project;

@@ -12,6 +12,12 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod services;
+
+pub use services::{
+    BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
+};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}: {source}")]
@@ -176,71 +182,6 @@ pub enum PublishFormat {
 
 /// Sample rates an episode may have.
 pub const SAMPLE_RATES: [u32; 6] = [22_050, 24_000, 32_000, 44_100, 48_000, 96_000];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServiceKind {
-    /// briefcast's own espeak-ng server, started on 127.0.0.1 for the build.
-    Embedded,
-    /// POST /v1/audio/speech (OpenAI and the local servers that copy it).
-    Openai,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResponseFormat {
-    Wav,
-    Pcm,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct ServiceConfig {
-    pub kind: ServiceKind,
-    /// Endpoint; not used by `embedded`. A bare origin gets `/v1/audio/speech`.
-    pub url: Option<String>,
-    pub model: Option<String>,
-    /// Name of the environment variable holding the API key (never the key).
-    pub api_key_env: Option<String>,
-    pub concurrency: Option<usize>,
-    #[serde(default = "default_timeout_ms")]
-    pub timeout_ms: u64,
-    /// Longest text one request may carry, in characters.
-    pub max_chars: Option<usize>,
-    #[serde(default = "default_retries")]
-    pub retries: u32,
-    #[serde(default = "default_response_format")]
-    pub response_format: ResponseFormat,
-}
-
-fn default_timeout_ms() -> u64 {
-    60_000
-}
-fn default_retries() -> u32 {
-    4
-}
-fn default_response_format() -> ResponseFormat {
-    ResponseFormat::Wav
-}
-
-impl ServiceConfig {
-    /// Requests in flight at once: the configured value, else 4 for remote
-    /// services and one per core for the embedded one.
-    pub fn effective_concurrency(&self) -> usize {
-        self.concurrency.unwrap_or(match self.kind {
-            ServiceKind::Embedded => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            ServiceKind::Openai => 4,
-        })
-    }
-
-    /// Characters per request: the configured value or the kind's documented limit.
-    pub fn effective_max_chars(&self) -> usize {
-        self.max_chars.unwrap_or(match self.kind {
-            ServiceKind::Embedded => 200,
-            ServiceKind::Openai => 4096,
-        })
-    }
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -453,24 +394,9 @@ impl Config {
             }
         }
         for (name, service) in &self.services {
-            if service.concurrency == Some(0) {
-                return Err(whole(format!(
-                    "[services.{name}] concurrency must be at least 1"
-                )));
-            }
-            if service.timeout_ms == 0 {
-                return Err(whole(format!(
-                    "[services.{name}] timeout-ms must be at least 1"
-                )));
-            }
-            if service.max_chars == Some(0) {
-                return Err(whole(format!(
-                    "[services.{name}] max-chars must be at least 1"
-                )));
-            }
-            if service.kind != ServiceKind::Embedded && service.url.is_none() {
-                return Err(whole(format!("[services.{name}] needs a url")));
-            }
+            service
+                .validate()
+                .map_err(|message| whole(format!("[services.{name}] {message}")))?;
         }
         for (name, voice) in &self.voices {
             let service = voice.service.get_ref();

@@ -1,0 +1,137 @@
+//! Azure AI Speech: SSML POSTed to `{region}.tts.speech.microsoft.com`,
+//! the voice and language in the SSML, speed as `<prosody rate>`, the
+//! format in `X-Microsoft-OutputFormat`, the key in
+//! `Ocp-Apim-Subscription-Key`.
+
+use reqwest::{Client, RequestBuilder};
+
+use super::api::Api;
+use super::ClipRequest;
+use crate::config::ServiceConfig;
+use crate::model::ClipFormat;
+
+pub(crate) const DEFAULT_OUTPUT_FORMAT: &str = "riff-24khz-16bit-mono-pcm";
+
+pub(crate) struct Azure {
+    url: String,
+    language: String,
+    output_format: String,
+}
+
+pub(crate) fn endpoint(config: &ServiceConfig) -> String {
+    match (&config.url, &config.region) {
+        (Some(url), _) => url.clone(),
+        (None, Some(region)) => {
+            format!("https://{region}.tts.speech.microsoft.com/cognitiveservices/v1")
+        }
+        (None, None) => String::new(),
+    }
+}
+
+/// `riff-…` formats are WAV; `raw-{rate}-16bit-mono-pcm` is raw PCM.
+pub(crate) fn clip_format(config: &ServiceConfig) -> ClipFormat {
+    let format = config
+        .output_format
+        .as_deref()
+        .unwrap_or(DEFAULT_OUTPUT_FORMAT);
+    match format.strip_prefix("raw-") {
+        Some(rest) => ClipFormat::PcmS16 {
+            rate: rate_of(rest),
+        },
+        None => ClipFormat::Wav,
+    }
+}
+
+/// `24khz-16bit-mono-pcm` → 24000; `22050hz-…` → 22050.
+fn rate_of(format: &str) -> u32 {
+    let head = format.split('-').next().unwrap_or("");
+    if let Some(khz) = head.strip_suffix("khz") {
+        return khz.parse::<u32>().map_or(24_000, |k| k * 1000);
+    }
+    head.strip_suffix("hz")
+        .and_then(|hz| hz.parse().ok())
+        .unwrap_or(24_000)
+}
+
+impl Azure {
+    pub(crate) fn new(config: &ServiceConfig, url: String) -> Azure {
+        Azure {
+            url,
+            language: config.language.clone().unwrap_or_else(|| "zh-CN".into()),
+            output_format: config
+                .output_format
+                .clone()
+                .unwrap_or_else(|| DEFAULT_OUTPUT_FORMAT.into()),
+        }
+    }
+}
+
+/// The SSML document for one clip; every inserted value is XML-escaped.
+pub(crate) fn ssml(language: &str, voice: &str, speed: f32, text: &str) -> String {
+    let rate = format!("{:+}%", ((speed - 1.0) * 100.0).round() as i32);
+    format!(
+        "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{}'><voice name='{}'><prosody rate='{rate}'>{}</prosody></voice></speak>",
+        xml_escape(language),
+        xml_escape(voice),
+        xml_escape(text)
+    )
+}
+
+pub(crate) fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\'' => out.push_str("&apos;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Api for Azure {
+    fn request(&self, http: &Client, request: &ClipRequest, key: Option<&str>) -> RequestBuilder {
+        let builder = http
+            .post(&self.url)
+            .header("Content-Type", "application/ssml+xml")
+            .header("X-Microsoft-OutputFormat", &self.output_format)
+            .header(
+                "User-Agent",
+                concat!("briefcast/", env!("CARGO_PKG_VERSION")),
+            )
+            .body(ssml(
+                &self.language,
+                &request.voice,
+                request.speed,
+                &request.text,
+            ));
+        match key {
+            Some(key) => builder.header("Ocp-Apim-Subscription-Key", key),
+            None => builder,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssml_escapes_and_maps_speed() {
+        assert_eq!(
+            ssml("zh-CN", "zh-CN-XiaoxiaoNeural", 1.2, "A & B <c>"),
+            "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='zh-CN'><voice name='zh-CN-XiaoxiaoNeural'><prosody rate='+20%'>A &amp; B &lt;c&gt;</prosody></voice></speak>"
+        );
+        assert!(ssml("zh-CN", "v", 0.5, "x").contains("rate='-50%'"));
+    }
+
+    #[test]
+    fn output_formats() {
+        assert_eq!(rate_of("24khz-16bit-mono-pcm"), 24_000);
+        assert_eq!(rate_of("22050hz-16bit-mono-pcm"), 22_050);
+        assert_eq!(rate_of("48khz-16bit-mono-pcm"), 48_000);
+    }
+}

@@ -1,0 +1,63 @@
+//! Google Cloud Text-to-Speech v1 `text:synthesize`: JSON in, JSON out with
+//! `audioContent` = base64 LINEAR16 that already carries a WAV header. The
+//! API key goes in `X-Goog-Api-Key`; the limit is 5000 bytes of text.
+
+use base64::Engine;
+use reqwest::{Client, RequestBuilder};
+
+use super::api::{reject_text, Api};
+use super::ClipRequest;
+use crate::config::ServiceConfig;
+
+pub(crate) const DEFAULT_URL: &str = "https://texttospeech.googleapis.com/v1/text:synthesize";
+
+pub(crate) struct Google {
+    url: String,
+    language: String,
+    sample_rate: Option<u32>,
+}
+
+pub(crate) fn endpoint(config: &ServiceConfig) -> String {
+    config.url.clone().unwrap_or_else(|| DEFAULT_URL.into())
+}
+
+impl Google {
+    pub(crate) fn new(config: &ServiceConfig, url: String) -> Google {
+        Google {
+            url,
+            language: config.language.clone().unwrap_or_else(|| "cmn-CN".into()),
+            sample_rate: config.sample_rate,
+        }
+    }
+}
+
+impl Api for Google {
+    fn request(&self, http: &Client, request: &ClipRequest, key: Option<&str>) -> RequestBuilder {
+        let mut audio =
+            serde_json::json!({"audioEncoding": "LINEAR16", "speakingRate": request.speed});
+        if let Some(rate) = self.sample_rate {
+            audio["sampleRateHertz"] = rate.into();
+        }
+        let body = serde_json::json!({
+            "input": {"text": request.text},
+            "voice": {"languageCode": self.language, "name": request.voice},
+            "audioConfig": audio,
+        });
+        let builder = http.post(&self.url).json(&body);
+        match key {
+            Some(key) => builder.header("X-Goog-Api-Key", key),
+            None => builder,
+        }
+    }
+
+    fn audio(&self, body: Vec<u8>, _content_type: &str) -> Result<Vec<u8>, String> {
+        let json: serde_json::Value = serde_json::from_slice(&body)
+            .map_err(|_| reject_text(&body, "text/plain").unwrap_err())?;
+        let content = json["audioContent"]
+            .as_str()
+            .ok_or_else(|| "the answer has no audioContent".to_owned())?;
+        base64::engine::general_purpose::STANDARD
+            .decode(content)
+            .map_err(|e| format!("audioContent is not base64: {e}"))
+    }
+}
