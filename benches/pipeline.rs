@@ -1,0 +1,459 @@
+//! `cargo bench`: the pipeline's performance against the goals in
+//! BENCHMARKS.md, printed as a table.
+//!
+//! Everything runs the real library (`briefcast::pipeline::build` with a
+//! silent reporter) on temporary projects, against an in-process
+//! OpenAI-compatible fake service that answers after a configurable
+//! latency with a small deterministic WAV (a tone padded with silence, its
+//! length proportional to the text). Sections, in order:
+//!
+//! 1. `sched`: 400 segments, 200 ms per request, concurrency 1/4/8/16;
+//!    wall time against N·L/C, and the time the last clip arrived (the
+//!    rest is assembly). Concurrency 1 is the sequential baseline.
+//! 2. `rebuild`: a 2000-segment project (4 speakers × 500), all cached:
+//!    a no-op rebuild, then one edited sentence.
+//! 3. `assembly`: all-cached builds in a child process (this binary run
+//!    with `--child-build CONFIG`), which reports its CPU time and peak
+//!    resident memory (`VmHWM`); the cache is filled directly, so the
+//!    child only assembles and publishes.
+//! 4. `serve`: the embedded espeak-ng service, 1/2/4 concurrent clients.
+//!
+//! `cargo bench -- sched serve` runs only the named sections;
+//! `--prepare SECONDS RATE` leaves a cache-filled project for a profiler
+//! and prints its folder.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::State;
+use axum::routing::post;
+use axum::{Json, Router};
+use briefcast::pipeline::{build, BuildOptions, Project};
+use briefcast::progress::{Reporter, Silent};
+
+/// Common Chinese characters the generated sentences are made of.
+const POOL: &str = concat!(
+    "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可也你能而子那得着下自之年过发后里如家多经么去法学",
+    "都同现当没动面起看定天还进好小部其些主样理心她本前开但因只从想实日军者意无力它与长把机十民第公此已工使情明性知全三又关点",
+    "正业外将两高间由问很最重并物手应战向头文体政美相见被利什二等产或新己制身果加西斯月话合回特代内信表化老给世位次度门任常先",
+    "海通教儿原东声提立及比员解水名真论处走义各入几口认条平系气题活尔更别打女变四神总何电数安少报才结反受目太量再感建务做接必",
+    "场件计管期市直德资命山金指克许统区保至队形社便空决治展马科司五基眼书非则听白却界达光放强即像难且权思王象完设式色路记南品",
+    "住告类求据程北边死张该交规万取拉格望觉术领共确传师观清今切院让识候带导争运笑飞风步改收根干造言联持组每济车亲极林服快办议",
+);
+
+/// A deterministic, unique sentence of `chars` pool characters and a full stop.
+fn sentence(index: usize, chars: usize) -> String {
+    let pool: Vec<char> = POOL.chars().collect();
+    let n = pool.len();
+    let mut out: String = [index / (n * n) % n, index / n % n, index % n]
+        .iter()
+        .map(|&i| pool[i])
+        .collect();
+    let mut state = (index as u64).wrapping_mul(6364136223846793005) ^ 0x9e3779b97f4a7c15;
+    while out.chars().count() < chars {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        out.push(pool[(state >> 33) as usize % n]);
+    }
+    out.push('。');
+    out
+}
+
+/// A mono 16-bit WAV for `text`: 80 ms of silence, a tone `ms_per_char`
+/// per character long whose pitch follows the text, 80 ms of silence.
+fn clip(text: &str, rate: u32, ms_per_char: u64) -> Vec<u8> {
+    let chars = text.chars().count() as u64;
+    let tone = (rate as u64 * ms_per_char * chars / 1000) as usize;
+    let pad = rate as usize * 80 / 1000;
+    let hash = text
+        .bytes()
+        .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32));
+    let hz = 150.0 + (hash % 300) as f32;
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut cursor = std::io::Cursor::new(Vec::with_capacity(44 + 2 * (tone + 2 * pad)));
+    let mut writer = hound::WavWriter::new(&mut cursor, spec).expect("in memory");
+    for i in 0..tone + 2 * pad {
+        let sample = if (pad..pad + tone).contains(&i) {
+            let t = i as f32 / rate as f32;
+            // A little vibrato so the loudness meter sees something speech-like.
+            (2.0 * std::f32::consts::PI * hz * t + (7.0 * t).sin()).sin() * 9000.0
+        } else {
+            0.0
+        };
+        writer.write_sample(sample as i16).expect("in memory");
+    }
+    writer.finalize().expect("in memory");
+    cursor.into_inner()
+}
+
+/// The fake OpenAI-compatible service, on its own thread and runtime.
+struct Fake {
+    url: String,
+    requests: Arc<AtomicUsize>,
+    latency_ms: Arc<AtomicU64>,
+}
+
+impl Fake {
+    fn start(rate: u32, ms_per_char: u64) -> Fake {
+        let requests = Arc::new(AtomicUsize::new(0));
+        let latency_ms = Arc::new(AtomicU64::new(0));
+        let state = (Arc::clone(&requests), Arc::clone(&latency_ms));
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                tx.send(listener.local_addr().unwrap()).unwrap();
+                let app = Router::new()
+                    .route(
+                        "/v1/audio/speech",
+                        post(
+                            move |State((count, latency)): State<(
+                                Arc<AtomicUsize>,
+                                Arc<AtomicU64>,
+                            )>,
+                                  Json(body): Json<serde_json::Value>| async move {
+                                count.fetch_add(1, Ordering::SeqCst);
+                                let ms = latency.load(Ordering::SeqCst);
+                                tokio::time::sleep(Duration::from_millis(ms)).await;
+                                let text = body["input"].as_str().unwrap_or_default();
+                                (
+                                    [("content-type", "audio/wav")],
+                                    clip(text, rate, ms_per_char),
+                                )
+                            },
+                        ),
+                    )
+                    .with_state(state);
+                axum::serve(listener, app).await.unwrap();
+            });
+        });
+        let addr = rx.recv().expect("fake service started");
+        Fake {
+            url: format!("http://{addr}"),
+            requests,
+            latency_ms,
+        }
+    }
+
+    fn set_latency(&self, ms: u64) {
+        self.latency_ms.store(ms, Ordering::SeqCst);
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::SeqCst)
+    }
+}
+
+/// A project in a temporary folder: `speakers` episodes of `segments`
+/// sentences of `chars` characters each, five sentences a paragraph, a
+/// chapter every 50 sentences, one voice on the fake at `url`.
+fn project(
+    url: &str,
+    concurrency: usize,
+    speakers: usize,
+    segments: usize,
+    chars: usize,
+) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    std::fs::create_dir(dir.path().join("scripts")).unwrap();
+    let mut config = format!(
+        "[show]\ntitle = \"Bench show\"\ndate = \"2024-05-01\"\n\n[audio]\nannounce = false\n\n\
+         [services.fake]\nkind = \"openai\"\nurl = \"{url}\"\nconcurrency = {concurrency}\n\
+         retries = 2\ntimeout-ms = 60000\n\n[voices.v]\nservice = \"fake\"\nvoice = \"alloy\"\n\n[speakers]\n"
+    );
+    for s in 0..speakers {
+        let name = format!("讲话人{}", ["甲", "乙", "丙", "丁"][s % 4]);
+        config.push_str(&format!(
+            "\"{name}\" = {{ voice = \"v\", slug = \"s{s}\" }}\n"
+        ));
+        let mut text = format!(
+            "+++\nspeaker = \"{name}\"\ntitle = \"标题{}\"\n+++\n",
+            sentence(s, 6)
+        );
+        for i in 0..segments {
+            if i > 0 && i % 50 == 0 {
+                text.push_str(&format!(
+                    "\n## 章节{}\n",
+                    sentence(1_000_000 + s * 1000 + i, 6)
+                ));
+            }
+            text.push_str(if i % 5 == 0 { "\n" } else { "" });
+            text.push_str(&sentence(s * 100_000 + i, chars));
+            text.push_str(if i % 5 == 4 { "\n" } else { "" });
+        }
+        std::fs::write(dir.path().join(format!("scripts/{s:02}.md")), text).unwrap();
+    }
+    std::fs::write(dir.path().join("voices.toml"), config).unwrap();
+    dir
+}
+
+/// Store every segment's clip straight into the cache (no requests).
+fn prefill(dir: &Path, rate: u32, ms_per_char: u64) {
+    let project = Project::load(&dir.join("voices.toml"), None).expect("project loads");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let catalog = runtime.block_on(project.catalog());
+    for segment in project.episodes.iter().flat_map(|e| e.segments()) {
+        let request = project.request(segment);
+        let key = catalog.key(&request).unwrap();
+        let format = catalog.format(&request.service).unwrap();
+        let bytes = clip(&request.text, rate, ms_per_char);
+        catalog.cache().write(&key, format, &bytes).unwrap();
+    }
+}
+
+/// A reporter that notes when the last clip arrived (then assembly starts).
+struct LastClip(std::sync::Mutex<Option<Instant>>);
+
+impl Reporter for LastClip {
+    fn episode(&self, _: &str, _: usize, _: usize) {}
+    fn advance(&self, _: &str) {
+        *self.0.lock().unwrap() = Some(Instant::now());
+    }
+    fn done(&self, _: &str, _: &str) {}
+    fn note(&self, _: &str) {}
+}
+
+/// Build in this process; (wall seconds, requests the build made).
+fn timed_build(dir: &Path) -> (f64, usize) {
+    let (wall, _, requested) = timed_build_split(dir);
+    (wall, requested)
+}
+
+/// Build in this process; (wall seconds, seconds until the last clip
+/// arrived, requests the build made).
+fn timed_build_split(dir: &Path) -> (f64, f64, usize) {
+    let options = BuildOptions {
+        config: dir.join("voices.toml"),
+        ..BuildOptions::default()
+    };
+    let last = Arc::new(LastClip(std::sync::Mutex::new(None)));
+    let start = Instant::now();
+    let report = build(&options, Arc::clone(&last) as Arc<dyn Reporter>).expect("build runs");
+    assert!(report.failures.is_empty(), "{:?}", report.failures);
+    let wall = start.elapsed().as_secs_f64();
+    let fetched = last
+        .0
+        .lock()
+        .unwrap()
+        .map_or(0.0, |t| (t - start).as_secs_f64());
+    (wall, fetched, report.requested)
+}
+
+fn sched() {
+    const N: usize = 400;
+    const L: u64 = 200;
+    println!("\n## 1. Scheduling: N = {N} segments, L = {L} ms per request");
+    println!("| C | wall s | ideal N·L/C s | ratio | last clip at s | its ratio | speed-up over sequential (C = 1) |");
+    println!("|---|---|---|---|---|---|---|");
+    let fake = Fake::start(24_000, 20);
+    fake.set_latency(L);
+    let mut sequential = None;
+    for c in [1, 4, 8, 16] {
+        let dir = project(&fake.url, c, 1, N, 12);
+        let before = fake.requests();
+        let (wall, fetched, _) = timed_build_split(dir.path());
+        assert_eq!(fake.requests() - before, N);
+        let ideal = (N as u64 * L) as f64 / 1000.0 / c as f64;
+        let base = *sequential.get_or_insert(wall);
+        println!(
+            "| {c} | {wall:.2} | {ideal:.2} | {:.3} | {fetched:.2} | {:.3} | {:.2}× |",
+            wall / ideal,
+            fetched / ideal,
+            base / wall
+        );
+    }
+}
+
+fn rebuild() {
+    println!("\n## 2–3. Rebuild of a 2000-segment project (4 speakers × 500, all cached)");
+    let fake = Fake::start(24_000, 250);
+    let dir = project(&fake.url, 4, 4, 500, 16);
+    prefill(dir.path(), 24_000, 250);
+    let (first, requested) = timed_build(dir.path());
+    assert_eq!(requested, 0);
+    println!("first build from a filled cache (setup): {first:.2} s");
+    println!("| case | wall s | requests |");
+    println!("|---|---|---|");
+    let before = fake.requests();
+    let (wall, _) = timed_build(dir.path());
+    println!(
+        "| no-op rebuild | {wall:.3} | {} |",
+        fake.requests() - before
+    );
+    // Change one sentence of the third speaker.
+    let script = dir.path().join("scripts/02.md");
+    let text = std::fs::read_to_string(&script).unwrap();
+    let old = sentence(2 * 100_000 + 123, 16);
+    std::fs::write(&script, text.replacen(&old, &sentence(9_999_999, 16), 1)).unwrap();
+    let before = fake.requests();
+    let (wall, _) = timed_build(dir.path());
+    println!(
+        "| one edit (L = 0) | {wall:.3} | {} |",
+        fake.requests() - before
+    );
+}
+
+/// What a child build reports: CPU seconds, peak resident kB, wall seconds.
+fn child_build(dir: &Path) -> (f64, u64, f64) {
+    let start = Instant::now();
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--child-build")
+        .arg(dir.join("voices.toml"))
+        .output()
+        .expect("child runs");
+    let wall = start.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let mut fields = stdout.split_whitespace().map(|f| f.parse::<f64>().unwrap());
+    let (cpu, hwm) = (fields.next().unwrap(), fields.next().unwrap() as u64);
+    (cpu, hwm, wall)
+}
+
+/// In the child: build, then print CPU seconds and VmHWM in kB.
+fn child_main(config: &str) {
+    let options = BuildOptions {
+        config: PathBuf::from(config),
+        ..BuildOptions::default()
+    };
+    let report = build(&options, Arc::new(Silent)).expect("build runs");
+    assert!(
+        report.failures.is_empty() && report.requested == 0,
+        "{report:?}"
+    );
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let after_name = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after_name.split_whitespace().collect();
+    // utime and stime (fields 14 and 15 of stat) in clock ticks of 1/100 s.
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let hwm = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .unwrap();
+    println!("{} {hwm}", ticks as f64 / 100.0);
+}
+
+fn assembly() {
+    println!("\n## 4. Assembly from cached clips to a 48 kHz episode (child process, all cached)");
+    println!(
+        "| clips | episode | segments | CPU s | wall s | × real time per core | peak RSS MB |"
+    );
+    println!("|---|---|---|---|---|---|---|");
+    // 40-character sentences at 250 ms a character: 10.16 s clips.
+    for (rate, hours) in [
+        (22_050, 0.25),
+        (24_000, 0.25),
+        (24_000, 1.0),
+        (24_000, 10.0),
+    ] {
+        let segments = (hours * 3600.0 / 10.16_f64).round() as usize;
+        let dir = project("http://127.0.0.1:9", 1, 1, segments, 40);
+        prefill(dir.path(), rate, 250);
+        let (cpu, hwm, wall) = child_build(dir.path());
+        let wav = hound::WavReader::open(dir.path().join("audio/s0.wav")).unwrap();
+        let seconds = wav.duration() as f64 / wav.spec().sample_rate as f64;
+        println!(
+            "| {:.2} kHz | {:.2} h | {segments} | {cpu:.2} | {wall:.2} | {:.0}× | {:.1} |",
+            rate as f64 / 1000.0,
+            seconds / 3600.0,
+            seconds / cpu,
+            hwm as f64 / 1024.0
+        );
+    }
+}
+
+fn serve() {
+    const TEXT: &str =
+        "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+    const N: usize = 24;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("\n## 5. Embedded service (espeak-ng), {N} requests of a {}-character sentence, {cores} cores", TEXT.chars().count());
+    println!("| clients | wall s | sentences/s |");
+    println!("|---|---|---|");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let url = format!("http://{}/v1/audio/speech", server.addr);
+        let http = reqwest::Client::new();
+        let body = serde_json::json!({"input": TEXT, "voice": "cmn", "speed": 1.0});
+        for clients in [1, 2, 4] {
+            let left = Arc::new(AtomicUsize::new(N));
+            let start = Instant::now();
+            let tasks: Vec<_> = (0..clients)
+                .map(|_| {
+                    let (http, url, body, left) =
+                        (http.clone(), url.clone(), body.clone(), Arc::clone(&left));
+                    tokio::spawn(async move {
+                        while left
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok()
+                        {
+                            let response = http.post(&url).json(&body).send().await.unwrap();
+                            assert!(response.status().is_success());
+                            assert!(response.bytes().await.unwrap().len() > 1000);
+                        }
+                    })
+                })
+                .collect();
+            for task in tasks {
+                task.await.unwrap();
+            }
+            let wall = start.elapsed().as_secs_f64();
+            println!("| {clients} | {wall:.2} | {:.1} |", N as f64 / wall);
+        }
+    });
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-build") {
+        return child_main(&args[i + 1]);
+    }
+    // For profiling: a kept, cache-filled project of this many seconds at this rate.
+    if let [flag, seconds, rate] = &args[..] {
+        if flag == "--prepare" {
+            let segments = (seconds.parse::<f64>().unwrap() / 10.16).round() as usize;
+            let dir = project("http://127.0.0.1:9", 1, 1, segments, 40);
+            prefill(dir.path(), rate.parse().unwrap(), 250);
+            return println!("{}", dir.keep().display());
+        }
+    }
+    let wanted: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
+    let start = Instant::now();
+    let sections: [(&str, fn()); 4] = [
+        ("sched", sched),
+        ("rebuild", rebuild),
+        ("assembly", assembly),
+        ("serve", serve),
+    ];
+    for (name, section) in sections {
+        if run(name) {
+            section();
+        }
+    }
+    println!("\nwhole suite: {:.0} s", start.elapsed().as_secs_f64());
+}
