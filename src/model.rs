@@ -131,8 +131,23 @@ pub struct Span {
 pub enum ClipFormat {
     /// A RIFF/WAVE file (sizes may be streaming placeholders).
     Wav,
-    /// Headerless signed 16-bit little-endian mono PCM at `rate`.
-    PcmS16 { rate: u32 },
+    /// Headerless PCM as the service declared it.
+    Pcm {
+        rate: u32,
+        channels: u16,
+        sample: PcmSample,
+    },
+}
+
+/// Sample layouts of raw PCM answers (little-endian).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PcmSample {
+    S16le,
+    S24le,
+    S32le,
+    F32le,
+    U8,
 }
 
 impl ClipFormat {
@@ -140,7 +155,7 @@ impl ClipFormat {
     pub fn extension(self) -> &'static str {
         match self {
             ClipFormat::Wav => "wav",
-            ClipFormat::PcmS16 { .. } => "pcm",
+            ClipFormat::Pcm { .. } => "pcm",
         }
     }
 }

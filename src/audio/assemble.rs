@@ -20,7 +20,7 @@ use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
 use crate::config::AudioConfig;
-use crate::model::{ClipFormat, EpisodePlan, EpisodeTiming, Pause, Span};
+use crate::model::{ClipFormat, EpisodePlan, EpisodeTiming, Pause, PcmSample, Span};
 
 /// A stored clip to read, in the format its service returned.
 #[derive(Debug, Clone, PartialEq)]
@@ -78,12 +78,22 @@ pub struct Assembled {
 pub fn decode_clip(bytes: &[u8], format: ClipFormat) -> Result<Clip, DecodeError> {
     match format {
         ClipFormat::Wav => decode::decode_wav(bytes),
-        ClipFormat::PcmS16 { rate } => decode::decode_pcm(
+        ClipFormat::Pcm {
+            rate,
+            channels,
+            sample,
+        } => decode::decode_pcm(
             bytes,
             PcmLayout {
                 rate,
-                channels: 1,
-                format: SampleFormat::S16Le,
+                channels,
+                format: match sample {
+                    PcmSample::S16le => SampleFormat::S16Le,
+                    PcmSample::S24le => SampleFormat::S24Le,
+                    PcmSample::S32le => SampleFormat::S32Le,
+                    PcmSample::F32le => SampleFormat::F32Le,
+                    PcmSample::U8 => SampleFormat::U8,
+                },
             },
         ),
     }

@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::model::PcmSample;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ServiceKind {
@@ -107,6 +109,15 @@ pub struct ServiceConfig {
     pub response_format: Option<ResponseFormat>,
     /// Rate of raw PCM, or the rate asked of google.
     pub sample_rate: Option<u32>,
+    /// Layout of raw PCM answers (template): channels and sample format.
+    #[serde(default = "default_pcm_channels")]
+    pub pcm_channels: u16,
+    #[serde(default = "default_pcm_sample")]
+    pub pcm_sample: PcmSample,
+    /// google: send the key as `Authorization: Bearer` (an OAuth access
+    /// token) instead of `X-Goog-Api-Key`.
+    #[serde(default)]
+    pub bearer: bool,
     /// azure region (e.g. eastasia) and output format.
     pub region: Option<String>,
     pub output_format: Option<String>,
@@ -133,6 +144,12 @@ pub struct ServiceConfig {
     pub error_path: Option<String>,
 }
 
+fn default_pcm_channels() -> u16 {
+    1
+}
+fn default_pcm_sample() -> PcmSample {
+    PcmSample::S16le
+}
 fn default_timeout_ms() -> u64 {
     60_000
 }
@@ -226,6 +243,12 @@ impl ServiceConfig {
             "sample-rate",
             &[Openai, Google, Template],
         )?;
+        only(self.bearer, "bearer", &[Google])?;
+        let layout = self.pcm_channels != 1 || self.pcm_sample != PcmSample::S16le;
+        only(layout, "pcm-channels and pcm-sample", &[Template])?;
+        if self.pcm_channels == 0 {
+            return Err("pcm-channels must be at least 1".into());
+        }
         let template_keys = [
             (self.method.is_some(), "method"),
             (!self.headers.is_empty(), "headers"),

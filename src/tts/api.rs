@@ -57,8 +57,10 @@ pub(crate) fn endpoint(config: &ServiceConfig) -> String {
 pub(crate) fn clip_format(config: &ServiceConfig) -> ClipFormat {
     match config.kind {
         ServiceKind::Azure => azure::clip_format(config),
-        _ if config.pcm() => ClipFormat::PcmS16 {
+        _ if config.pcm() => ClipFormat::Pcm {
             rate: config.sample_rate.unwrap_or(24_000),
+            channels: config.pcm_channels,
+            sample: config.pcm_sample,
         },
         _ => ClipFormat::Wav,
     }

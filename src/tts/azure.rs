@@ -8,7 +8,7 @@ use reqwest::{Client, RequestBuilder};
 use super::api::Api;
 use super::ClipRequest;
 use crate::config::ServiceConfig;
-use crate::model::ClipFormat;
+use crate::model::{ClipFormat, PcmSample};
 
 pub(crate) const DEFAULT_OUTPUT_FORMAT: &str = "riff-24khz-16bit-mono-pcm";
 
@@ -35,8 +35,10 @@ pub(crate) fn clip_format(config: &ServiceConfig) -> ClipFormat {
         .as_deref()
         .unwrap_or(DEFAULT_OUTPUT_FORMAT);
     match format.strip_prefix("raw-") {
-        Some(rest) => ClipFormat::PcmS16 {
+        Some(rest) => ClipFormat::Pcm {
             rate: rate_of(rest),
+            channels: 1,
+            sample: PcmSample::S16le,
         },
         None => ClipFormat::Wav,
     }

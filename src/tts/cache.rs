@@ -115,7 +115,14 @@ mod tests {
         let siblings: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(siblings.len(), 1);
         assert!(cache
-            .read(&key, ClipFormat::PcmS16 { rate: 24_000 })
+            .read(
+                &key,
+                ClipFormat::Pcm {
+                    rate: 24_000,
+                    channels: 1,
+                    sample: crate::model::PcmSample::S16le
+                }
+            )
             .is_none());
     }
 }

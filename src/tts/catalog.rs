@@ -72,7 +72,11 @@ impl Catalog {
         let entry = self.entry(&request.service)?;
         let format = match entry.format {
             ClipFormat::Wav => "wav".to_owned(),
-            ClipFormat::PcmS16 { rate } => format!("pcm_s16le {rate}"),
+            ClipFormat::Pcm {
+                rate,
+                channels,
+                sample,
+            } => format!("pcm {sample:?} {rate} {channels}"),
         };
         Ok(ClipKey::from_fields(&[
             &entry.identity,

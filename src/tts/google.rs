@@ -1,6 +1,7 @@
 //! Google Cloud Text-to-Speech v1 `text:synthesize`: JSON in, JSON out with
 //! `audioContent` = base64 LINEAR16 that already carries a WAV header. The
-//! API key goes in `X-Goog-Api-Key`; the limit is 5000 bytes of text.
+//! API key goes in `X-Goog-Api-Key` (or, with `bearer = true`, an OAuth
+//! access token in `Authorization`); the limit is 5000 bytes of text.
 
 use base64::Engine;
 use reqwest::{Client, RequestBuilder};
@@ -15,6 +16,7 @@ pub(crate) struct Google {
     url: String,
     language: String,
     sample_rate: Option<u32>,
+    bearer: bool,
 }
 
 pub(crate) fn endpoint(config: &ServiceConfig) -> String {
@@ -27,6 +29,7 @@ impl Google {
             url,
             language: config.language.clone().unwrap_or_else(|| "cmn-CN".into()),
             sample_rate: config.sample_rate,
+            bearer: config.bearer,
         }
     }
 }
@@ -45,6 +48,7 @@ impl Api for Google {
         });
         let builder = http.post(&self.url).json(&body);
         match key {
+            Some(key) if self.bearer => builder.bearer_auth(key),
             Some(key) => builder.header("X-Goog-Api-Key", key),
             None => builder,
         }

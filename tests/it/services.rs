@@ -434,3 +434,60 @@ fn keys_meant_for_another_kind_are_refused() {
         "briefcast: voices.toml:8:1: [services.svc] `region` is for kind azure, not openai"
     );
 }
+
+#[test]
+fn template_raw_pcm_with_a_declared_layout_decodes() {
+    // 22.05 kHz stereo 32-bit float, as a local server might answer.
+    let recorder = Recorder::start(Duration::ZERO, |_, _| {
+        let pcm: Vec<u8> = tone(SPOKEN, 22_050)
+            .iter()
+            .flat_map(|&s| {
+                let x = f32::from(s) / 32_768.0;
+                [x.to_le_bytes(), x.to_le_bytes()].concat()
+            })
+            .collect();
+        (200, "application/octet-stream", pcm, vec![])
+    });
+    let service = format!(
+        "kind = \"template\"\nurl = \"{}\"\njson = {{ text = \"{{text}}\" }}\nresponse-format = \"pcm\"\nsample-rate = 22050\npcm-channels = 2\npcm-sample = \"f32le\"",
+        recorder.url("/speak")
+    );
+    let project = project(&service, "x");
+    let run = build(&project);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    let frames = manifest["episodes"]["liuzhou"]["segments"][0]["frames"]
+        .as_u64()
+        .unwrap();
+    let expected = tone(SPOKEN, 22_050).len() as u64 * 48_000 / 22_050;
+    assert!(
+        frames.abs_diff(expected) <= 2 * 1_440 + 2,
+        "{frames} frames for about {expected}"
+    );
+}
+
+#[test]
+fn google_can_send_an_oauth_bearer_token() {
+    let recorder = Recorder::start(Duration::ZERO, |_, _| {
+        let audio = base64::engine::general_purpose::STANDARD
+            .encode(wav_bytes(&tone(SPOKEN, 24_000), 24_000));
+        (
+            200,
+            "application/json",
+            serde_json::json!({"audioContent": audio})
+                .to_string()
+                .into_bytes(),
+            vec![],
+        )
+    });
+    let service = format!(
+        "kind = \"google\"\nurl = \"{}\"\nbearer = true\napi-key-env = \"TTS_TEST_KEY\"",
+        recorder.url("/v1/text:synthesize")
+    );
+    let project = project(&service, "cmn-CN-Wavenet-A");
+    assert_eq!(build(&project).code, 0);
+    let request = &recorder.requests()[0];
+    assert_eq!(request.header("authorization"), format!("Bearer {KEY}"));
+    assert_eq!(request.header("x-goog-api-key"), "");
+}
