@@ -12,6 +12,14 @@ use crate::support::Project;
 const SCRIPT: &str = "+++\nspeaker = \"柳州市\"\ntitle = \"讲话\"\n+++\n\n你好，世界 & <朋友>。\n";
 const KEY: &str = "sk-test-1234567890";
 
+/// Google's answer: base64 LINEAR16 WAV in `audioContent`.
+fn google_answer(text: &str) -> Answer {
+    let audio =
+        base64::engine::general_purpose::STANDARD.encode(wav_bytes(&tone(text, 24_000), 24_000));
+    let body = serde_json::json!({"audioContent": audio}).to_string();
+    (200, "application/json", body.into_bytes(), vec![])
+}
+
 fn wav_answer(text: &str) -> Answer {
     (
         200,
@@ -100,18 +108,7 @@ fn azure_sends_escaped_ssml_with_its_headers() {
 
 #[test]
 fn google_sends_synthesize_json_and_decodes_base64_linear16() {
-    let recorder = Recorder::start(Duration::ZERO, |_, _| {
-        let audio = base64::engine::general_purpose::STANDARD
-            .encode(wav_bytes(&tone(SPOKEN, 24_000), 24_000));
-        (
-            200,
-            "application/json",
-            serde_json::json!({"audioContent": audio})
-                .to_string()
-                .into_bytes(),
-            vec![],
-        )
-    });
+    let recorder = Recorder::start(Duration::ZERO, |_, _| google_answer(SPOKEN));
     let service = format!(
         "kind = \"google\"\nurl = \"{}\"\nlanguage = \"cmn-CN\"\nsample-rate = 24000\napi-key-env = \"TTS_TEST_KEY\"",
         recorder.url("/v1/text:synthesize")
@@ -138,17 +135,7 @@ fn google_sends_synthesize_json_and_decodes_base64_linear16() {
 #[test]
 fn google_limits_text_by_bytes() {
     let recorder = Recorder::start(Duration::ZERO, |r, _| {
-        let text = r.json()["input"]["text"].as_str().unwrap().to_owned();
-        let audio = base64::engine::general_purpose::STANDARD
-            .encode(wav_bytes(&tone(&text, 24_000), 24_000));
-        (
-            200,
-            "application/json",
-            serde_json::json!({"audioContent": audio})
-                .to_string()
-                .into_bytes(),
-            vec![],
-        )
+        google_answer(r.json()["input"]["text"].as_str().unwrap())
     });
     let service = format!(
         "kind = \"google\"\nurl = \"{}\"\nmax-bytes = 30",
@@ -469,18 +456,7 @@ fn template_raw_pcm_with_a_declared_layout_decodes() {
 
 #[test]
 fn google_can_send_an_oauth_bearer_token() {
-    let recorder = Recorder::start(Duration::ZERO, |_, _| {
-        let audio = base64::engine::general_purpose::STANDARD
-            .encode(wav_bytes(&tone(SPOKEN, 24_000), 24_000));
-        (
-            200,
-            "application/json",
-            serde_json::json!({"audioContent": audio})
-                .to_string()
-                .into_bytes(),
-            vec![],
-        )
-    });
+    let recorder = Recorder::start(Duration::ZERO, |_, _| google_answer(SPOKEN));
     let service = format!(
         "kind = \"google\"\nurl = \"{}\"\nbearer = true\napi-key-env = \"TTS_TEST_KEY\"",
         recorder.url("/v1/text:synthesize")
