@@ -122,9 +122,25 @@ pub struct GcArgs {
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
+    /// Address to listen on (loopback by default; any other address is
+    /// reachable from other machines and gets a warning).
     #[arg(long, default_value = "127.0.0.1:5500")]
     pub addr: SocketAddr,
+    /// Require `Authorization: Bearer <token>`, the token read from this
+    /// environment variable (its name, not the token).
+    #[arg(long, value_name = "NAME")]
+    pub token_env: Option<String>,
+    /// Longest input accepted, in characters (longer: HTTP 422).
+    #[arg(long, value_name = "CHARS", default_value_t = tts::embedded::TEXT_LIMIT as u32,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub text_limit: u32,
+    /// espeak-ng processes at once; later requests queue [default: one per core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub processes: Option<u32>,
+    /// An espeak-ng process running longer than this is killed (HTTP 504).
+    #[arg(long, value_name = "MS", default_value_t = 60_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout_ms: u64,
 }
 
 impl Cli {
@@ -228,10 +244,35 @@ fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T> {
 }
 
 fn serve(args: ServeArgs) -> Result<ExitCode> {
+    let mut options = tts::embedded::ServeOptions {
+        text_limit: args.text_limit as usize,
+        process_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        ..Default::default()
+    };
+    if let Some(n) = args.processes {
+        options.processes = n as usize;
+    }
+    if let Some(name) = &args.token_env {
+        match std::env::var(name) {
+            Ok(token) if !token.trim().is_empty() => options.token = Some(token),
+            _ => bail!("--token-env {name}: the environment variable {name} is not set or empty"),
+        }
+    }
+    if !args.addr.ip().is_loopback() {
+        let guard = if options.token.is_some() {
+            "requests need the token"
+        } else {
+            "anyone who can reach it may use it; set --token-env to require a token"
+        };
+        eprintln!(
+            "briefcast serve: warning: {} is not a loopback address, so other machines can reach the service; {guard}",
+            args.addr.ip()
+        );
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async {
         let version = tts::embedded::espeak_version().await?;
-        let server = tts::embedded::start(args.addr).await?;
+        let server = tts::embedded::start_with(args.addr, options).await?;
         eprintln!(
             "briefcast serve: {version} on http://{}/v1/audio/speech (Ctrl-C to stop)",
             server.addr

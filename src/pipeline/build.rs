@@ -70,6 +70,13 @@ async fn run(
         anyhow::bail!("output folder {} is a file", out_dir.display());
     }
     fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
+    let leftovers = crate::publish::remove_leftovers(&out_dir);
+    if leftovers > 0 {
+        tracing::info!(
+            "removed {leftovers} temporary file(s) an interrupted build left in {}",
+            out_dir.display()
+        );
+    }
     let mut manifest = Manifest::load(&out_dir);
     let mut report = BuildReport::default();
     remove_stale(

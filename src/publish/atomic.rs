@@ -18,10 +18,20 @@ fn make_readable(_: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// tempfile adds the random temporary name to its errors; the user knows
+/// the folder (the caller names it), so keep only the system's reason.
+fn without_temp_name(error: std::io::Error) -> std::io::Error {
+    let text = error.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => std::io::Error::new(error.kind(), reason.to_owned()),
+        None => error,
+    }
+}
+
 /// Replace `path` with `bytes`; readers see the old file or the new one, never a mix.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    let mut file = NamedTempFile::new_in(dir)?;
+    let mut file = NamedTempFile::new_in(dir).map_err(without_temp_name)?;
     make_readable(file.path())?;
     file.write_all(bytes)?;
     file.as_file().sync_all()?;
@@ -39,6 +49,23 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
     Ok(true)
 }
 
+/// Remove temporary files an interrupted build left in `dir` (hidden
+/// `.tmp…` and `.NAME.….tmp` files); returns how many.
+pub fn remove_leftovers(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|entry| {
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with('.') && (name.starts_with(".tmp") || name.ends_with(".tmp"))
+        })
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
+}
+
 /// A temporary file beside `path` for a writer that streams; persist it onto
 /// `path` when complete (it is deleted if dropped).
 pub fn temp_file_in(path: &Path) -> std::io::Result<TempPath> {
@@ -47,7 +74,8 @@ pub fn temp_file_in(path: &Path) -> std::io::Result<TempPath> {
     let temp = tempfile::Builder::new()
         .prefix(&format!(".{name}."))
         .suffix(".tmp")
-        .tempfile_in(dir)?
+        .tempfile_in(dir)
+        .map_err(without_temp_name)?
         .into_temp_path();
     make_readable(&temp)?;
     Ok(temp)
@@ -81,6 +109,33 @@ mod tests {
                 0o644
             );
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn errors_name_no_random_temporary_file() {
+        let error = temp_file_in(Path::new("/proc/no-such-dir/a.wav")).unwrap_err();
+        assert_eq!(error.to_string(), "No such file or directory (os error 2)");
+    }
+
+    #[test]
+    fn leftovers_of_an_interrupted_build_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            ".tmpAbC123",
+            ".liuzhou.wav.x1y2.tmp",
+            "liuzhou.wav",
+            ".hidden",
+        ] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        assert_eq!(remove_leftovers(dir.path()), 2);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".hidden", "liuzhou.wav"]);
     }
 
     #[test]

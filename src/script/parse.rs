@@ -9,7 +9,7 @@ use crate::model::{Chapter, Paragraph, Speech};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ScriptError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Read {
         path: PathBuf,
         source: std::io::Error,
@@ -104,6 +104,11 @@ pub fn parse_script(bytes: &[u8], path: &Path) -> Result<Speech, ScriptError> {
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
         .replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(ScriptError::Empty {
+            path: path.to_owned(),
+        });
+    }
     let (front, body, body_line) = split_front_matter(&text, path)?;
     let meta: FrontMatter = toml::from_str(front).map_err(|e| {
         let (line, column) = crate::config::line_column(front, e.span().map_or(0, |s| s.start));

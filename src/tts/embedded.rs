@@ -2,18 +2,23 @@
 //! backed by the espeak-ng program.
 //!
 //! Text reaches espeak-ng on stdin, never on its command line; the voice is
-//! checked to be a plain name before it becomes an argument. A fixed number
-//! of espeak-ng processes run at once and each is killed if it overruns.
+//! checked against espeak-ng's own voice list (and to be a plain name)
+//! before it becomes an argument. A fixed number of espeak-ng processes run
+//! at once (later requests queue) and each is killed if it overruns. An
+//! optional bearer token is compared in constant time. Every error is JSON
+//! in OpenAI's shape: `{"error": {"message", "type", "code"}}`.
 //! `build` starts this server on 127.0.0.1 with an ephemeral port and talks
 //! to it over HTTP like any other service; `briefcast serve` runs it alone.
 
+use std::collections::BTreeSet;
 use std::net::SocketAddr;
 use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
@@ -27,11 +32,102 @@ use super::TtsError;
 
 /// Request bodies larger than this are refused (413).
 pub const BODY_LIMIT: usize = 64 * 1024;
-/// Longest `input` accepted, in characters (longer: 413).
+/// Longest `input` accepted by default, in characters (longer: 422).
 pub const TEXT_LIMIT: usize = 4096;
 /// espeak-ng's speaking rate at speed 1.0, in words per minute.
 const BASE_WPM: f32 = 175.0;
-const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one espeak-ng process may run by default before it is killed.
+pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How the server guards itself; [`ServeOptions::default`] is what `build` uses.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Requests must carry `Authorization: Bearer <token>`.
+    pub token: Option<String>,
+    /// Longest `input`, in characters.
+    pub text_limit: usize,
+    /// espeak-ng processes at once; later requests wait their turn.
+    pub processes: usize,
+    /// One process's time limit; it is killed past it.
+    pub process_timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            token: None,
+            text_limit: TEXT_LIMIT,
+            processes: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            process_timeout: PROCESS_TIMEOUT,
+        }
+    }
+}
+
+/// Voice names espeak-ng lists: languages (`cmn`, `en-us`, and the codes
+/// in "Other Languages") and variants (`f3`, `klatt`), all lowercase.
+#[derive(Debug, Default)]
+pub struct VoiceList {
+    languages: BTreeSet<String>,
+    variants: BTreeSet<String>,
+}
+
+impl VoiceList {
+    /// Ask espeak-ng for its voices and variants.
+    pub async fn load() -> Result<VoiceList, TtsError> {
+        let list = |arg: &'static str| async move {
+            let output = Command::new("espeak-ng")
+                .arg(arg)
+                .stdin(Stdio::null())
+                .output()
+                .await
+                .map_err(|_| TtsError::EspeakMissing)?;
+            if !output.status.success() {
+                return Err(TtsError::EspeakMissing);
+            }
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        };
+        Ok(VoiceList::parse(
+            &list("--voices").await?,
+            &list("--voices=variant").await?,
+        ))
+    }
+
+    /// From the tables `espeak-ng --voices` and `--voices=variant` print.
+    pub fn parse(voices: &str, variants: &str) -> VoiceList {
+        let mut list = VoiceList::default();
+        for line in voices.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if let Some(language) = fields.get(1) {
+                list.languages.insert(language.to_ascii_lowercase());
+            }
+            for other in line.split('(').skip(1) {
+                if let Some(code) = other.split_whitespace().next() {
+                    list.languages.insert(code.to_ascii_lowercase());
+                }
+            }
+        }
+        for line in variants.lines().skip(1) {
+            if let Some(name) = line.split_whitespace().find_map(|f| f.strip_prefix("!v/")) {
+                list.variants.insert(name.to_ascii_lowercase());
+            }
+        }
+        list
+    }
+
+    /// `cmn` or `cmn+f3`, each part in the list (and a plain name: no option
+    /// can slip through).
+    pub fn contains(&self, voice: &str) -> bool {
+        if !is_plain_voice_name(voice) {
+            return false;
+        }
+        let lower = voice.to_ascii_lowercase();
+        let (language, variant) = match lower.split_once('+') {
+            Some((language, variant)) => (language, Some(variant)),
+            None => (lower.as_str(), None),
+        };
+        self.languages.contains(language) && variant.is_none_or(|v| self.variants.contains(v))
+    }
+}
 
 /// The espeak-ng version line, or the error telling the user how to get it.
 pub async fn espeak_version() -> Result<String, TtsError> {
@@ -64,10 +160,25 @@ impl Drop for EmbeddedServer {
 #[derive(Clone)]
 struct AppState {
     processes: Arc<Semaphore>,
+    voices: Arc<VoiceList>,
+    /// blake3 of the token: compared with `==` on `blake3::Hash`, which is
+    /// constant-time, and of equal length whatever the token.
+    token: Option<blake3::Hash>,
+    text_limit: usize,
+    process_timeout: Duration,
+}
+
+/// Bind `addr` and serve in a background task, with the default guards.
+pub async fn start(addr: SocketAddr) -> Result<EmbeddedServer, TtsError> {
+    start_with(addr, ServeOptions::default()).await
 }
 
 /// Bind `addr` and serve in a background task.
-pub async fn start(addr: SocketAddr) -> Result<EmbeddedServer, TtsError> {
+pub async fn start_with(
+    addr: SocketAddr,
+    options: ServeOptions,
+) -> Result<EmbeddedServer, TtsError> {
+    let voices = VoiceList::load().await?;
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| TtsError::Bind {
@@ -78,7 +189,7 @@ pub async fn start(addr: SocketAddr) -> Result<EmbeddedServer, TtsError> {
         addr: addr.to_string(),
         message: e.to_string(),
     })?;
-    let app = router();
+    let app = router(options, voices);
     let task = tokio::spawn(async move {
         if let Err(e) = axum::serve(listener, app).await {
             tracing::error!("embedded service stopped: {e}");
@@ -87,16 +198,41 @@ pub async fn start(addr: SocketAddr) -> Result<EmbeddedServer, TtsError> {
     Ok(EmbeddedServer { addr, task })
 }
 
-/// The HTTP routes, with one espeak-ng process per core at most.
-pub fn router() -> Router {
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+/// The HTTP routes.
+pub fn router(options: ServeOptions, voices: VoiceList) -> Router {
     let state = AppState {
-        processes: Arc::new(Semaphore::new(cores)),
+        processes: Arc::new(Semaphore::new(options.processes.max(1))),
+        voices: Arc::new(voices),
+        token: options.token.as_deref().map(|t| blake3::hash(t.as_bytes())),
+        text_limit: options.text_limit,
+        process_timeout: options.process_timeout,
     };
     Router::new()
         .route("/v1/audio/speech", post(speech))
+        .fallback(|| async {
+            error(
+                StatusCode::NOT_FOUND,
+                "no such endpoint; POST /v1/audio/speech".into(),
+            )
+        })
+        .method_not_allowed_fallback(|| async {
+            error(StatusCode::METHOD_NOT_ALLOWED, "use POST".into())
+        })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
+}
+
+/// Whether the request carries the token (always, without one).
+fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(expected) = state.token else {
+        return true;
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    blake3::hash(given.as_bytes()) == expected
 }
 
 #[derive(Debug, Deserialize)]
@@ -111,7 +247,29 @@ struct SpeechRequest {
     _model: Option<String>,
 }
 
-async fn speech(State(state): State<AppState>, Json(request): Json<SpeechRequest>) -> Response {
+async fn speech(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Result<Json<SpeechRequest>, JsonRejection>,
+) -> Response {
+    if !authorized(&state, &headers) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token".into(),
+        );
+    }
+    let request = match request {
+        Ok(Json(request)) => request,
+        Err(rejection) => {
+            let status = rejection.status();
+            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                format!("request body is larger than {BODY_LIMIT} bytes")
+            } else {
+                rejection.body_text()
+            };
+            return error(status, message);
+        }
+    };
     if let Some(format) = request.response_format.as_deref() {
         if format != "wav" {
             return error(
@@ -123,16 +281,19 @@ async fn speech(State(state): State<AppState>, Json(request): Json<SpeechRequest
     if request.input.trim().is_empty() {
         return error(StatusCode::BAD_REQUEST, "input is empty".into());
     }
-    if request.input.chars().count() > TEXT_LIMIT {
+    if request.input.chars().count() > state.text_limit {
         return error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("input is longer than {TEXT_LIMIT} characters"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            format!("input is longer than {} characters", state.text_limit),
         );
     }
-    if !is_plain_voice_name(&request.voice) {
+    if !state.voices.contains(&request.voice) {
         return error(
             StatusCode::BAD_REQUEST,
-            format!("voice \"{}\" is not an espeak-ng voice name", request.voice),
+            format!(
+                "voice {:?} is not an espeak-ng voice (see espeak-ng --voices)",
+                request.voice
+            ),
         );
     }
     let speed = request.speed.unwrap_or(1.0);
@@ -145,9 +306,16 @@ async fn speech(State(state): State<AppState>, Json(request): Json<SpeechRequest
     let Ok(_permit) = state.processes.acquire().await else {
         return error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into());
     };
-    match run_espeak(&request.input, &request.voice, speed).await {
+    match run_espeak(&request.input, &request.voice, speed, state.process_timeout).await {
         Ok(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
-        Err(message) => error(StatusCode::INTERNAL_SERVER_ERROR, message),
+        Err(Failure::TimedOut) => error(
+            StatusCode::GATEWAY_TIMEOUT,
+            format!(
+                "espeak-ng took longer than {} ms and was stopped",
+                state.process_timeout.as_millis()
+            ),
+        ),
+        Err(Failure::Other(message)) => error(StatusCode::INTERNAL_SERVER_ERROR, message),
     }
 }
 
@@ -171,7 +339,30 @@ fn error(status: StatusCode, message: String) -> Response {
     (status, Json(body)).into_response()
 }
 
-async fn run_espeak(text: &str, voice: &str, speed: f32) -> Result<Vec<u8>, String> {
+enum Failure {
+    TimedOut,
+    Other(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Other(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Other(message.to_owned())
+    }
+}
+
+/// One espeak-ng process; killed (kill_on_drop) when it overruns `limit`.
+async fn run_espeak(
+    text: &str,
+    voice: &str,
+    speed: f32,
+    limit: Duration,
+) -> Result<Vec<u8>, Failure> {
     let wpm = (BASE_WPM * speed).round().clamp(80.0, 500.0) as u32;
     let mut child = Command::new("espeak-ng")
         .args(["-b", "1", "-v", voice, "-s", &wpm.to_string(), "--stdout"])
@@ -182,22 +373,28 @@ async fn run_espeak(text: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Stri
         .spawn()
         .map_err(|e| format!("cannot start espeak-ng: {e}"))?;
     let mut stdin = child.stdin.take().ok_or("espeak-ng has no stdin")?;
-    stdin
-        .write_all(text.as_bytes())
+    let run = async move {
+        stdin
+            .write_all(text.as_bytes())
+            .await
+            .map_err(|e| format!("writing to espeak-ng: {e}"))?;
+        drop(stdin);
+        child
+            .wait_with_output()
+            .await
+            .map_err(|e| format!("espeak-ng failed: {e}"))
+    };
+    // On timeout the future, and with it the child, is dropped: killed.
+    let output = tokio::time::timeout(limit, run)
         .await
-        .map_err(|e| format!("writing to espeak-ng: {e}"))?;
-    drop(stdin);
-    let output = tokio::time::timeout(PROCESS_TIMEOUT, child.wait_with_output())
-        .await
-        .map_err(|_| format!("espeak-ng took longer than {PROCESS_TIMEOUT:?}"))?
-        .map_err(|e| format!("espeak-ng failed: {e}"))?;
+        .map_err(|_| Failure::TimedOut)??;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(format!(
+        return Err(Failure::Other(format!(
             "espeak-ng failed ({}): {}",
             output.status,
             stderr.lines().next().unwrap_or("").trim()
-        ));
+        )));
     }
     let mut wav = output.stdout;
     patch_stream_sizes(&mut wav);
@@ -236,6 +433,28 @@ mod tests {
         }
         for bad in ["", "--path=/tmp", "-v", "cmn f3", "../x", "cmn;rm", "a\nb"] {
             assert!(!is_plain_voice_name(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn voices_are_checked_against_the_list() {
+        let voices = "Pty Language       Age/Gender VoiceName          File                 Other Languages\n 5  cmn             --/M      Chinese_(Mandarin) sit/cmn              (zh-cmn 5)(zh 5)\n 2  en-us           --/M      English_(America)  gmw/en-US            (en 3)\n";
+        let variants = "Pty Language       Age/Gender VoiceName          File                 Other Languages\n 5  variant         --/M      Alex               !v/Alex\n 5  variant         --/F      f3                 !v/f3\n";
+        let list = VoiceList::parse(voices, variants);
+        for good in ["cmn", "cmn+f3", "en-us", "EN-US", "zh", "zh-cmn", "en+alex"] {
+            assert!(list.contains(good), "{good}");
+        }
+        for bad in [
+            "--path=/tmp",
+            "-v",
+            "xx",
+            "cmn+f9",
+            "cmn+",
+            "sit/cmn",
+            "cmn f3",
+            "",
+        ] {
+            assert!(!list.contains(bad), "{bad:?}");
         }
     }
 

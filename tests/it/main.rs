@@ -3,13 +3,18 @@
 //! fake services run in this process where a real one cannot be made to
 //! count, fail or stall on demand.
 
+mod bad_input;
 mod broadcast;
 mod build;
+mod crash;
 mod e2e;
+mod faults;
 mod import;
 mod publishing;
 mod readalong;
 mod regen;
+mod secrets;
+mod serve;
 mod services;
 mod spoken;
 mod support;

@@ -35,6 +35,8 @@ pub enum Reply {
     Peaky,
     /// No answer for this long (past the client's timeout).
     Stall(Duration),
+    /// These bytes under HTTP 200 with this content type.
+    Bytes(&'static str, Vec<u8>),
 }
 
 #[derive(Default)]
@@ -208,6 +210,9 @@ async fn speech(
                     .insert("retry-after", seconds.to_string().parse().unwrap());
             }
             response
+        }
+        Reply::Bytes(content_type, bytes) => {
+            ([("content-type", content_type)], bytes).into_response()
         }
         Reply::Stall(duration) => {
             tokio::time::sleep(duration).await;

@@ -1,6 +1,7 @@
-//! Test support: a temporary project builder and a fake TTS service.
+//! Test support: a temporary project builder and fake TTS services.
 
 pub mod fake;
+pub mod faults;
 pub mod project;
 pub mod recorder;
 
