@@ -265,3 +265,54 @@ fn twenty_four_bit_episodes_and_an_audacity_label_track() {
         format!("{:.6}", markers[1].start_frame as f64 / 48_000.0)
     );
 }
+
+#[test]
+fn intro_and_outro_audio_frame_the_episode() {
+    let service = FakeService::start(48_000);
+    let project = project(
+        &service,
+        "announce = false\nnormalize-loudness = false\ntrim = false\nannouncement-pause-ms = 100\nintro = \"jingle.wav\"\noutro = \"jingle.wav\"",
+    );
+    let jingle = tone("jingle", 24_000);
+    std::fs::write(
+        project.path("jingle.wav"),
+        crate::support::fake::wav_bytes(&jingle, 24_000),
+    )
+    .unwrap();
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest = manifest(&project);
+    let episode = &manifest["episodes"]["liuzhou"];
+    let jingle_frames = jingle.len() as u64 * 2;
+    let segments = episode["segments"].as_array().unwrap();
+    assert_eq!(
+        segments[0]["start-frame"].as_u64().unwrap(),
+        jingle_frames + 4_800,
+        "intro and its pause come first"
+    );
+    let last = segments.last().unwrap();
+    let speech_end = last["start-frame"].as_u64().unwrap() + last["frames"].as_u64().unwrap();
+    assert_eq!(
+        episode["total-frames"].as_u64().unwrap(),
+        speech_end + 4_800 + jingle_frames,
+        "outro at the end"
+    );
+    assert_eq!(
+        episode["chapters"][0]["start-frame"], 0,
+        "the first chapter covers the intro"
+    );
+
+    // Replacing the jingle re-assembles the episode without any request.
+    let count = service.requests();
+    std::fs::write(
+        project.path("jingle.wav"),
+        crate::support::fake::wav_bytes(&tone("other", 24_000), 24_000),
+    )
+    .unwrap();
+    assert_eq!(project.run(&["build"]).code, 0);
+    assert_eq!(service.requests(), count);
+    assert_ne!(
+        manifest["episodes"]["liuzhou"]["fingerprint"],
+        self::manifest(&project)["episodes"]["liuzhou"]["fingerprint"]
+    );
+}
