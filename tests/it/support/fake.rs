@@ -58,23 +58,13 @@ impl FakeService {
     /// Start on 127.0.0.1 with an ephemeral port; clips at `rate` Hz.
     pub fn start(rate: u32) -> FakeService {
         let inner = Arc::new(Mutex::new(Inner::default()));
-        let (tx, rx) = std::sync::mpsc::channel();
         let state = (Arc::clone(&inner), rate);
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = Router::new()
-                    .route("/v1/audio/speech", post(speech))
-                    .with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
+        let addr = super::serve_in_background(move |listener| async move {
+            let app = Router::new()
+                .route("/v1/audio/speech", post(speech))
+                .with_state(state);
+            axum::serve(listener, app).await.unwrap();
         });
-        let addr = rx.recv().unwrap();
         FakeService { addr, inner }
     }
 

@@ -164,29 +164,18 @@ impl FaultService {
             log: Vec::new(),
             echo_key: false,
         }));
-        let (tx, rx) = std::sync::mpsc::channel();
         let shared = Arc::clone(&inner);
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                loop {
-                    let Ok((stream, _)) = listener.accept().await else {
-                        continue;
-                    };
-                    let inner = Arc::clone(&shared);
-                    tokio::spawn(async move {
-                        let _ = serve(stream, inner, rate).await;
-                    });
-                }
-            });
+        let addr = super::serve_in_background(move |listener| async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let inner = Arc::clone(&shared);
+                tokio::spawn(async move {
+                    let _ = serve(stream, inner, rate).await;
+                });
+            }
         });
-        let addr = rx.recv().unwrap();
         FaultService { addr, inner }
     }
 

@@ -69,20 +69,10 @@ impl Recorder {
             respond: Arc::new(respond),
         });
         let state = Arc::clone(&inner);
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                let app = Router::new().fallback(handle).with_state(state);
-                axum::serve(listener, app).await.unwrap();
-            });
+        let addr = super::serve_in_background(move |listener| async move {
+            let app = Router::new().fallback(handle).with_state(state);
+            axum::serve(listener, app).await.unwrap();
         });
-        let addr = rx.recv().unwrap();
         Recorder { addr, inner }
     }
 
