@@ -126,8 +126,18 @@ impl EpisodeWriter {
         if bytes > MAX_DATA_BYTES {
             return Err(WavError::TooLong { bytes });
         }
-        for &v in samples {
-            self.writer.write_sample(v).map_err(hound_err(&self.path))?;
+        if self.bits == 16 && samples.iter().all(|&v| i16::try_from(v).is_ok()) {
+            // 16-bit, the usual depth: one buffered write per block.
+            let mut block = self.writer.get_i16_writer(samples.len() as u32);
+            for &v in samples {
+                block.write_sample(v as i16);
+            }
+            block.flush().map_err(hound_err(&self.path))?;
+        } else {
+            // hound checks every sample's range here.
+            for &v in samples {
+                self.writer.write_sample(v).map_err(hound_err(&self.path))?;
+            }
         }
         self.frames += samples.len() as u64;
         Ok(())
