@@ -46,8 +46,8 @@ pub enum AssembleError {
     Write { path: PathBuf, source: WavError },
     #[error("temporary sample spool: {0}")]
     Spool(std::io::Error),
-    #[error("episode {slug}: {clips} clips for {segments} segments")]
-    ClipCount {
+    #[error("episode {slug}: only {clips} of its {segments} clips arrived")]
+    MissingClips {
         slug: String,
         clips: usize,
         segments: usize,
@@ -82,20 +82,22 @@ pub fn decode_clip(bytes: &[u8], format: ClipFormat) -> Result<Clip, DecodeError
             rate,
             channels,
             sample,
-        } => decode::decode_pcm(
-            bytes,
-            PcmLayout {
-                rate,
-                channels,
-                format: match sample {
-                    PcmSample::S16le => SampleFormat::S16Le,
-                    PcmSample::S24le => SampleFormat::S24Le,
-                    PcmSample::S32le => SampleFormat::S32Le,
-                    PcmSample::F32le => SampleFormat::F32Le,
-                    PcmSample::U8 => SampleFormat::U8,
-                },
-            },
-        ),
+        } => decode::decode_pcm(bytes, pcm_layout(rate, channels, sample)),
+    }
+}
+
+/// The raw PCM layout a format declares (WAV carries its own).
+fn pcm_layout(rate: u32, channels: u16, sample: PcmSample) -> PcmLayout {
+    PcmLayout {
+        rate,
+        channels,
+        format: match sample {
+            PcmSample::S16le => SampleFormat::S16Le,
+            PcmSample::S24le => SampleFormat::S24Le,
+            PcmSample::S32le => SampleFormat::S32Le,
+            PcmSample::F32le => SampleFormat::F32Le,
+            PcmSample::U8 => SampleFormat::U8,
+        },
     }
 }
 
@@ -104,6 +106,20 @@ pub fn decode_clip(bytes: &[u8], format: ClipFormat) -> Result<Clip, DecodeError
 pub fn check_clip(bytes: &[u8], format: ClipFormat) -> Result<f64, String> {
     let clip = decode_clip(bytes, format).map_err(|e| e.to_string())?;
     decode::validate(&clip).map_err(|e| e.to_string())
+}
+
+/// Whether a stored clip, fully checked when it arrived, is still whole:
+/// its header parses and its samples are all there. Decodes nothing.
+pub fn check_stored_clip(bytes: &[u8], format: ClipFormat) -> Result<(), String> {
+    let checked = match format {
+        ClipFormat::Wav => decode::check_wav(bytes),
+        ClipFormat::Pcm {
+            rate,
+            channels,
+            sample,
+        } => decode::check_pcm(bytes, pcm_layout(rate, channels, sample)),
+    };
+    checked.map_err(|e| e.to_string())
 }
 
 fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
@@ -147,21 +163,17 @@ impl Spool {
 
 /// Write the episode to `out` (a temporary path the caller renames) and
 /// return where every chapter and segment landed, with its loudness.
+///
+/// `clips` yields one clip per segment in order and may block until the
+/// next one exists, so pass one runs while later clips are still being
+/// synthesised; if it ends early nothing is written.
 pub fn assemble(
     plan: &EpisodePlan,
-    clips: &[ClipFile],
+    clips: impl IntoIterator<Item = ClipFile>,
     settings: &AudioConfig,
     meta: &EpisodeMeta,
     out: &Path,
 ) -> Result<Assembled, AssembleError> {
-    let segments = plan.segments().count();
-    if clips.len() != segments {
-        return Err(AssembleError::ClipCount {
-            slug: plan.slug.clone(),
-            clips: clips.len(),
-            segments,
-        });
-    }
     let rate = settings.sample_rate;
     let spool_file = tempfile::tempfile_in(out.parent().unwrap_or(Path::new(".")))
         .map_err(AssembleError::Spool)?;
@@ -183,7 +195,7 @@ pub fn assemble(
         spool.push(&load(intro, rate)?)?;
         spool.silence(pause_frames(Pause::Announcement, settings))?;
     }
-    let mut clips = clips.iter();
+    let mut clips = clips.into_iter();
     for chapter in &plan.chapters {
         let start = if timing.chapters.is_empty() {
             0
@@ -191,8 +203,15 @@ pub fn assemble(
             spool.frames
         };
         timing.chapters.push(Span { start, frames: 0 });
-        for (segment, clip) in chapter.segments.iter().zip(clips.by_ref()) {
-            let samples = load(clip, rate)?;
+        for segment in &chapter.segments {
+            let Some(clip) = clips.next() else {
+                return Err(AssembleError::MissingClips {
+                    slug: plan.slug.clone(),
+                    clips: timing.segments.len(),
+                    segments: plan.segments().count(),
+                });
+            };
+            let samples = load(&clip, rate)?;
             let kept = match &trim {
                 Some(trim) => &samples[trim_range(&samples, rate, trim)],
                 None => &samples[..],
@@ -325,4 +344,116 @@ fn load(clip: &ClipFile, rate: u32) -> Result<Vec<f32>, AssembleError> {
         source,
     })?;
     Ok(resample(&decoded.samples, decoded.rate, rate)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ChapterPlan, Segment, SourcePos};
+
+    fn tone(dir: &Path, name: &str, hz: f32) -> ClipFile {
+        let spec = hound::WavSpec {
+            channels: 1,
+            sample_rate: 24_000,
+            bits_per_sample: 16,
+            sample_format: hound::SampleFormat::Int,
+        };
+        let path = dir.join(name);
+        let mut writer = hound::WavWriter::create(&path, spec).unwrap();
+        for i in 0..12_000 {
+            let t = i as f32 / 24_000.0;
+            let sample = (2.0 * std::f32::consts::PI * hz * t).sin() * 8000.0;
+            writer.write_sample(sample as i16).unwrap();
+        }
+        writer.finalize().unwrap();
+        ClipFile {
+            path,
+            format: ClipFormat::Wav,
+        }
+    }
+
+    fn plan(segments: usize) -> EpisodePlan {
+        let segment = |n: usize| Segment {
+            id: format!("s/1/1/{n}"),
+            text: format!("第{n}句。"),
+            spoken: format!("第{n}句。"),
+            voice: "v".into(),
+            source: SourcePos {
+                path: "s.md".into(),
+                line: n,
+            },
+            pause_after: Pause::Sentence,
+            announcement: false,
+        };
+        EpisodePlan {
+            speaker: "讲话人".into(),
+            slug: "s".into(),
+            title: "标题".into(),
+            chapters: vec![ChapterPlan {
+                title: "标题".into(),
+                segments: (1..=segments).map(segment).collect(),
+            }],
+        }
+    }
+
+    fn meta() -> EpisodeMeta {
+        EpisodeMeta {
+            info: InfoTags {
+                title: "标题".into(),
+                artist: "讲话人".into(),
+                software: "briefcast".into(),
+                created: None,
+                comment: None,
+            },
+            bext: Bext {
+                description: "s".into(),
+                originator: "briefcast".into(),
+                originator_reference: "briefcast-s".into(),
+                origination_date: "2024-05-01".into(),
+                origination_time: "00:00:00".into(),
+                time_reference: 0,
+                loudness: None,
+                coding_history: String::new(),
+            },
+            intro: None,
+            outro: None,
+        }
+    }
+
+    #[test]
+    fn clips_fed_one_at_a_time_give_the_same_file_and_an_early_end_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let clips: Vec<ClipFile> = [220.0, 330.0, 440.0]
+            .iter()
+            .enumerate()
+            .map(|(i, &hz)| tone(dir.path(), &format!("{i}.wav"), hz))
+            .collect();
+        let (plan, settings) = (plan(3), AudioConfig::default());
+
+        let whole = dir.path().join("whole.wav");
+        assemble(&plan, clips.clone(), &settings, &meta(), &whole).unwrap();
+        let (feed, fed) = std::sync::mpsc::channel();
+        let sender = {
+            let clips = clips.clone();
+            std::thread::spawn(move || clips.into_iter().for_each(|c| feed.send(c).unwrap()))
+        };
+        let streamed = dir.path().join("streamed.wav");
+        let timing = assemble(&plan, fed, &settings, &meta(), &streamed)
+            .unwrap()
+            .timing;
+        sender.join().unwrap();
+        assert_eq!(timing.segments.len(), 3);
+        assert_eq!(
+            std::fs::read(&whole).unwrap(),
+            std::fs::read(&streamed).unwrap()
+        );
+
+        let cut = dir.path().join("cut.wav");
+        let error = assemble(&plan, clips[..2].to_vec(), &settings, &meta(), &cut).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "episode s: only 2 of its 3 clips arrived"
+        );
+        assert!(!cut.exists());
+    }
 }

@@ -1,7 +1,8 @@
 //! Decoding of the audio bodies that TTS services return: RIFF/WAVE files and raw PCM.
 //!
-//! Owns: turning response bytes into a mono [`Clip`] (channels averaged, samples as f32 in [-1, 1])
-//! and the cheap [`validate`] check (non-empty, not silent). WAV parsing tolerates streamed headers:
+//! Owns: turning response bytes into a mono [`Clip`] (channels averaged, samples as f32 in [-1, 1]),
+//! the cheap [`validate`] check (non-empty, not silent), and [`check_wav`] / [`check_pcm`], which
+//! find what decoding would reject without decoding a sample. WAV parsing tolerates streamed headers:
 //! the RIFF size is ignored, and a `data` size of 0 or >= 0x7FFF0000 (OpenAI's 0xFFFFFFFF, espeak-ng's
 //! 0x7FFFF000) means "to the end of the body". A real `data` size that the body does not deliver is
 //! rejected ([`DecodeError::Truncated`]). Samples are decoded here directly (no hound), so no claimed
@@ -197,6 +198,60 @@ fn mix(data: &[u8], channels: u16, enc: Enc) -> Vec<f32> {
 /// Decodes a RIFF/WAVE body (PCM 8/16/24/32-bit, IEEE float 32/64, WAVE_FORMAT_EXTENSIBLE), any
 /// channel count (averaged to mono), any rate. Streamed size placeholders are honoured (see module docs).
 pub fn decode_wav(bytes: &[u8]) -> Result<Clip, DecodeError> {
+    let (channels, rate, enc, data) = wav_data(bytes)?;
+    let samples = mix(data, channels, enc);
+    if samples.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    Ok(Clip { rate, samples })
+}
+
+/// Decodes headerless PCM in the declared layout (a trailing partial frame is dropped). A body that is
+/// actually a WAV file is decoded as WAV (its header wins); a text body (JSON/HTML error) is rejected.
+pub fn decode_pcm(bytes: &[u8], layout: PcmLayout) -> Result<Clip, DecodeError> {
+    if is_riff_wave(bytes) {
+        return decode_wav(bytes);
+    }
+    let enc = pcm_encoding(bytes, layout)?;
+    let samples = mix(bytes, layout.channels, enc);
+    if samples.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let rate = layout.rate;
+    Ok(Clip { rate, samples })
+}
+
+/// What [`decode_wav`] would reject, found without decoding a sample: the
+/// header parses, the samples it declares are there, and at least one whole
+/// frame is. For stored clips that were fully checked when they arrived.
+pub fn check_wav(bytes: &[u8]) -> Result<(), DecodeError> {
+    let (channels, _, enc, data) = wav_data(bytes)?;
+    has_a_frame(data, channels, enc)
+}
+
+/// What [`decode_pcm`] would reject, found without decoding a sample.
+pub fn check_pcm(bytes: &[u8], layout: PcmLayout) -> Result<(), DecodeError> {
+    if is_riff_wave(bytes) {
+        return check_wav(bytes);
+    }
+    let enc = pcm_encoding(bytes, layout)?;
+    has_a_frame(bytes, layout.channels, enc)
+}
+
+fn has_a_frame(data: &[u8], channels: u16, enc: Enc) -> Result<(), DecodeError> {
+    if data.len() < enc.width() * usize::from(channels.max(1)) {
+        return Err(DecodeError::Empty);
+    }
+    Ok(())
+}
+
+fn is_riff_wave(bytes: &[u8]) -> bool {
+    bytes.get(..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WAVE")
+}
+
+/// A RIFF/WAVE body's channels, rate, sample encoding and sample bytes
+/// (whole or short by less than a frame).
+fn wav_data(bytes: &[u8]) -> Result<(u16, u32, Enc, &[u8]), DecodeError> {
     let magic_ok = matches!(bytes.get(..4), Some(b"RIFF" | b"RF64" | b"BW64"));
     if !magic_ok || bytes.get(8..12) != Some(b"WAVE") {
         let first_line = first_line(bytes);
@@ -241,19 +296,11 @@ pub fn decode_wav(bytes: &[u8]) -> Result<Clip, DecodeError> {
         d if d - present <= enc.width() * usize::from(channels) => present,
         _ => return Err(DecodeError::Truncated { declared, present }),
     };
-    let samples = mix(avail.get(..len).unwrap_or_default(), channels, enc);
-    if samples.is_empty() {
-        return Err(DecodeError::Empty);
-    }
-    Ok(Clip { rate, samples })
+    Ok((channels, rate, enc, avail.get(..len).unwrap_or_default()))
 }
 
-/// Decodes headerless PCM in the declared layout (a trailing partial frame is dropped). A body that is
-/// actually a WAV file is decoded as WAV (its header wins); a text body (JSON/HTML error) is rejected.
-pub fn decode_pcm(bytes: &[u8], layout: PcmLayout) -> Result<Clip, DecodeError> {
-    if bytes.get(..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WAVE") {
-        return decode_wav(bytes);
-    }
+/// The encoding of headerless PCM in `layout`, if the body can be that.
+fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
     let texty = |b: &u8| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80;
     if matches!(bytes.first(), Some(b'{' | b'<' | b'['))
         && std::str::from_utf8(bytes).is_ok()
@@ -268,19 +315,13 @@ pub fn decode_pcm(bytes: &[u8], layout: PcmLayout) -> Result<Clip, DecodeError> 
     if layout.channels == 0 {
         return Err(DecodeError::BadLayout("channel count is 0".into()));
     }
-    let enc = match layout.format {
+    Ok(match layout.format {
         SampleFormat::S16Le => Enc::Int(2),
         SampleFormat::S24Le => Enc::Int(3),
         SampleFormat::S32Le => Enc::Int(4),
         SampleFormat::F32Le => Enc::F32,
         SampleFormat::U8 => Enc::U8,
-    };
-    let samples = mix(bytes, layout.channels, enc);
-    if samples.is_empty() {
-        return Err(DecodeError::Empty);
-    }
-    let rate = layout.rate;
-    Ok(Clip { rate, samples })
+    })
 }
 
 /// Cheap check for validation: `Ok(duration in seconds)` if the clip is non-empty and not all silence
@@ -511,6 +552,31 @@ mod tests {
                 bad[n] = byte;
                 let _ = (decode_wav(&bad), decode_pcm(&bad[..n], layout));
             }
+        }
+    }
+
+    #[test]
+    fn the_cheap_checks_accept_exactly_what_decodes() {
+        let good = hound_wav(2, 24, &[1i32, 2, 3, 4, 5, 6]);
+        let pcm = layout(8000, 2, SampleFormat::S16Le);
+        let mut cases = vec![good.clone(), wav16(1, 1036, 1000, &s16(&[5; 50]))];
+        for n in 0..good.len() {
+            cases.push(good[..n].to_vec());
+            for byte in [0x00, 0x01, 0x7F, 0xFF] {
+                let mut bad = good.clone();
+                bad[n] = byte;
+                cases.push(bad);
+            }
+        }
+        cases.extend([b"{\"error\": 1}".to_vec(), vec![1, 2, 3], vec![1]]);
+        for bytes in &cases {
+            let (checked, decoded) = (check_wav(bytes), decode_wav(bytes));
+            assert_eq!(checked.is_ok(), decoded.is_ok(), "{bytes:?}: {checked:?}");
+            if let (Err(c), Err(d)) = (checked, decoded) {
+                assert_eq!(c.to_string(), d.to_string());
+            }
+            let (checked, decoded) = (check_pcm(bytes, pcm), decode_pcm(bytes, pcm));
+            assert_eq!(checked.is_ok(), decoded.is_ok(), "{bytes:?}: {checked:?}");
         }
     }
 

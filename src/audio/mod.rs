@@ -17,7 +17,8 @@ pub mod trim;
 pub mod wav;
 
 pub use assemble::{
-    assemble, check_clip, decode_clip, AssembleError, Assembled, ClipFile, EpisodeMeta,
+    assemble, check_clip, check_stored_clip, decode_clip, AssembleError, Assembled, ClipFile,
+    EpisodeMeta,
 };
 pub use resample::resample;
 

@@ -1,8 +1,8 @@
 //! `briefcast build`: synthesise what is missing, assemble what changed.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc};
 
 use anyhow::{Context, Result};
 use tokio::task::JoinSet;
@@ -56,7 +56,71 @@ type Slot = (usize, usize);
 struct Progress {
     keys: Vec<ClipKey>,
     clips: Vec<Option<ClipFile>>,
+    /// Clips `0..sent` have gone to the episode's assembly, in order.
+    sent: usize,
+    /// The assembly's input while it runs; dropped when the episode fails.
+    feed: Option<mpsc::Sender<ClipFile>>,
+    started: bool,
     failures: Vec<String>,
+}
+
+type Assemblies = JoinSet<(usize, Result<EpisodeEntry>)>;
+
+/// What every episode's assembly shares.
+#[derive(Clone)]
+struct AssemblyContext {
+    project: Arc<Project>,
+    out_dir: PathBuf,
+    strict: Strictness,
+}
+
+impl Progress {
+    /// Hands the assembly every clip that now continues the unbroken run
+    /// from the start, starting the assembly with the first one: pass one
+    /// of an episode keeps pace with its requests instead of waiting for
+    /// the last of them.
+    fn feed_ready(&mut self, e: usize, assemblies: &mut Assemblies, context: &AssemblyContext) {
+        if !self.failures.is_empty() {
+            return;
+        }
+        let next_ready = self.clips.get(self.sent).is_some_and(Option::is_some);
+        if !self.started && (next_ready || self.clips.is_empty()) {
+            self.started = true;
+            let (feed, clips) = mpsc::channel();
+            self.feed = Some(feed);
+            let context = context.clone();
+            let keys = self.keys.clone();
+            assemblies.spawn_blocking(move || {
+                let project = &context.project;
+                let written = write_episode(
+                    &project.config,
+                    &project.episodes[e],
+                    clips,
+                    &keys,
+                    &context.out_dir,
+                    &project.created,
+                    context.strict,
+                );
+                (e, written)
+            });
+        }
+        while let Some(Some(clip)) = self.clips.get(self.sent) {
+            if let Some(feed) = &self.feed {
+                // A closed feed means the assembly already failed; it reports why.
+                let _ = feed.send(clip.clone());
+            }
+            self.sent += 1;
+        }
+        if self.sent == self.clips.len() {
+            self.feed = None;
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.failures.push(message);
+        // The assembly sees its input end early and writes nothing.
+        self.feed = None;
+    }
 }
 
 async fn run(
@@ -87,7 +151,10 @@ async fn run(
         reporter.as_ref(),
     );
 
-    let validator: Validator = Arc::new(audio::check_clip);
+    let validator = Validator {
+        response: audio::check_clip,
+        stored: audio::check_stored_clip,
+    };
     let synth = Synthesizer::start(
         &project.config.services,
         &project.used_services(),
@@ -99,7 +166,10 @@ async fn run(
     let synth = Arc::new(synth);
 
     let mut states = Vec::new();
-    let mut pending: BTreeMap<ClipKey, (ClipRequest, Vec<Slot>)> = BTreeMap::new();
+    // Requests in episode and segment order (the order clips are needed),
+    // one per distinct clip.
+    let mut pending: Vec<(ClipRequest, Vec<Slot>)> = Vec::new();
+    let mut pending_index: HashMap<ClipKey, usize> = HashMap::new();
     for (e, episode) in project.episodes.iter().enumerate() {
         if !project.selected(episode) {
             states.push(None);
@@ -129,11 +199,12 @@ async fn run(
                 })),
                 None => {
                     clips.push(None);
-                    pending
-                        .entry(key.clone())
-                        .or_insert_with(|| (request, Vec::new()))
-                        .1
-                        .push((e, i));
+                    let next = pending.len();
+                    let at = *pending_index.entry(key.clone()).or_insert(next);
+                    if at == next {
+                        pending.push((request, Vec::new()));
+                    }
+                    pending[at].1.push((e, i));
                 }
             }
         }
@@ -142,85 +213,76 @@ async fn run(
         states.push(Some(Progress {
             keys,
             clips,
+            sent: 0,
+            feed: None,
+            started: false,
             failures: Vec::new(),
         }));
     }
     report.requested = pending.len();
 
-    let mut assemblies = JoinSet::new();
-    let spawn_assembly = |assemblies: &mut JoinSet<_>, e: usize, state: &Progress| {
-        let Some(clips) = state.clips.iter().cloned().collect::<Option<Vec<_>>>() else {
-            return;
-        };
-        let (project, out_dir, keys) = (Arc::clone(&project), out_dir.clone(), state.keys.clone());
-        assemblies.spawn_blocking(move || {
-            let episode = &project.episodes[e];
-            let created = &project.created;
-            let written = write_episode(
-                &project.config,
-                episode,
-                &clips,
-                &keys,
-                &out_dir,
-                created,
-                strict,
-            );
-            (e, written)
-        });
+    let context = AssemblyContext {
+        project: Arc::clone(&project),
+        out_dir: out_dir.clone(),
+        strict,
     };
-    for (e, state) in states.iter().enumerate() {
+    let mut assemblies = JoinSet::new();
+    for (e, state) in states.iter_mut().enumerate() {
         if let Some(state) = state {
-            spawn_assembly(&mut assemblies, e, state);
+            state.feed_ready(e, &mut assemblies, &context);
         }
     }
 
     let mut fetches = JoinSet::new();
-    for (_, (request, slots)) in pending {
+    for (request, slots) in pending {
         let synth = Arc::clone(&synth);
         fetches.spawn(async move { (slots, synth.fetch(&request).await) });
     }
-    while let Some(joined) = fetches.join_next().await {
-        let (slots, result) = joined.context("a synthesis task panicked")?;
-        for (e, i) in slots {
-            let episode = &project.episodes[e];
-            let state = states[e]
-                .as_mut()
-                .expect("episodes with requests have state");
-            match &result {
-                Ok(clip) => {
-                    state.clips[i] = Some(ClipFile {
-                        path: clip.path.clone(),
-                        format: clip.format,
-                    });
-                    reporter.advance(&episode.slug);
-                    if state.failures.is_empty() {
-                        spawn_assembly(&mut assemblies, e, state);
+    loop {
+        tokio::select! {
+            Some(joined) = fetches.join_next() => {
+                let (slots, result) = joined.context("a synthesis task panicked")?;
+                for (e, i) in slots {
+                    let episode = &project.episodes[e];
+                    let state = states[e]
+                        .as_mut()
+                        .expect("episodes with requests have state");
+                    match &result {
+                        Ok(clip) => {
+                            state.clips[i] = Some(ClipFile {
+                                path: clip.path.clone(),
+                                format: clip.format,
+                            });
+                            reporter.advance(&episode.slug);
+                            state.feed_ready(e, &mut assemblies, &context);
+                        }
+                        Err(error) => {
+                            let segment = episode.segments().nth(i).expect("slot in range");
+                            state.fail(format!("{}: {error}", segment.describe()));
+                        }
                     }
                 }
-                Err(error) => {
-                    let segment = episode.segments().nth(i).expect("slot in range");
-                    state
-                        .failures
-                        .push(format!("{}: {error}", segment.describe()));
+            }
+            Some(joined) = assemblies.join_next() => {
+                let (e, result) = joined.context("an assembly task panicked")?;
+                let slug = &project.episodes[e].slug;
+                let failed = states[e].as_ref().is_some_and(|s| !s.failures.is_empty());
+                match result {
+                    // Cut short by a failed segment, reported below.
+                    Err(_) if failed => {}
+                    Ok(mut entry) => {
+                        entry.order = e;
+                        reporter.done(slug, &written_summary(&out_dir, slug, &entry));
+                        report.written.push(slug.clone());
+                        manifest.episodes.insert(slug.clone(), entry);
+                    }
+                    Err(error) => {
+                        reporter.done(slug, "not written");
+                        report.failures.push(format!("{slug}: {error:#}"));
+                    }
                 }
             }
-        }
-    }
-
-    while let Some(joined) = assemblies.join_next().await {
-        let (e, result) = joined.context("an assembly task panicked")?;
-        let slug = &project.episodes[e].slug;
-        match result {
-            Ok(mut entry) => {
-                entry.order = e;
-                reporter.done(slug, &written_summary(&out_dir, slug, &entry));
-                report.written.push(slug.clone());
-                manifest.episodes.insert(slug.clone(), entry);
-            }
-            Err(error) => {
-                reporter.done(slug, "not written");
-                report.failures.push(format!("{slug}: {error:#}"));
-            }
+            else => break,
         }
     }
     for (e, state) in states.into_iter().enumerate() {

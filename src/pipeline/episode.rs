@@ -63,10 +63,11 @@ pub struct Strictness {
 
 /// Assemble into a temporary file, write the sidecars, then rename the WAV
 /// into place: the previous episode stays until the new one is whole.
+/// `clips` may block until the next clip arrives (see [`audio::assemble`]).
 pub fn write_episode(
     config: &Config,
     episode: &EpisodePlan,
-    clips: &[ClipFile],
+    clips: impl IntoIterator<Item = ClipFile>,
     keys: &[ClipKey],
     out_dir: &Path,
     created: &str,

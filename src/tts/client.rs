@@ -10,7 +10,6 @@ use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -24,10 +23,17 @@ use super::{retry, TtsError};
 use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 
-/// Decides whether a response body is usable audio (decodes, not empty or
-/// silent) and returns its duration in seconds. Given by the pipeline, so
-/// this stage needs no audio decoder.
-pub type Validator = Arc<dyn Fn(&[u8], ClipFormat) -> Result<f64, String> + Send + Sync>;
+/// How the synthesizer judges audio. Given by the pipeline, so this stage
+/// needs no audio decoder.
+#[derive(Debug, Clone, Copy)]
+pub struct Validator {
+    /// Whether a response body is usable audio (decodes, not empty or
+    /// silent); its duration in seconds.
+    pub response: fn(&[u8], ClipFormat) -> Result<f64, String>,
+    /// Whether a stored clip, fully checked when it was stored, is still
+    /// whole (its header and length agree); cheap, without decoding.
+    pub stored: fn(&[u8], ClipFormat) -> Result<(), String>,
+}
 
 /// What to say, with which voice, on which service.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,7 +166,7 @@ impl Synthesizer {
         let Some(bytes) = cache.read(&key, service.format) else {
             return Ok(None);
         };
-        if let Err(reason) = (self.validate)(&bytes, service.format) {
+        if let Err(reason) = (self.validate.stored)(&bytes, service.format) {
             tracing::warn!("cached clip {key} is unusable ({reason}); requesting it again");
             cache.remove(&key, service.format);
             return Ok(None);
@@ -181,25 +187,21 @@ impl Synthesizer {
         }
         let service = self.service(&request.service)?;
         let key = self.catalog.key(request)?;
-        let cache = self.catalog.cache();
         let mut attempt = 0;
         loop {
             let (result, asked_wait) = self.attempt(service, request).await;
             let error = match result {
-                Ok(bytes) => {
-                    let path = cache
-                        .write(&key, service.format, &bytes)
-                        .map_err(|source| TtsError::Cache {
-                            path: cache.path(&key, service.format),
-                            source,
-                        })?;
-                    return Ok(StoredClip {
-                        key,
-                        path,
-                        format: service.format,
-                        from_cache: false,
-                    });
-                }
+                Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
+                    Ok(path) => {
+                        return Ok(StoredClip {
+                            key,
+                            path,
+                            format: service.format,
+                            from_cache: false,
+                        })
+                    }
+                    Err(error) => error,
+                },
                 Err(error) => error,
             };
             if !error.is_retryable() || attempt >= service.retries {
@@ -212,8 +214,50 @@ impl Synthesizer {
         }
     }
 
-    /// One request: returns the checked audio bytes, or the error with the
-    /// wait the server asked for.
+    /// Validates returned audio and stores it in the cache. Runs on a
+    /// blocking thread (a decode and an `fsync`), after the request's slot
+    /// is free for the next request.
+    async fn check_and_store(
+        &self,
+        service: &Service,
+        request: &ClipRequest,
+        key: &ClipKey,
+        audio: Vec<u8>,
+    ) -> Result<PathBuf, TtsError> {
+        let (check, cache, key, format) = (
+            self.validate.response,
+            self.catalog.cache().clone(),
+            key.clone(),
+            service.format,
+        );
+        let chars = plausibility_chars(&request.text);
+        let bounds = service.seconds_per_char;
+        let stored = tokio::task::spawn_blocking(move || {
+            let checked =
+                check(&audio, format).and_then(|seconds| plausible(seconds, chars, bounds));
+            match checked {
+                Ok(()) => Ok(cache
+                    .write(&key, format, &audio)
+                    .map_err(|source| TtsError::Cache {
+                        path: cache.path(&key, format),
+                        source,
+                    })),
+                Err(reason) => Err(reason),
+            }
+        })
+        .await
+        .map_err(|e| TtsError::Client(format!("clip check failed: {e}")))?;
+        match stored {
+            Ok(written) => written,
+            Err(reason) => Err(TtsError::Rejected {
+                service: service.name.clone(),
+                reason: service.redact(&reason),
+            }),
+        }
+    }
+
+    /// One request, holding the service's slot only while it is on the
+    /// wire: the audio bytes, or the error with the wait the server asked for.
     async fn attempt(
         &self,
         service: &Service,
@@ -255,20 +299,36 @@ impl Synthesizer {
             };
             return (Err(error), asked_wait);
         }
-        let checked = service
+        let audio = service
             .api
             .audio(body, &content_type)
-            .and_then(|audio| {
-                let seconds = (self.validate)(&audio, service.format)?;
-                service.plausible(seconds, &request.text)?;
-                Ok(audio)
-            })
             .map_err(|reason| TtsError::Rejected {
                 service: service.name.clone(),
                 reason: service.redact(&reason),
             });
-        (checked, None)
+        (audio, None)
     }
+}
+
+/// The characters that take time to say (letters and digits of any script).
+fn plausibility_chars(text: &str) -> f64 {
+    text.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64
+}
+
+/// Catches truncated and runaway clips: duration against text length, with
+/// `(min, max)` plausible seconds per character.
+fn plausible(seconds: f64, chars: f64, (min, max): (f64, f64)) -> Result<(), String> {
+    if seconds < min * chars {
+        return Err(format!(
+            "{seconds:.2} s of audio for {chars} characters is too short (truncated?)"
+        ));
+    }
+    if seconds > max * chars + 2.0 {
+        return Err(format!(
+            "{seconds:.2} s of audio for {chars} characters is too long (runaway?)"
+        ));
+    }
+    Ok(())
 }
 
 impl Service {
@@ -293,23 +353,6 @@ impl Service {
             pace,
             seconds_per_char: (config.min_seconds_per_char, config.max_seconds_per_char),
         }
-    }
-
-    /// Catches truncated and runaway clips: duration against text length.
-    fn plausible(&self, seconds: f64, text: &str) -> Result<(), String> {
-        let chars = text.chars().filter(|c| c.is_alphanumeric()).count().max(1) as f64;
-        let (min, max) = self.seconds_per_char;
-        if seconds < min * chars {
-            return Err(format!(
-                "{seconds:.2} s of audio for {chars} characters is too short (truncated?)"
-            ));
-        }
-        if seconds > max * chars + 2.0 {
-            return Err(format!(
-                "{seconds:.2} s of audio for {chars} characters is too long (runaway?)"
-            ));
-        }
-        Ok(())
     }
 
     fn transport_error(&self, error: reqwest::Error) -> TtsError {
