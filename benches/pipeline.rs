@@ -213,49 +213,69 @@ fn prefill(dir: &Path, rate: u32, ms_per_char: u64) {
     }
 }
 
-/// A reporter that notes when the last clip arrived (then assembly starts).
-struct LastClip(std::sync::Mutex<Option<Instant>>);
+/// A reporter that notes when the last clip arrived and when the last
+/// episode was written (then the feed, page and manifest follow).
+#[derive(Default)]
+struct Moments {
+    last_clip: std::sync::Mutex<Option<Instant>>,
+    last_episode: std::sync::Mutex<Option<Instant>>,
+}
 
-impl Reporter for LastClip {
+impl Reporter for Moments {
     fn episode(&self, _: &str, _: usize, _: usize) {}
     fn advance(&self, _: &str) {
-        *self.0.lock().unwrap() = Some(Instant::now());
+        *self.last_clip.lock().unwrap() = Some(Instant::now());
     }
-    fn done(&self, _: &str, _: &str) {}
+    fn done(&self, _: &str, _: &str) {
+        *self.last_episode.lock().unwrap() = Some(Instant::now());
+    }
     fn note(&self, _: &str) {}
 }
 
 /// Build in this process; (wall seconds, requests the build made).
 fn timed_build(dir: &Path) -> (f64, usize) {
-    let (wall, _, requested) = timed_build_split(dir);
-    (wall, requested)
+    let timed = timed_build_split(dir);
+    (timed.wall, timed.requested)
 }
 
-/// Build in this process; (wall seconds, seconds until the last clip
-/// arrived, requests the build made).
-fn timed_build_split(dir: &Path) -> (f64, f64, usize) {
+/// Seconds from the start of a build.
+struct Timed {
+    wall: f64,
+    last_clip: f64,
+    last_episode: f64,
+    requested: usize,
+}
+
+/// Build in this process, noting when things happened.
+fn timed_build_split(dir: &Path) -> Timed {
     let options = BuildOptions {
         config: dir.join("voices.toml"),
         ..BuildOptions::default()
     };
-    let last = Arc::new(LastClip(std::sync::Mutex::new(None)));
+    let moments = Arc::new(Moments::default());
     let start = Instant::now();
-    let report = build(&options, Arc::clone(&last) as Arc<dyn Reporter>).expect("build runs");
+    let report = build(&options, Arc::clone(&moments) as Arc<dyn Reporter>).expect("build runs");
     assert!(report.failures.is_empty(), "{:?}", report.failures);
     let wall = start.elapsed().as_secs_f64();
-    let fetched = last
-        .0
-        .lock()
-        .unwrap()
-        .map_or(0.0, |t| (t - start).as_secs_f64());
-    (wall, fetched, report.requested)
+    let since = |moment: &std::sync::Mutex<Option<Instant>>| {
+        moment
+            .lock()
+            .unwrap()
+            .map_or(0.0, |t| (t - start).as_secs_f64())
+    };
+    Timed {
+        wall,
+        last_clip: since(&moments.last_clip),
+        last_episode: since(&moments.last_episode),
+        requested: report.requested,
+    }
 }
 
 fn sched() {
     const N: usize = 400;
     const L: u64 = 200;
     println!("\n## 1. Scheduling: N = {N} segments, L = {L} ms per request");
-    println!("| C | wall s | ideal N·L/C s | ratio | last clip at s | its ratio | speed-up over sequential (C = 1) |");
+    println!("| C | wall s | ideal N·L/C s | ratio | last clip at s | episode written at s | speed-up over sequential (C = 1) |");
     println!("|---|---|---|---|---|---|---|");
     let fake = Fake::start(24_000, 20);
     fake.set_latency(L);
@@ -263,14 +283,16 @@ fn sched() {
     for c in [1, 4, 8, 16] {
         let dir = project(&fake.url, c, 1, N, 12);
         let before = fake.requests();
-        let (wall, fetched, _) = timed_build_split(dir.path());
+        let timed = timed_build_split(dir.path());
         assert_eq!(fake.requests() - before, N);
         let ideal = (N as u64 * L) as f64 / 1000.0 / c as f64;
+        let wall = timed.wall;
         let base = *sequential.get_or_insert(wall);
         println!(
-            "| {c} | {wall:.2} | {ideal:.2} | {:.3} | {fetched:.2} | {:.3} | {:.2}× |",
+            "| {c} | {wall:.2} | {ideal:.2} | {:.3} | {:.2} | {:.2} | {:.2}× |",
             wall / ideal,
-            fetched / ideal,
+            timed.last_clip,
+            timed.last_episode,
             base / wall
         );
     }
@@ -305,8 +327,15 @@ fn rebuild() {
     );
 }
 
-/// What a child build reports: CPU seconds, peak resident kB, wall seconds.
-fn child_build(dir: &Path) -> (f64, u64, f64) {
+/// What a child build reports.
+struct ChildRun {
+    user: f64,
+    system: f64,
+    peak_kb: u64,
+    wall: f64,
+}
+
+fn child_build(dir: &Path) -> ChildRun {
     let start = Instant::now();
     let output = std::process::Command::new(std::env::current_exe().unwrap())
         .arg("--child-build")
@@ -321,11 +350,16 @@ fn child_build(dir: &Path) -> (f64, u64, f64) {
         String::from_utf8_lossy(&output.stderr)
     );
     let mut fields = stdout.split_whitespace().map(|f| f.parse::<f64>().unwrap());
-    let (cpu, hwm) = (fields.next().unwrap(), fields.next().unwrap() as u64);
-    (cpu, hwm, wall)
+    let mut next = || fields.next().unwrap();
+    ChildRun {
+        user: next(),
+        system: next(),
+        peak_kb: next() as u64,
+        wall,
+    }
 }
 
-/// In the child: build, then print CPU seconds and VmHWM in kB.
+/// In the child: build, then print user and system CPU seconds and VmHWM in kB.
 fn child_main(config: &str) {
     let options = BuildOptions {
         config: PathBuf::from(config),
@@ -340,20 +374,21 @@ fn child_main(config: &str) {
     let after_name = &stat[stat.rfind(')').unwrap() + 2..];
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     // utime and stime (fields 14 and 15 of stat) in clock ticks of 1/100 s.
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let seconds = |field: &str| field.parse::<f64>().unwrap() / 100.0;
+    let (user, system) = (seconds(fields[11]), seconds(fields[12]));
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let hwm = status
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .unwrap();
-    println!("{} {hwm}", ticks as f64 / 100.0);
+    println!("{user} {system} {hwm}");
 }
 
 fn assembly() {
     println!("\n## 4. Assembly from cached clips to a 48 kHz episode (child process, all cached)");
     println!(
-        "| clips | episode | segments | CPU s | wall s | × real time per core | peak RSS MB |"
+        "| clips | episode | segments | CPU s (user + system) | wall s | × real time per core | peak RSS MB |"
     );
     println!("|---|---|---|---|---|---|---|");
     // 40-character sentences at 250 ms a character: 10.16 s clips.
@@ -366,15 +401,19 @@ fn assembly() {
         let segments = (hours * 3600.0 / 10.16_f64).round() as usize;
         let dir = project("http://127.0.0.1:9", 1, 1, segments, 40);
         prefill(dir.path(), rate, 250);
-        let (cpu, hwm, wall) = child_build(dir.path());
+        let run = child_build(dir.path());
         let wav = hound::WavReader::open(dir.path().join("audio/s0.wav")).unwrap();
         let seconds = wav.duration() as f64 / wav.spec().sample_rate as f64;
+        let cpu = run.user + run.system;
         println!(
-            "| {:.2} kHz | {:.2} h | {segments} | {cpu:.2} | {wall:.2} | {:.0}× | {:.1} |",
+            "| {:.2} kHz | {:.2} h | {segments} | {cpu:.2} ({:.2} + {:.2}) | {:.2} | {:.0}× | {:.1} |",
             rate as f64 / 1000.0,
             seconds / 3600.0,
+            run.user,
+            run.system,
+            run.wall,
             seconds / cpu,
-            hwm as f64 / 1024.0
+            run.peak_kb as f64 / 1024.0
         );
     }
 }

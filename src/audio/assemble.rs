@@ -1,15 +1,19 @@
 //! Streaming assembly of one episode in two passes, one clip in memory at a
 //! time however long the episode.
 //!
-//! Pass one decodes each clip, resamples it to the episode rate, trims its
-//! silent edges, adds the configured pauses, measures loudness (EBU R128)
-//! and spools the samples to an anonymous temporary file, recording where
-//! every segment and chapter starts. Pass two reads the spool back, applies
-//! the one gain that reaches the loudness target under the true-peak
-//! ceiling, quantizes (TPDF dither when the gain changed the samples) and
-//! writes the WAV with markers, INFO and BWF `bext` chunks.
+//! Pass one decodes each clip as it arrives, resamples it to the episode
+//! rate, trims its silent edges, adds the configured pauses and measures
+//! loudness (EBU R128), recording where every segment and chapter starts.
+//! Pass two walks the same clips again (decoding and resampling are
+//! deterministic, so it sees the very same samples), applies the one gain
+//! that reaches the loudness target under the true-peak ceiling, quantizes
+//! (TPDF dither when the gain changed the samples) and writes the WAV with
+//! markers, INFO and BWF `bext` chunks.
+//!
+//! Decoding twice is cheaper than keeping the samples: a spool of f32 at
+//! 48 kHz is 690 MB per hour written and read back, and its page-cache
+//! traffic cost more system time than the second decode costs user time.
 
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use super::bext::{bext_payload, Bext};
@@ -44,8 +48,8 @@ pub enum AssembleError {
     Loudness(#[from] LoudnessError),
     #[error("writing {path}: {source}")]
     Write { path: PathBuf, source: WavError },
-    #[error("temporary sample spool: {0}")]
-    Spool(std::io::Error),
+    #[error("episode {slug}: a clip changed while the episode was written; build again")]
+    Changed { slug: String },
     #[error("episode {slug}: only {clips} of its {segments} clips arrived")]
     MissingClips {
         slug: String,
@@ -133,34 +137,6 @@ fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
     u64::from(ms) * u64::from(settings.sample_rate) / 1000
 }
 
-/// Pass one's sink: spools f32 samples to disk and measures them.
-struct Spool {
-    file: BufWriter<std::fs::File>,
-    meter: LoudnessMeter,
-    frames: u64,
-}
-
-impl Spool {
-    fn push(&mut self, samples: &[f32]) -> Result<(), AssembleError> {
-        // One write per block, not one per sample.
-        let bytes: Vec<u8> = samples.iter().flat_map(|s| s.to_le_bytes()).collect();
-        self.file.write_all(&bytes).map_err(AssembleError::Spool)?;
-        self.meter.add(samples)?;
-        self.frames += samples.len() as u64;
-        Ok(())
-    }
-
-    fn silence(&mut self, mut frames: u64) -> Result<(), AssembleError> {
-        let zeros = [0.0f32; 4096];
-        while frames > 0 {
-            let n = frames.min(zeros.len() as u64) as usize;
-            self.push(&zeros[..n])?;
-            frames -= n as u64;
-        }
-        Ok(())
-    }
-}
-
 /// Write the episode to `out` (a temporary path the caller renames) and
 /// return where every chapter and segment landed, with its loudness.
 ///
@@ -175,95 +151,38 @@ pub fn assemble(
     out: &Path,
 ) -> Result<Assembled, AssembleError> {
     let rate = settings.sample_rate;
-    let spool_file = tempfile::tempfile_in(out.parent().unwrap_or(Path::new(".")))
-        .map_err(AssembleError::Spool)?;
-    let mut spool = Spool {
-        file: BufWriter::new(spool_file),
-        meter: LoudnessMeter::new(rate)?,
-        frames: 0,
-    };
-    let mut timing = EpisodeTiming {
-        rate,
-        ..EpisodeTiming::default()
-    };
-    let trim = settings.trim.then_some(TrimSettings {
-        threshold_db: settings.trim_threshold_db,
-        keep_ms: settings.trim_keep_ms,
-    });
+    let mut meter = LoudnessMeter::new(rate)?;
+    let mut arrived = Vec::new();
+    let timing = walk(
+        plan,
+        clips.into_iter().inspect(|clip| arrived.push(clip.clone())),
+        settings,
+        meta,
+        &mut |samples| Ok(meter.add(samples)?),
+    )?;
 
-    if let Some(intro) = &meta.intro {
-        spool.push(&load(intro, rate)?)?;
-        spool.silence(pause_frames(Pause::Announcement, settings))?;
-    }
-    let mut clips = clips.into_iter();
-    for chapter in &plan.chapters {
-        let start = if timing.chapters.is_empty() {
-            0
-        } else {
-            spool.frames
-        };
-        timing.chapters.push(Span { start, frames: 0 });
-        for segment in &chapter.segments {
-            let Some(clip) = clips.next() else {
-                return Err(AssembleError::MissingClips {
-                    slug: plan.slug.clone(),
-                    clips: timing.segments.len(),
-                    segments: plan.segments().count(),
-                });
-            };
-            let samples = load(&clip, rate)?;
-            let kept = match &trim {
-                Some(trim) => &samples[trim_range(&samples, rate, trim)],
-                None => &samples[..],
-            };
-            timing.segments.push(Span {
-                start: spool.frames,
-                frames: kept.len() as u64,
-            });
-            spool.push(kept)?;
-            spool.silence(pause_frames(segment.pause_after, settings))?;
-        }
-    }
-    if let Some(outro) = &meta.outro {
-        spool.silence(pause_frames(Pause::Announcement, settings))?;
-        spool.push(&load(outro, rate)?)?;
-    }
-    timing.total_frames = spool.frames;
-    let ends: Vec<u64> = timing
-        .chapters
-        .iter()
-        .skip(1)
-        .map(|c| c.start)
-        .chain([timing.total_frames])
-        .collect();
-    for (chapter, end) in timing.chapters.iter_mut().zip(ends) {
-        chapter.frames = end - chapter.start;
-    }
-
-    let measured = spool.meter.finish()?;
+    let measured = meter.finish()?;
     let gain = settings
         .normalize_loudness
         .then(|| plan_gain(&measured, settings.loudness, settings.true_peak));
     let achieved = gain.map_or(measured, |g| g.expected);
-    let mut file = spool
-        .file
-        .into_inner()
-        .map_err(|e| AssembleError::Spool(e.into_error()))?;
-    file.seek(SeekFrom::Start(0))
-        .map_err(AssembleError::Spool)?;
 
     let write_err = |source| AssembleError::Write {
         path: out.to_owned(),
         source,
     };
     let mut writer = EpisodeWriter::create(out, rate, settings.bit_depth).map_err(write_err)?;
-    write_with_gain(
-        BufReader::new(file),
-        &mut writer,
-        gain.as_ref(),
-        settings.bit_depth,
-        &plan.slug,
-    )?;
+    let mut quantizer = Quantizer::new(gain.as_ref(), settings.bit_depth, &plan.slug);
+    let written = walk(plan, arrived, settings, meta, &mut |samples| {
+        writer
+            .write_quantized(quantizer.quantize(samples))
+            .map_err(write_err)
+    })?;
+    if written.total_frames != timing.total_frames {
+        return Err(AssembleError::Changed {
+            slug: plan.slug.clone(),
+        });
+    }
     let marks: Vec<ChapterMark> = plan
         .chapters
         .iter()
@@ -286,51 +205,140 @@ pub fn assemble(
     })
 }
 
-/// Pass two: the spooled samples with the gain applied, quantized.
-fn write_with_gain(
-    mut spool: impl Read,
-    writer: &mut EpisodeWriter,
-    gain: Option<&GainPlan>,
-    bits: u16,
-    slug: &str,
-) -> Result<(), AssembleError> {
-    let factor = gain.map_or(1.0, GainPlan::factor);
-    let mut dither = (factor != 1.0).then(|| Dither::new(seed_from(slug), bits));
-    let full = f64::from((1i32 << (bits - 1)) - 1);
-    let mut bytes = vec![0u8; 4 * 8192];
-    let mut quantized = Vec::with_capacity(8192);
-    loop {
-        let n = read_full(&mut spool, &mut bytes).map_err(AssembleError::Spool)?;
-        if n == 0 {
-            return Ok(());
-        }
-        quantized.clear();
-        for chunk in bytes[..n].chunks_exact(4) {
-            let sample = f32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]) * factor;
-            quantized.push(match &mut dither {
-                Some(dither) => dither.quantize(sample),
-                None => (f64::from(sample).clamp(-1.0, 1.0) * full).round() as i32,
+/// Streams the episode's samples into `sink`, one clip in memory at a
+/// time: intro, each clip (trimmed) and the pause after it, outro. Both
+/// passes walk the same clips, so they see exactly the same samples; the
+/// audio is never spooled. Returns where every chapter and segment lies.
+fn walk(
+    plan: &EpisodePlan,
+    clips: impl IntoIterator<Item = ClipFile>,
+    settings: &AudioConfig,
+    meta: &EpisodeMeta,
+    sink: &mut dyn FnMut(&[f32]) -> Result<(), AssembleError>,
+) -> Result<EpisodeTiming, AssembleError> {
+    let rate = settings.sample_rate;
+    let trim = settings.trim.then_some(TrimSettings {
+        threshold_db: settings.trim_threshold_db,
+        keep_ms: settings.trim_keep_ms,
+    });
+    let mut timing = EpisodeTiming {
+        rate,
+        ..EpisodeTiming::default()
+    };
+    let mut out = Stream { sink, frames: 0 };
+    if let Some(intro) = &meta.intro {
+        out.push(&load(intro, rate)?)?;
+        out.pause(Pause::Announcement, settings)?;
+    }
+    let mut clips = clips.into_iter();
+    for chapter in &plan.chapters {
+        let start = if timing.chapters.is_empty() {
+            0
+        } else {
+            out.frames
+        };
+        timing.chapters.push(Span { start, frames: 0 });
+        for segment in &chapter.segments {
+            let Some(clip) = clips.next() else {
+                return Err(AssembleError::MissingClips {
+                    slug: plan.slug.clone(),
+                    clips: timing.segments.len(),
+                    segments: plan.segments().count(),
+                });
+            };
+            let samples = load(&clip, rate)?;
+            let kept = match &trim {
+                Some(trim) => &samples[trim_range(&samples, rate, trim)],
+                None => &samples[..],
+            };
+            timing.segments.push(Span {
+                start: out.frames,
+                frames: kept.len() as u64,
             });
+            out.push(kept)?;
+            out.pause(segment.pause_after, settings)?;
         }
-        writer
-            .write_quantized(&quantized)
-            .map_err(|source| AssembleError::Write {
-                path: PathBuf::from(slug),
-                source,
-            })?;
+    }
+    if let Some(outro) = &meta.outro {
+        out.pause(Pause::Announcement, settings)?;
+        out.push(&load(outro, rate)?)?;
+    }
+    timing.total_frames = out.frames;
+    let ends: Vec<u64> = timing
+        .chapters
+        .iter()
+        .skip(1)
+        .map(|c| c.start)
+        .chain([timing.total_frames])
+        .collect();
+    for (chapter, end) in timing.chapters.iter_mut().zip(ends) {
+        chapter.frames = end - chapter.start;
+    }
+    Ok(timing)
+}
+
+/// Samples per block handed to a pass.
+const BLOCK: usize = 8192;
+
+/// Where [`walk`] sends samples, counting them.
+struct Stream<'s> {
+    sink: &'s mut dyn FnMut(&[f32]) -> Result<(), AssembleError>,
+    frames: u64,
+}
+
+impl Stream<'_> {
+    /// In blocks, so the sink's own buffers stay small however long the clip.
+    fn push(&mut self, samples: &[f32]) -> Result<(), AssembleError> {
+        self.frames += samples.len() as u64;
+        samples
+            .chunks(BLOCK)
+            .try_for_each(|block| (self.sink)(block))
+    }
+
+    fn pause(&mut self, pause: Pause, settings: &AudioConfig) -> Result<(), AssembleError> {
+        let zeros = [0.0f32; BLOCK];
+        let mut left = pause_frames(pause, settings);
+        while left > 0 {
+            let n = left.min(zeros.len() as u64) as usize;
+            self.push(&zeros[..n])?;
+            left -= n as u64;
+        }
+        Ok(())
     }
 }
 
-/// Fill `buffer` as far as the reader allows (a whole number of samples).
-fn read_full(reader: &mut impl Read, buffer: &mut [u8]) -> std::io::Result<usize> {
-    let mut filled = 0;
-    while filled < buffer.len() {
-        match reader.read(&mut buffer[filled..])? {
-            0 => break,
-            n => filled += n,
+/// Pass two's arithmetic: the gain, then quantization to the file's bit
+/// depth (TPDF dither, seeded by the episode, when the gain changed the
+/// samples).
+struct Quantizer {
+    factor: f32,
+    dither: Option<Dither>,
+    full: f64,
+    out: Vec<i32>,
+}
+
+impl Quantizer {
+    fn new(gain: Option<&GainPlan>, bits: u16, slug: &str) -> Quantizer {
+        let factor = gain.map_or(1.0, GainPlan::factor);
+        Quantizer {
+            factor,
+            dither: (factor != 1.0).then(|| Dither::new(seed_from(slug), bits)),
+            full: f64::from((1i32 << (bits - 1)) - 1),
+            out: Vec::new(),
         }
     }
-    Ok(filled - filled % 4)
+
+    fn quantize(&mut self, samples: &[f32]) -> &[i32] {
+        self.out.clear();
+        for &sample in samples {
+            let sample = sample * self.factor;
+            self.out.push(match &mut self.dither {
+                Some(dither) => dither.quantize(sample),
+                None => (f64::from(sample).clamp(-1.0, 1.0) * self.full).round() as i32,
+            });
+        }
+        &self.out
+    }
 }
 
 /// One clip, decoded, mixed to mono and at the episode rate.
