@@ -35,6 +35,7 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Vec<f32>, Resampl
     let delay = resampler.output_delay();
     let mut out = Vec::with_capacity(wanted + delay + resampler.output_frames_max());
     let mut input = vec![0.0f32; resampler.input_frames_max()];
+    let mut chunk = vec![0.0f32; resampler.output_frames_max()];
     let mut position = 0;
     while out.len() < wanted + delay {
         let needed = resampler.input_frames_next();
@@ -43,10 +44,10 @@ pub fn resample(samples: &[f32], from: u32, to: u32) -> Result<Vec<f32>, Resampl
         input[..available].copy_from_slice(&samples[position..position + available]);
         input[available..].fill(0.0);
         position += available;
-        let chunk = resampler
-            .process(&[&input[..]], None)
+        let (_, written) = resampler
+            .process_into_buffer(&[&input[..]], &mut [&mut chunk[..]], None)
             .map_err(|e| fail(&e))?;
-        out.extend_from_slice(&chunk[0]);
+        out.extend_from_slice(&chunk[..written]);
     }
     out.drain(..delay);
     out.truncate(wanted);
