@@ -246,7 +246,8 @@ impl Synthesizer {
             }
         })
         .await
-        .map_err(|e| TtsError::Client(format!("clip check failed: {e}")))?;
+        // Only a panic in the check ends the task early; it stays a panic.
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
         match stored {
             Ok(written) => written,
             Err(reason) => Err(TtsError::Rejected {
