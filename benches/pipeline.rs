@@ -203,8 +203,7 @@ fn project(
 /// Store every segment's clip straight into the cache (no requests).
 fn prefill(dir: &Path, rate: u32, ms_per_char: u64) {
     let project = Project::load(&dir.join("voices.toml"), None).expect("project loads");
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let catalog = runtime.block_on(project.catalog());
+    let catalog = project.catalog();
     for segment in project.episodes.iter().flat_map(|e| e.segments()) {
         let request = project.request(segment);
         let key = catalog.key(&request).unwrap();

@@ -1,16 +1,14 @@
-//! The command line: clap definitions and one `execute` per subcommand.
+//! The command line: clap definitions and dispatch only; each subcommand's
+//! work is in its own file under `cmd/`.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 
-use crate::config::Config;
-use crate::pipeline::{self, BuildOptions, Project};
-use crate::progress::{Reporter, Silent, TerminalReporter};
+use crate::cmd;
 use crate::tts;
 
 #[derive(Debug, Parser)]
@@ -147,165 +145,12 @@ impl Cli {
     /// Run the command; the exit code is 0 on success, 1 when segments failed.
     pub fn execute(self) -> Result<ExitCode> {
         match self.command {
-            Command::Build(args) => build(args),
-            Command::Plan(args) => plan(args),
-            Command::Cache(CacheCommand::Gc(args)) => cache_gc(args),
-            Command::Import(args) => {
-                let options = pipeline::ImportOptions {
-                    page: args.page,
-                    out: args.out,
-                    dry_run: args.dry_run,
-                    force: args.force,
-                };
-                print!("{}", pipeline::import(&options)?);
-                Ok(ExitCode::SUCCESS)
-            }
-            Command::Serve(args) => serve(args),
-            Command::Say(args) => say(args),
+            Command::Build(args) => cmd::build::execute(args),
+            Command::Plan(args) => cmd::plan::execute(args),
+            Command::Cache(CacheCommand::Gc(args)) => cmd::cache::gc(args),
+            Command::Import(args) => cmd::import::execute(args),
+            Command::Serve(args) => cmd::serve::execute(args),
+            Command::Say(args) => cmd::say::execute(args),
         }
     }
-}
-
-fn build(args: BuildArgs) -> Result<ExitCode> {
-    let reporter: Arc<dyn Reporter> = if args.quiet {
-        Arc::new(Silent)
-    } else {
-        Arc::new(TerminalReporter::new())
-    };
-    let options = BuildOptions {
-        config: args.config.config,
-        only: args.only,
-        jobs: args.jobs.map(|n| n as usize),
-        strict_loudness: args.strict_loudness,
-    };
-    let report = pipeline::build(&options, reporter)?;
-    if report.failures.is_empty() {
-        if !args.quiet {
-            eprintln!(
-                "{} episode(s) written, {} unchanged, {} removed; {} clip(s) requested",
-                report.written.len(),
-                report.unchanged.len(),
-                report.removed.len(),
-                report.requested
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
-    }
-    eprintln!("briefcast: {} failure(s):", report.failures.len());
-    for failure in &report.failures {
-        eprintln!("  {failure}");
-    }
-    Ok(ExitCode::from(1))
-}
-
-fn plan(args: PlanArgs) -> Result<ExitCode> {
-    let project = Project::load(&args.config.config, None)?;
-    let catalog = block_on(project.catalog())?;
-    let plan = pipeline::plan_json(&project, &catalog)?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&plan)?);
-    } else {
-        print!("{}", pipeline::plan_text(&plan));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-fn cache_gc(args: GcArgs) -> Result<ExitCode> {
-    let project = Project::load(&args.config.config, None)?;
-    let catalog = block_on(project.catalog())?;
-    let report = pipeline::collect_garbage(&project, &catalog, args.dry_run)?;
-    for path in &report.removed {
-        println!(
-            "{}{}",
-            if args.dry_run {
-                "would remove "
-            } else {
-                "removed "
-            },
-            path.display()
-        );
-    }
-    let verb = if args.dry_run { "would free" } else { "freed" };
-    println!(
-        "{} unreferenced clip(s), {verb} {:.1} MB; {} clip(s) kept",
-        report.removed.len(),
-        report.bytes as f64 / 1e6,
-        report.kept
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn block_on<T>(future: impl std::future::Future<Output = T>) -> Result<T> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    Ok(runtime.block_on(future))
-}
-
-fn serve(args: ServeArgs) -> Result<ExitCode> {
-    let mut options = tts::embedded::ServeOptions {
-        text_limit: args.text_limit as usize,
-        process_timeout: std::time::Duration::from_millis(args.timeout_ms),
-        ..Default::default()
-    };
-    if let Some(n) = args.processes {
-        options.processes = n as usize;
-    }
-    if let Some(name) = &args.token_env {
-        match std::env::var(name) {
-            Ok(token) if !token.trim().is_empty() => options.token = Some(token),
-            _ => bail!("--token-env {name}: the environment variable {name} is not set or empty"),
-        }
-    }
-    if !args.addr.ip().is_loopback() {
-        let guard = if options.token.is_some() {
-            "requests need the token"
-        } else {
-            "anyone who can reach it may use it; set --token-env to require a token"
-        };
-        eprintln!(
-            "briefcast serve: warning: {} is not a loopback address, so other machines can reach the service; {guard}",
-            args.addr.ip()
-        );
-    }
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
-    runtime.block_on(async {
-        let version = tts::embedded::espeak_version().await?;
-        let server = tts::embedded::start_with(args.addr, options).await?;
-        eprintln!(
-            "briefcast serve: {version} on http://{}/v1/audio/speech (Ctrl-C to stop)",
-            server.addr
-        );
-        tokio::signal::ctrl_c()
-            .await
-            .context("waiting for Ctrl-C")?;
-        Ok(ExitCode::SUCCESS)
-    })
-}
-
-fn say(args: SayArgs) -> Result<ExitCode> {
-    let config = Config::load(&args.config.config)?;
-    if let Some(voice) = &args.voice {
-        if !config.voices.contains_key(voice) {
-            let known: Vec<&str> = config.voices.keys().map(String::as_str).collect();
-            bail!(
-                "--voice {voice}: no such voice in voices.toml (voices: {})",
-                known.join(", ")
-            );
-        }
-    }
-    let speak = pipeline::speaker_for(&config, args.voice.as_deref());
-    let lines: Vec<String> = if args.text.is_empty() {
-        std::io::stdin()
-            .lines()
-            .collect::<Result<_, _>>()
-            .context("reading standard input")?
-    } else {
-        args.text
-    };
-    for line in lines {
-        println!("{}", speak(&line));
-    }
-    Ok(ExitCode::SUCCESS)
 }

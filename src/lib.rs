@@ -5,6 +5,7 @@
 
 pub mod audio;
 pub mod cli;
+mod cmd;
 pub mod config;
 pub mod model;
 pub mod pipeline;
@@ -13,3 +14,4 @@ pub mod publish;
 pub mod script;
 pub mod text;
 pub mod tts;
+pub mod util;

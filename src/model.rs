@@ -98,6 +98,8 @@ pub struct ChapterPlan {
 /// Everything one speaker's episode is made of, in playing order.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EpisodePlan {
+    /// Position in the whole show (0 = first), whatever a build selects.
+    pub order: usize,
     pub speaker: String,
     pub slug: String,
     /// The speech titles, joined when a speaker has several scripts.

@@ -394,6 +394,7 @@ mod tests {
             announcement: false,
         };
         EpisodePlan {
+            order: 0,
             speaker: "讲话人".into(),
             slug: "s".into(),
             title: "标题".into(),

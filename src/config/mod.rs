@@ -298,7 +298,7 @@ impl Config {
         let at = |span: Option<Range<usize>>, message: String| {
             let offset = span.map(|s| s.start).or_else(|| locate_key(text, &message));
             let location = offset.map_or_else(String::new, |offset| {
-                let (line, column) = line_column(text, offset);
+                let (line, column) = crate::util::line_column(text, offset);
                 format!(":{line}:{column}")
             });
             ConfigError::Invalid {
@@ -387,7 +387,7 @@ impl Config {
             )));
         }
         if let Some(date) = &self.show.date {
-            if !crate::publish::is_iso_date(date) {
+            if !crate::util::is_iso_date(date) {
                 return Err(whole(format!(
                     "[show] date = \"{date}\" is not a yyyy-mm-dd date"
                 )));
@@ -497,14 +497,6 @@ fn locate_key(text: &str, message: &str) -> Option<usize> {
 
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -171,10 +171,6 @@ async fn run(
     let mut pending: Vec<(ClipRequest, Vec<Slot>)> = Vec::new();
     let mut pending_index: HashMap<ClipKey, usize> = HashMap::new();
     for (e, episode) in project.episodes.iter().enumerate() {
-        if !project.selected(episode) {
-            states.push(None);
-            continue;
-        }
         let requests: Vec<ClipRequest> = episode.segments().map(|s| project.request(s)).collect();
         let keys = requests
             .iter()
@@ -271,7 +267,7 @@ async fn run(
                     // Cut short by a failed segment, reported below.
                     Err(_) if failed => {}
                     Ok(mut entry) => {
-                        entry.order = e;
+                        entry.order = project.episodes[e].order;
                         reporter.done(slug, &written_summary(&out_dir, slug, &entry));
                         report.written.push(slug.clone());
                         manifest.episodes.insert(slug.clone(), entry);
@@ -298,9 +294,9 @@ async fn run(
         state.failures.sort();
         report.failures.extend(state.failures);
     }
-    for (e, episode) in project.episodes.iter().enumerate() {
+    for episode in &project.episodes {
         if let Some(entry) = manifest.episodes.get_mut(&episode.slug) {
-            entry.order = e;
+            entry.order = episode.order;
         }
     }
     if let Some(warning) =

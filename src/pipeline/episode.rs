@@ -170,7 +170,7 @@ fn write_mp3(
     let wav_path = out_dir.join(format!("{}.wav", episode.slug));
     let mut blocks = audio::WavBlocks::open(&wav_path)
         .with_context(|| format!("cannot read {}", wav_path.display()))?;
-    let ms = |frames: u64| (frames * 1000 / u64::from(timing.rate)) as u32;
+    let ms = |frames: u64| crate::util::frames_to_millis(frames, timing.rate) as u32;
     let info = mp3::Id3Info {
         title: episode.title.clone(),
         artist: episode.speaker.clone(),
@@ -232,7 +232,7 @@ fn entry(
         settings: serde_json::to_value(&config.audio).expect("plain data"),
         rate: timing.rate,
         total_frames: timing.total_frames,
-        duration_seconds: seconds(timing.total_frames, timing.rate),
+        duration_seconds: crate::util::frames_to_seconds(timing.total_frames, timing.rate),
         loudness,
         files,
         chapters: episode
@@ -263,7 +263,7 @@ fn entry(
                 key: key.to_string(),
                 start_frame: span.start,
                 frames: span.frames,
-                start_seconds: seconds(span.start, timing.rate),
+                start_seconds: crate::util::frames_to_seconds(span.start, timing.rate),
             })
             .collect(),
     }
@@ -271,10 +271,6 @@ fn entry(
 
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
-}
-
-fn seconds(frames: u64, rate: u32) -> f64 {
-    (frames as f64 * 1000.0 / f64::from(rate)).round() / 1000.0
 }
 
 /// `m:ss` for messages.

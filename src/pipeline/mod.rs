@@ -21,7 +21,6 @@ use anyhow::{bail, Result};
 
 use crate::config::Config;
 use crate::model::{EpisodePlan, Segment};
-use crate::publish;
 use crate::script;
 use crate::tts::{self, Cache, Catalog, ClipRequest};
 
@@ -59,9 +58,8 @@ impl Project {
         }
         let created = match &config.show.date {
             Some(date) => date.clone(),
-            None => {
-                script::newest_modification(&scripts).map_or_else(String::new, publish::civil_date)
-            }
+            None => script::newest_modification(&scripts)
+                .map_or_else(String::new, crate::util::civil_date),
         };
         Ok(Project {
             config,
@@ -69,13 +67,6 @@ impl Project {
             created,
             only: only.map(str::to_owned),
         })
-    }
-
-    /// Whether this build works on the episode (all of them without `--only`).
-    pub fn selected(&self, episode: &EpisodePlan) -> bool {
-        self.only
-            .as_ref()
-            .is_none_or(|only| &episode.speaker == only || &episode.slug == only)
     }
 
     pub fn output_dir(&self) -> PathBuf {
@@ -102,7 +93,6 @@ impl Project {
         let mut used: Vec<&str> = self
             .episodes
             .iter()
-            .filter(|e| self.selected(e))
             .flat_map(|e| e.segments())
             .map(|s| self.config.voices[&s.voice].service.get_ref().as_str())
             .collect();
@@ -112,10 +102,9 @@ impl Project {
     }
 
     /// Keys and cache paths without starting anything: for `plan` and `cache gc`.
-    pub async fn catalog(&self) -> Catalog {
-        let espeak = tts::embedded::espeak_version()
-            .await
-            .unwrap_or_else(|_| "espeak-ng (not installed)".into());
+    pub fn catalog(&self) -> Catalog {
+        let espeak =
+            tts::embedded::espeak_version().unwrap_or_else(|_| "espeak-ng (not installed)".into());
         Catalog::new(&self.config.services, &espeak, self.cache())
     }
 }

@@ -81,7 +81,13 @@ pub fn plan_episodes(
                 second: speaker,
             });
         }
-        episodes.push(plan_episode(config, &speeches, entry.voice(), slug));
+        episodes.push(plan_episode(
+            config,
+            &speeches,
+            entry.voice(),
+            slug,
+            episodes.len(),
+        ));
     }
     Ok(episodes)
 }
@@ -108,7 +114,13 @@ pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> Str
     move |written: &str| text::spoken_form(written, normalize, &lexicon)
 }
 
-fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String) -> EpisodePlan {
+fn plan_episode(
+    config: &Config,
+    speeches: &[Speech],
+    voice: &str,
+    slug: String,
+    order: usize,
+) -> EpisodePlan {
     let service = &config.services[config.voices[voice].service.get_ref()];
     let limit = text::Limit {
         max_chars: service.effective_max_chars(),
@@ -195,6 +207,7 @@ fn plan_episode(config: &Config, speeches: &[Speech], voice: &str, slug: String)
         .collect::<Vec<_>>()
         .join(" / ");
     EpisodePlan {
+        order,
         speaker,
         slug,
         title,

@@ -51,7 +51,7 @@ pub fn write_show_files(
             .map(|(name, text)| ((*name).to_owned(), (*text).to_owned())),
     );
 
-    let pub_date = publish::unix_from_date(created).unwrap_or(0);
+    let pub_date = crate::util::unix_from_date(created).unwrap_or(0);
     let items: Vec<Item> = episodes
         .iter()
         .map(|(slug, entry)| {

@@ -10,6 +10,7 @@
 use std::fmt::Write as _;
 
 use crate::model::{EpisodePlan, EpisodeTiming, Span};
+use crate::util::frames_to_millis;
 
 /// `(start_ms, end_ms)` of every segment cue: rounded to the nearest ms, each
 /// cue at least 1 ms long and starting no earlier than the previous one ends.
@@ -30,8 +31,8 @@ fn cue_times(timing: &EpisodeTiming) -> Vec<(u64, u64)> {
 
 fn span_ms(span: &Span, rate: u32) -> (u64, u64) {
     (
-        frames_to(span.start, rate, 1_000),
-        frames_to(span.start + span.frames, rate, 1_000),
+        frames_to_millis(span.start, rate),
+        frames_to_millis(span.start + span.frames, rate),
     )
 }
 
@@ -152,6 +153,7 @@ mod tests {
             segments,
         };
         let plan = EpisodePlan {
+            order: 0,
             speaker: "柳州市 <A&B>".into(),
             slug: "liuzhou".into(),
             title: "标题".into(),

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::model::{EpisodePlan, EpisodeTiming};
+use crate::util::frames_to_seconds;
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -22,19 +23,14 @@ struct ChapterEntry<'a> {
     title: &'a str,
 }
 
-/// Seconds, rounded to the millisecond so the file is stable and readable.
-fn seconds(frames: u64, rate: u32) -> f64 {
-    (frames as f64 * 1000.0 / rate as f64).round() / 1000.0
-}
-
 pub fn chapters_json(plan: &EpisodePlan, timing: &EpisodeTiming, show_title: &str) -> String {
     let chapters = plan
         .chapters
         .iter()
         .zip(&timing.chapters)
         .map(|(chapter, span)| ChapterEntry {
-            start_time: seconds(span.start, timing.rate),
-            end_time: seconds(span.start + span.frames, timing.rate),
+            start_time: frames_to_seconds(span.start, timing.rate),
+            end_time: frames_to_seconds(span.start + span.frames, timing.rate),
             title: &chapter.title,
         })
         .collect();
@@ -58,6 +54,7 @@ mod tests {
     #[test]
     fn chapters_follow_the_timing() {
         let plan = EpisodePlan {
+            order: 0,
             speaker: "柳州市".into(),
             slug: "liuzhou".into(),
             title: "标题".into(),

@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime};
 
 use uuid::Uuid;
 
+use crate::util::escape_xml;
+
 /// The feed's own file name, used for `atom:link rel="self"` and `podcast:guid`.
 pub const FEED_FILE: &str = "feed.xml";
 
@@ -44,24 +46,6 @@ pub struct Item {
     pub vtt_file: String,
     pub srt_file: String,
     pub description: String,
-}
-
-/// Escapes text and attribute values alike, dropping characters XML 1.0 forbids.
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// `base/file` with exactly one `/` between, or `file` alone (relative);
@@ -102,20 +86,24 @@ fn rfc2822(unix: i64) -> String {
 /// The whole feed, items in the order given.
 pub fn rss(channel: &Channel, items: &[Item]) -> String {
     let base = channel.base_url.as_deref();
-    let url = |file: &str| esc(&join_url(base, file));
+    let url = |file: &str| escape_xml(&join_url(base, file));
     let mut x = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     x.push_str("<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n");
     x.push_str(" <channel>\n");
-    let _ = writeln!(x, "  <title>{}</title>", esc(&channel.title));
+    let _ = writeln!(x, "  <title>{}</title>", escape_xml(&channel.title));
     if let Some(base) = base {
-        let _ = writeln!(x, "  <link>{}</link>", esc(base));
+        let _ = writeln!(x, "  <link>{}</link>", escape_xml(base));
     }
     let _ = writeln!(
         x,
         "  <description>{}</description>",
-        esc(&channel.description)
+        escape_xml(&channel.description)
     );
-    let _ = writeln!(x, "  <language>{}</language>", esc(&channel.language));
+    let _ = writeln!(
+        x,
+        "  <language>{}</language>",
+        escape_xml(&channel.language)
+    );
     if base.is_some() {
         let self_url = url(FEED_FILE);
         let _ = writeln!(
@@ -124,7 +112,7 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
         );
     }
     if let Some(author) = &channel.author {
-        let _ = writeln!(x, "  <itunes:author>{}</itunes:author>", esc(author));
+        let _ = writeln!(x, "  <itunes:author>{}</itunes:author>", escape_xml(author));
     }
     x.push_str("  <itunes:explicit>false</itunes:explicit>\n");
     if let Some(image) = &channel.image {
@@ -136,16 +124,16 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
     }
     for item in items {
         x.push_str("  <item>\n");
-        let _ = writeln!(x, "   <title>{}</title>", esc(&item.title));
+        let _ = writeln!(x, "   <title>{}</title>", escape_xml(&item.title));
         let _ = writeln!(
             x,
             "   <description>{}</description>",
-            esc(&item.description)
+            escape_xml(&item.description)
         );
         let _ = writeln!(
             x,
             "   <guid isPermaLink=\"false\">{}</guid>",
-            esc(&item.guid)
+            escape_xml(&item.guid)
         );
         let _ = writeln!(x, "   <pubDate>{}</pubDate>", rfc2822(item.pub_date_unix));
         let _ = writeln!(
@@ -153,7 +141,7 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
             "   <enclosure url=\"{}\" length=\"{}\" type=\"{}\"/>",
             url(&item.enclosure_file),
             item.enclosure_length,
-            esc(&item.enclosure_type)
+            escape_xml(&item.enclosure_type)
         );
         let _ = writeln!(
             x,
@@ -163,7 +151,7 @@ pub fn rss(channel: &Channel, items: &[Item]) -> String {
         let _ = writeln!(
             x,
             "   <itunes:author>{}</itunes:author>",
-            esc(&item.speaker)
+            escape_xml(&item.speaker)
         );
         let _ = writeln!(
             x,
@@ -355,6 +343,6 @@ mod tests {
 
     #[test]
     fn xml_escaping_covers_quotes_and_controls() {
-        assert_eq!(esc("&<>\"'\u{1}é"), "&amp;&lt;&gt;&quot;&apos;é");
+        assert_eq!(escape_xml("&<>\"'\u{1}é"), "&amp;&lt;&gt;&quot;&apos;é");
     }
 }

@@ -100,6 +100,7 @@ impl EpisodeEntry {
             }
         }
         EpisodePlan {
+            order: self.order,
             speaker: self.speaker.clone(),
             slug: slug.to_owned(),
             title: self.title.clone(),

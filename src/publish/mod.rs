@@ -9,7 +9,6 @@
 mod atomic;
 pub mod captions;
 mod chapters;
-mod dates;
 pub mod feed;
 pub mod manifest;
 pub mod mp3;
@@ -17,5 +16,4 @@ pub mod page;
 
 pub use atomic::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
 pub use chapters::chapters_json;
-pub use dates::{civil_date, is_iso_date, unix_from_date};
 pub use manifest::{EpisodeEntry, FileEntry, Manifest, SegmentEntry};

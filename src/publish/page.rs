@@ -12,6 +12,7 @@
 use std::fmt::Write;
 
 use crate::model::{EpisodePlan, EpisodeTiming, Pause};
+use crate::util::{escape_xml, frames_to_millis};
 
 /// One episode as the page shows it; file names are relative to the page.
 pub struct PageEpisode<'a> {
@@ -62,7 +63,7 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
     let zh = language.to_ascii_lowercase().starts_with("zh");
     let w = if zh { &ZH } else { &EN };
     let [list, _, _, _, _, _, size, smaller, larger, help] = w;
-    let (lang, show) = (esc(language), esc(show_title));
+    let (lang, show) = (escape_xml(language), escape_xml(show_title));
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -76,9 +77,9 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
     );
     for ep in episodes {
         let (slug, speaker, title) = (
-            esc(&ep.plan.slug),
-            esc(&ep.plan.speaker),
-            esc(&ep.plan.title),
+            escape_xml(&ep.plan.slug),
+            escape_xml(&ep.plan.speaker),
+            escape_xml(&ep.plan.title),
         );
         let _ = writeln!(h, "<li><a href=\"#{slug}\">{speaker} · {title}</a></li>");
     }
@@ -93,8 +94,12 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
 fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
     let [_, chapters, duration, download, no_audio, transcript, ..] = w;
     let (plan, t) = (ep.plan, ep.timing);
-    let (slug, speaker, title) = (esc(&plan.slug), esc(&plan.speaker), esc(&plan.title));
-    let (audio, vtt) = (esc(&ep.audio_file), esc(&ep.vtt_file));
+    let (slug, speaker, title) = (
+        escape_xml(&plan.slug),
+        escape_xml(&plan.speaker),
+        escape_xml(&plan.title),
+    );
+    let (audio, vtt) = (escape_xml(&ep.audio_file), escape_xml(&ep.vtt_file));
     let (total, clock_total) = (ms(t.total_frames, t.rate), clock(t.total_frames, t.rate));
     let _ = write!(
         h,
@@ -108,7 +113,7 @@ fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
          <nav class=\"chapters\" aria-label=\"{chapters} · {speaker}\"><ol>\n"
     );
     for (i, (ch, span)) in plan.chapters.iter().zip(&t.chapters).enumerate() {
-        let (n, at, name) = (i + 1, ms(span.start, t.rate), esc(&ch.title));
+        let (n, at, name) = (i + 1, ms(span.start, t.rate), escape_xml(&ch.title));
         let shown = clock(span.start, t.rate);
         let _ = writeln!(
             h,
@@ -123,7 +128,7 @@ fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
     let mut spans = t.segments.iter();
     let mut n = 0;
     for (i, ch) in plan.chapters.iter().enumerate() {
-        let (c, name) = (i + 1, esc(&ch.title));
+        let (c, name) = (i + 1, escape_xml(&ch.title));
         let _ = write!(h, "<h3 id=\"{slug}-c{c}\" tabindex=\"-1\">{name}</h3>\n<p>");
         let last = ch.segments.len().saturating_sub(1);
         for (j, seg) in ch.segments.iter().enumerate() {
@@ -134,7 +139,7 @@ fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
                 h,
                 "<span class=\"seg\" id=\"{slug}-s{n}\" tabindex=\"0\" data-start=\"{start}\" \
                  data-end=\"{end}\">{}</span>",
-                esc(&seg.text)
+                escape_xml(&seg.text)
             );
             if j < last && seg.pause_after != Pause::Sentence {
                 h.push_str("</p>\n<p>");
@@ -145,39 +150,16 @@ fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
     h.push_str("</div>\n</section>\n");
 }
 
-/// Frames as whole milliseconds, rounded half up: `round(frames·1000/rate)`,
-/// the value the `.vtt` and chapter files use.
-fn millis(frames: u64, rate: u32) -> u64 {
-    let rate = u128::from(rate.max(1));
-    ((u128::from(frames) * 2000 + rate) / (2 * rate)) as u64
-}
-
 /// Seconds with exactly three decimals, for data attributes.
 fn ms(frames: u64, rate: u32) -> String {
-    let m = millis(frames, rate);
+    let m = frames_to_millis(frames, rate);
     format!("{}.{:03}", m / 1000, m % 1000)
 }
 
 /// `mm:ss` (minutes keep counting past 59), whole seconds as players show them.
 fn clock(frames: u64, rate: u32) -> String {
-    let s = millis(frames, rate) / 1000;
+    let s = frames_to_millis(frames, rate) / 1000;
     format!("{:02}:{:02}", s / 60, s % 60)
-}
-
-/// Escapes text for element content and quoted attribute values alike.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -202,6 +184,7 @@ mod tests {
 
     fn page() -> String {
         let plan = EpisodePlan {
+            order: 0,
             speaker: "柳州<市>".into(),
             slug: "liu\"zhou".into(),
             title: "A & B".into(),
@@ -243,8 +226,8 @@ mod tests {
     #[test]
     fn escapes_text_and_attributes() {
         assert_eq!(
-            esc(r#"<a href="x">'&'</a>"#),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+            escape_xml(r#"<a href="x">'&'</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;"
         );
         let h = page();
         assert!(h.contains("<h1>Show &lt;1&gt;</h1>"));
@@ -252,7 +235,7 @@ mod tests {
         assert!(h.contains("src=\"liu zhou&amp;.wav\""));
         assert!(h.contains("<track kind=\"captions\" src=\"liuzhou.vtt\" srclang=\"zh-CN\""));
         assert!(h.contains(">&lt;script&gt;x&lt;/script&gt;</span>"));
-        assert!(h.contains("第&#39;一&#39;章"));
+        assert!(h.contains("第&apos;一&apos;章"));
         assert!(!h.contains("<script>x"));
     }
 
@@ -261,7 +244,7 @@ mod tests {
         assert_eq!(ms(24, 48_000), "0.001"); // 0.5 ms rounds up
         assert_eq!(ms(23, 48_000), "0.000");
         assert_eq!(ms(48_000 * 3 + 4_800, 48_000), "3.100");
-        assert_eq!(millis(1, 3), 333);
+        assert_eq!(frames_to_millis(1, 3), 333);
         assert_eq!(clock(48_000 * 76 - 25, 48_000), "01:15");
         assert_eq!(clock(3600 * 8_000, 8_000), "60:00");
         let h = page();

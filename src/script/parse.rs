@@ -111,7 +111,7 @@ pub fn parse_script(bytes: &[u8], path: &Path) -> Result<Speech, ScriptError> {
     }
     let (front, body, body_line) = split_front_matter(&text, path)?;
     let meta: FrontMatter = toml::from_str(front).map_err(|e| {
-        let (line, column) = crate::config::line_column(front, e.span().map_or(0, |s| s.start));
+        let (line, column) = crate::util::line_column(front, e.span().map_or(0, |s| s.start));
         ScriptError::FrontMatter {
             path: path.to_owned(),
             line: line + 1,

@@ -9,6 +9,7 @@ use super::api::Api;
 use super::ClipRequest;
 use crate::config::ServiceConfig;
 use crate::model::{ClipFormat, PcmSample};
+use crate::util::escape_xml;
 
 pub(crate) const DEFAULT_OUTPUT_FORMAT: &str = "riff-24khz-16bit-mono-pcm";
 
@@ -73,25 +74,10 @@ pub(crate) fn ssml(language: &str, voice: &str, speed: f32, text: &str) -> Strin
     let rate = format!("{:+}%", ((speed - 1.0) * 100.0).round() as i32);
     format!(
         "<speak version='1.0' xmlns='http://www.w3.org/2001/10/synthesis' xml:lang='{}'><voice name='{}'><prosody rate='{rate}'>{}</prosody></voice></speak>",
-        xml_escape(language),
-        xml_escape(voice),
-        xml_escape(text)
+        escape_xml(language),
+        escape_xml(voice),
+        escape_xml(text)
     )
-}
-
-pub(crate) fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&apos;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Api for Azure {

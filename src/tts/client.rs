@@ -107,7 +107,7 @@ impl Synthesizer {
         }
         let needs_embedded = configs.iter().any(|(_, c)| c.kind == ServiceKind::Embedded);
         let (embedded, espeak) = if needs_embedded {
-            let version = embedded::espeak_version().await?;
+            let version = embedded::espeak_version()?;
             let server = embedded::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
             (Some(server), version)
         } else {

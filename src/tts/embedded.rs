@@ -130,12 +130,11 @@ impl VoiceList {
 }
 
 /// The espeak-ng version line, or the error telling the user how to get it.
-pub async fn espeak_version() -> Result<String, TtsError> {
-    let output = Command::new("espeak-ng")
+pub fn espeak_version() -> Result<String, TtsError> {
+    let output = std::process::Command::new("espeak-ng")
         .arg("--version")
         .stdin(Stdio::null())
         .output()
-        .await
         .map_err(|_| TtsError::EspeakMissing)?;
     let text = String::from_utf8_lossy(&output.stdout);
     let version = text.split("Data at").next().unwrap_or("").trim().to_owned();

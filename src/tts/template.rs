@@ -12,9 +12,9 @@ use base64::Engine;
 use reqwest::{Client, RequestBuilder};
 
 use super::api::{reject_text, Api};
-use super::azure::xml_escape;
 use super::ClipRequest;
 use crate::config::{BodyKind, HttpMethod, ResponseKind, ServiceConfig};
+use crate::util::escape_xml;
 
 pub(crate) struct Template {
     url: String,
@@ -146,7 +146,7 @@ impl Api for Template {
                     .as_deref()
                     .unwrap_or("text/plain; charset=utf-8");
                 let escape = if content_type.contains("xml") {
-                    xml_escape
+                    escape_xml
                 } else {
                     as_is
                 };
@@ -206,7 +206,7 @@ mod tests {
             key: "k",
         };
         assert_eq!(
-            fill.apply("<s>{text}</s>", xml_escape),
+            fill.apply("<s>{text}</s>", escape_xml),
             "<s>A &amp; &lt;b&gt; &quot;c&quot;</s>"
         );
         let table: toml::Value =

@@ -60,6 +60,7 @@ fn episode(
         });
     }
     let plan = EpisodePlan {
+        order: 0,
         speaker: speaker.into(),
         slug: slug.into(),
         title: format!("{speaker}的讲话"),

@@ -296,3 +296,33 @@ fn cache_gc_removes_only_unreferenced_clips() {
     build(&project);
     assert_eq!(service.requests(), count, "nothing referenced was removed");
 }
+
+#[test]
+fn builds_of_one_speaker_at_a_time_keep_the_show_order() {
+    let service = FakeService::start(48_000);
+    let project = Project::new();
+    // Slugs sort the other way round from the show order.
+    project
+        .openai_config(
+            &service.url(),
+            &[("柳州市", "b-liuzhou"), ("Other", "a-other")],
+            PAUSES,
+        )
+        .write("scripts/01-liuzhou.md", LIUZHOU)
+        .write("scripts/02-other.md", OTHER);
+    for only in ["a-other", "b-liuzhou"] {
+        let run = project.run(&["build", "--only", only]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    assert_eq!(manifest["episodes"]["b-liuzhou"]["order"], 0);
+    assert_eq!(manifest["episodes"]["a-other"]["order"], 1);
+    let feed = String::from_utf8(project.read("audio/feed.xml")).unwrap();
+    let first = feed.find("b-liuzhou.wav").expect("liuzhou in the feed");
+    let second = feed.find("a-other.wav").expect("other in the feed");
+    assert!(
+        first < second,
+        "the feed lists the show's first speaker first"
+    );
+}

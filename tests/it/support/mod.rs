@@ -1,5 +1,6 @@
 //! Test support: a temporary project builder and fake TTS services.
 
+pub mod dev;
 pub mod fake;
 pub mod faults;
 pub mod project;

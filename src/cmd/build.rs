@@ -1,0 +1,43 @@
+//! `briefcast build`: synthesise what is missing, write every episode, and
+//! list what failed.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::cli::BuildArgs;
+use crate::pipeline::{self, BuildOptions};
+use crate::progress::{Reporter, Silent, TerminalReporter};
+
+pub fn execute(args: BuildArgs) -> Result<ExitCode> {
+    let reporter: Arc<dyn Reporter> = if args.quiet {
+        Arc::new(Silent)
+    } else {
+        Arc::new(TerminalReporter::new())
+    };
+    let options = BuildOptions {
+        config: args.config.config,
+        only: args.only,
+        jobs: args.jobs.map(|n| n as usize),
+        strict_loudness: args.strict_loudness,
+    };
+    let report = pipeline::build(&options, reporter)?;
+    if report.failures.is_empty() {
+        if !args.quiet {
+            eprintln!(
+                "{} episode(s) written, {} unchanged, {} removed; {} clip(s) requested",
+                report.written.len(),
+                report.unchanged.len(),
+                report.removed.len(),
+                report.requested
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("briefcast: {} failure(s):", report.failures.len());
+    for failure in &report.failures {
+        eprintln!("  {failure}");
+    }
+    Ok(ExitCode::from(1))
+}

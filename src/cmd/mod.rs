@@ -1,0 +1,10 @@
+//! One file per subcommand. Each `execute` loads what it needs, calls the
+//! library, and reports to the terminal; none holds logic a test would want
+//! to reach without the command line.
+
+pub mod build;
+pub mod cache;
+pub mod import;
+pub mod plan;
+pub mod say;
+pub mod serve;

@@ -1,0 +1,20 @@
+//! `briefcast plan`: what a build would do, as text or JSON; sends nothing.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::PlanArgs;
+use crate::pipeline::{self, Project};
+
+pub fn execute(args: PlanArgs) -> Result<ExitCode> {
+    let project = Project::load(&args.config.config, None)?;
+    let catalog = project.catalog();
+    let plan = pipeline::plan_json(&project, &catalog)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&plan)?);
+    } else {
+        print!("{}", pipeline::plan_text(&plan));
+    }
+    Ok(ExitCode::SUCCESS)
+}

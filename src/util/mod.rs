@@ -1,0 +1,12 @@
+//! Helpers that belong to no stage: every stage may use them, and they use
+//! no stage. One home for each, so copies cannot drift apart.
+
+mod dates;
+mod escape;
+mod location;
+mod time;
+
+pub use dates::{civil_date, is_iso_date, unix_from_date};
+pub use escape::escape_xml;
+pub use location::line_column;
+pub use time::{frames_to_millis, frames_to_seconds};
