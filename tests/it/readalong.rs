@@ -110,7 +110,7 @@ fn require_tools(root: &Path) {
     }
     assert!(
         missing.is_empty(),
-        "the read-along browser test needs: {}.\nInstall with: apt-get install -y chromium nodejs npm && npm ci --prefix tests/browser",
+        "the read-along browser test needs: {}.\nInstall with: dev/setup",
         missing.join(", ")
     );
 }
