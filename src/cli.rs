@@ -40,6 +40,38 @@ pub enum Command {
     /// Print what a voice would be sent for each line (normalisation and
     /// lexicon applied); synthesises nothing. Reads stdin without TEXT.
     Say(SayArgs),
+    /// Ask every voice in use for one short sentence and report what came
+    /// back (reachability, key, latency, format, rate, length, language),
+    /// and the local tools found. Exit 0 when everything used works.
+    Doctor(DoctorArgs),
+    /// Start a new project: a commented voices.toml, scripts/ with one
+    /// example speech and the output folder, ready for `briefcast build`.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the project (made if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Language of the example show and its voice.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: InitLanguage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitLanguage {
+    Zh,
+    En,
 }
 
 #[derive(Debug, Args)]
@@ -151,6 +183,8 @@ impl Cli {
             Command::Import(args) => cmd::import::execute(args),
             Command::Serve(args) => cmd::serve::execute(args),
             Command::Say(args) => cmd::say::execute(args),
+            Command::Doctor(args) => cmd::doctor::execute(args),
+            Command::Init(args) => cmd::init::execute(args),
         }
     }
 }

@@ -36,10 +36,10 @@ pub struct PcmLayout {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("the service did not return a WAV file (no RIFF/WAVE header); the body starts with: {first_line:?}")]
-    NotWav { first_line: String },
-    #[error("the service returned text instead of raw PCM audio: {first_line:?}")]
-    TextInsteadOfAudio { first_line: String },
+    #[error("the service did not return a WAV file (no RIFF/WAVE header) but {what}")]
+    NotWav { what: String },
+    #[error("the service returned {what} instead of raw PCM audio")]
+    TextInsteadOfAudio { what: String },
     #[error("malformed WAV: {0}")]
     Malformed(String),
     #[error("unsupported WAV encoding: {0}; configure the service to return 16-bit PCM WAV")]
@@ -107,23 +107,9 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..)?.get(..4)?.try_into().ok()?))
 }
 
-/// First line of a non-audio body, for error messages (HTML/JSON errors under HTTP 200).
-fn first_line(bytes: &[u8]) -> String {
-    let head = bytes.get(..256).unwrap_or(bytes);
-    let text = String::from_utf8_lossy(head);
-    let line = text.trim_start().lines().next().unwrap_or("").trim();
-    let mut out: String = line
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(80)
-        .collect();
-    if line.chars().count() > 80 {
-        out.push('…');
-    }
-    if out.is_empty() {
-        out = "<empty body>".into();
-    }
-    out
+/// One line about a non-audio body, for error messages (HTML/JSON errors under HTTP 200).
+fn described(bytes: &[u8]) -> String {
+    crate::util::describe(bytes, "")
 }
 
 fn malformed<T>(why: &str) -> Result<T, DecodeError> {
@@ -209,7 +195,7 @@ pub fn decode_wav(bytes: &[u8]) -> Result<Clip, DecodeError> {
 /// Decodes headerless PCM in the declared layout (a trailing partial frame is dropped). A body that is
 /// actually a WAV file is decoded as WAV (its header wins); a text body (JSON/HTML error) is rejected.
 pub fn decode_pcm(bytes: &[u8], layout: PcmLayout) -> Result<Clip, DecodeError> {
-    if is_riff_wave(bytes) {
+    if crate::util::sniff(bytes).is_wav() {
         return decode_wav(bytes);
     }
     let enc = pcm_encoding(bytes, layout)?;
@@ -231,7 +217,7 @@ pub fn check_wav(bytes: &[u8]) -> Result<(), DecodeError> {
 
 /// What [`decode_pcm`] would reject, found without decoding a sample.
 pub fn check_pcm(bytes: &[u8], layout: PcmLayout) -> Result<(), DecodeError> {
-    if is_riff_wave(bytes) {
+    if crate::util::sniff(bytes).is_wav() {
         return check_wav(bytes);
     }
     let enc = pcm_encoding(bytes, layout)?;
@@ -245,17 +231,13 @@ fn has_a_frame(data: &[u8], channels: u16, enc: Enc) -> Result<(), DecodeError> 
     Ok(())
 }
 
-fn is_riff_wave(bytes: &[u8]) -> bool {
-    bytes.get(..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WAVE")
-}
-
 /// A RIFF/WAVE body's channels, rate, sample encoding and sample bytes
 /// (whole or short by less than a frame).
 fn wav_data(bytes: &[u8]) -> Result<(u16, u32, Enc, &[u8]), DecodeError> {
     let magic_ok = matches!(bytes.get(..4), Some(b"RIFF" | b"RF64" | b"BW64"));
     if !magic_ok || bytes.get(8..12) != Some(b"WAVE") {
-        let first_line = first_line(bytes);
-        return Err(DecodeError::NotWav { first_line });
+        let what = described(bytes);
+        return Err(DecodeError::NotWav { what });
     }
     let (mut fmt, mut data) = (None, None);
     let mut pos = 12usize;
@@ -301,13 +283,10 @@ fn wav_data(bytes: &[u8]) -> Result<(u16, u32, Enc, &[u8]), DecodeError> {
 
 /// The encoding of headerless PCM in `layout`, if the body can be that.
 fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
-    let texty = |b: &u8| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80;
-    if matches!(bytes.first(), Some(b'{' | b'<' | b'['))
-        && std::str::from_utf8(bytes).is_ok()
-        && bytes.iter().all(texty)
-    {
-        let first_line = first_line(bytes);
-        return Err(DecodeError::TextInsteadOfAudio { first_line });
+    let kind = crate::util::sniff(bytes);
+    if kind.is_text() || kind.is_compressed_audio() {
+        let what = described(bytes);
+        return Err(DecodeError::TextInsteadOfAudio { what });
     }
     if layout.rate == 0 {
         return Err(DecodeError::BadLayout("sample rate is 0".into()));
@@ -499,16 +478,20 @@ mod tests {
 
     #[test]
     fn text_bodies_are_not_wav() {
-        let first_line_of = |body: &[u8]| match decode_wav(body) {
-            Err(DecodeError::NotWav { first_line }) => first_line,
+        let what = |body: &[u8]| match decode_wav(body) {
+            Err(DecodeError::NotWav { what }) => what,
             other => panic!("{other:?}"),
         };
         let html = b"\n  <!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>";
-        assert_eq!(first_line_of(html), "<!DOCTYPE html>");
+        assert_eq!(what(html), "an HTML page, 61 bytes: \"502 Bad Gateway\"");
         let json = format!("{{\"error\":{{\"message\":\"{}\"}}}}", "x".repeat(200));
-        assert_eq!(first_line_of(json.as_bytes()), format!("{}…", &json[..80]));
-        assert_eq!(first_line_of(b""), "<empty body>");
-        assert!(first_line_of(b"RIFF\0\0\0\0AVI LIST").starts_with("RIFF"));
+        assert!(what(json.as_bytes()).starts_with("JSON, 215 bytes: \"{\"error\""));
+        assert!(what(json.as_bytes()).ends_with("…\""));
+        assert_eq!(what(b""), "an empty body, 0 bytes");
+        assert_eq!(
+            what(b"RIFF\0\0\0\0AVI LIST\x1b[2J"),
+            "binary data, 20 bytes"
+        );
     }
 
     #[test]

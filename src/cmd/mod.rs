@@ -4,7 +4,9 @@
 
 pub mod build;
 pub mod cache;
+pub mod doctor;
 pub mod import;
+pub mod init;
 pub mod plan;
 pub mod say;
 pub mod serve;

@@ -117,7 +117,9 @@ pub struct AudioConfig {
     /// Open each episode with `announce-template` and each later chapter
     /// with its spoken title.
     pub announce: bool,
-    pub announce_template: String,
+    /// Placeholders `{speaker}` and `{title}`; without it, the show
+    /// language's ([`Config::announcement`]).
+    pub announce_template: Option<String>,
     /// Voice for announcements; default: the speaker's own voice.
     pub announcer: Option<String>,
     /// Bring the episode to `loudness` LUFS (EBU R128 / ITU-R BS.1770-4)
@@ -143,7 +145,7 @@ impl Default for AudioConfig {
             trim_threshold_db: -50.0,
             trim_keep_ms: 30,
             announce: true,
-            announce_template: "{speaker}：{title}".into(),
+            announce_template: None,
             announcer: None,
             normalize_loudness: true,
             loudness: -16.0,
@@ -447,6 +449,44 @@ impl Config {
         }
     }
 
+    /// The opening announcement of an episode: `announce-template` filled
+    /// in, else the show language's own form: `{speaker}：{title}` in
+    /// Mandarin, `{speaker}: {title}` in English. A show of another or
+    /// mixed language (`mul`, `zh, en`) picks by the episode's own words.
+    pub fn announcement(&self, speaker: &str, title: &str, subtitle: Option<&str>) -> String {
+        let chinese = match self.language_family() {
+            Some(chinese) => chinese,
+            None => [speaker, title, subtitle.unwrap_or("")]
+                .iter()
+                .any(|t| t.chars().any(is_han)),
+        };
+        let title = match subtitle {
+            Some(sub) if chinese => format!("{title}——{sub}"),
+            Some(sub) => format!("{title} — {sub}"),
+            None => title.to_owned(),
+        };
+        let template = match &self.audio.announce_template {
+            Some(template) => template.as_str(),
+            None if chinese => "{speaker}：{title}",
+            None => "{speaker}: {title}",
+        };
+        template
+            .replace("{speaker}", speaker)
+            .replace("{title}", &title)
+    }
+
+    /// `Some(true)` for a Chinese show, `Some(false)` for an English one,
+    /// `None` for any other or a mix.
+    fn language_family(&self) -> Option<bool> {
+        let language = self.show.language.trim().to_ascii_lowercase();
+        let single = !language.contains([',', ' ', ';', '/']);
+        match language.split(['-', '_']).next() {
+            Some("zh" | "cmn" | "yue") if single => Some(true),
+            Some("en") if single => Some(false),
+            _ => None,
+        }
+    }
+
     /// A configured path, resolved against the configuration's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
@@ -455,6 +495,11 @@ impl Config {
             self.root.join(path)
         }
     }
+}
+
+/// A Han character (CJK unified ideographs and their extensions).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
 }
 
 fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
@@ -522,6 +567,36 @@ voice = "cmn"
 "柳州市" = "a"
 "B" = { voice = "a", slug = "bee" }
 "#;
+
+    #[test]
+    fn announcements_follow_the_show_language() {
+        let show = |language: &str, extra: &str| {
+            parse(&format!("[show]\nlanguage = \"{language}\"\n{extra}")).unwrap()
+        };
+        let en = show("en-US", "");
+        assert_eq!(
+            en.announcement("Bureau of Labor Statistics", "Statement", Some("May")),
+            "Bureau of Labor Statistics: Statement — May"
+        );
+        let zh = show("zh-CN", "");
+        assert_eq!(
+            zh.announcement("柳州市", "讲话", Some("摘要")),
+            "柳州市：讲话——摘要"
+        );
+        assert_eq!(zh.announcement("BLS", "Statement", None), "BLS：Statement");
+        let mixed = show("zh-CN, en", "");
+        assert_eq!(
+            mixed.announcement("BLS", "Statement", None),
+            "BLS: Statement"
+        );
+        assert_eq!(mixed.announcement("柳州市", "讲话", None), "柳州市：讲话");
+        assert_eq!(show("mul", "").announcement("A", "B", None), "A: B");
+        let own = show(
+            "en",
+            "[audio]\nannounce-template = \"{title}, by {speaker}\"",
+        );
+        assert_eq!(own.announcement("A", "B", None), "B, by A");
+    }
 
     #[test]
     fn a_complete_file_parses_with_defaults() {

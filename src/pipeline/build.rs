@@ -1,6 +1,6 @@
 //! `briefcast build`: synthesise what is missing, assemble what changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
@@ -61,7 +61,8 @@ struct Progress {
     /// The assembly's input while it runs; dropped when the episode fails.
     feed: Option<mpsc::Sender<ClipFile>>,
     started: bool,
-    failures: Vec<String>,
+    /// (service, message) per failed segment.
+    failures: Vec<(String, String)>,
 }
 
 type Assemblies = JoinSet<(usize, Result<EpisodeEntry>)>;
@@ -116,8 +117,8 @@ impl Progress {
         }
     }
 
-    fn fail(&mut self, message: String) {
-        self.failures.push(message);
+    fn fail(&mut self, service: &str, message: String) {
+        self.failures.push((service.to_owned(), message));
         // The assembly sees its input end early and writes nothing.
         self.feed = None;
     }
@@ -232,12 +233,15 @@ async fn run(
     let mut fetches = JoinSet::new();
     for (request, slots) in pending {
         let synth = Arc::clone(&synth);
-        fetches.spawn(async move { (slots, synth.fetch(&request).await) });
+        fetches.spawn(async move {
+            let result = synth.fetch(&request).await;
+            (slots, request.service, result)
+        });
     }
     loop {
         tokio::select! {
             Some(joined) = fetches.join_next() => {
-                let (slots, result) = joined.context("a synthesis task panicked")?;
+                let (slots, service, result) = joined.context("a synthesis task panicked")?;
                 for (e, i) in slots {
                     let episode = &project.episodes[e];
                     let state = states[e]
@@ -254,7 +258,7 @@ async fn run(
                         }
                         Err(error) => {
                             let segment = episode.segments().nth(i).expect("slot in range");
-                            state.fail(format!("{}: {error}", segment.describe()));
+                            state.fail(&service, format!("{}: {error}", segment.describe()));
                         }
                     }
                 }
@@ -281,8 +285,12 @@ async fn run(
             else => break,
         }
     }
+    // A service given up as misconfigured gets one line for all its
+    // episodes instead of one per segment.
+    let given_up = synth.misconfigured();
+    let mut given_up_episodes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (e, state) in states.into_iter().enumerate() {
-        let Some(mut state) = state.filter(|s| !s.failures.is_empty()) else {
+        let Some(state) = state.filter(|s| !s.failures.is_empty()) else {
             continue;
         };
         let slug = &project.episodes[e].slug;
@@ -291,8 +299,23 @@ async fn run(
             state.failures.len()
         );
         reporter.done(slug, &summary);
-        state.failures.sort();
-        report.failures.extend(state.failures);
+        let mut failures = Vec::new();
+        for (service, message) in state.failures {
+            match given_up.get_key_value(&service) {
+                Some((name, _)) => given_up_episodes.entry(name).or_default().push(slug),
+                None => failures.push(message),
+            }
+        }
+        failures.sort();
+        report.failures.extend(failures);
+    }
+    for (service, mut slugs) in given_up_episodes {
+        slugs.dedup();
+        report.failures.push(format!(
+            "{} (not written: {})",
+            given_up[service],
+            slugs.join(", ")
+        ));
     }
     for episode in &project.episodes {
         if let Some(entry) = manifest.episodes.get_mut(&episode.slug) {

@@ -8,6 +8,7 @@
 //! last clip is stored. Each stage gets only its own configuration section.
 
 mod build;
+mod doctor;
 mod episode;
 mod gc;
 mod import;
@@ -25,9 +26,10 @@ use crate::script;
 use crate::tts::{self, Cache, Catalog, ClipRequest};
 
 pub use build::{build, BuildOptions, BuildReport};
+pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use import::{import, ImportOptions};
-pub use plan::{plan_episodes, speaker_for, PlanError};
+pub use plan::{plan_episodes, speaker_for, spoken_without_project, PlanError};
 pub use show::{plan_json, plan_text};
 
 /// Configuration, scripts and episode plans: everything before any request.

@@ -2,7 +2,7 @@
 //! cut paragraphs into segments that fit the voice's service.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::config::{Config, NormalizeSetting};
 use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SourcePos, Speech};
@@ -96,6 +96,20 @@ fn show_position(speech: &Speech) -> (i64, PathBuf) {
     (speech.order.unwrap_or(i64::MAX), speech.path.clone())
 }
 
+/// What a line is sent as without any project: the defaults of a Chinese
+/// show for a line with Chinese characters, of an English one otherwise.
+pub fn spoken_without_project(line: &str) -> String {
+    let language = if line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        "zh-CN"
+    } else {
+        "en"
+    };
+    let text = format!("[show]\nlanguage = \"{language}\"\n");
+    let config = Config::parse(&text, Path::new("(defaults)"), PathBuf::from("."))
+        .expect("the defaults are valid");
+    speaker_for(&config, None)(line)
+}
+
 /// The function turning written text into what a voice is sent; without a
 /// voice, the show's default normalisation and the global lexicon.
 pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> String {
@@ -145,15 +159,7 @@ fn plan_episode(
             };
             if config.audio.announce {
                 let line = if s == 0 && c == 0 {
-                    let title = match &speech.subtitle {
-                        Some(sub) => format!("{}——{sub}", speech.title),
-                        None => speech.title.clone(),
-                    };
-                    config
-                        .audio
-                        .announce_template
-                        .replace("{speaker}", &speaker)
-                        .replace("{title}", &title)
+                    config.announcement(&speaker, &speech.title, speech.subtitle.as_deref())
                 } else {
                     chapter.title.clone()
                 };

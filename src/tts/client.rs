@@ -15,6 +15,7 @@ use std::time::{Duration, SystemTime};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
+use super::answer::{self, Streak};
 use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
@@ -66,6 +67,8 @@ struct Service {
     pace: Option<DefaultDirectRateLimiter>,
     /// Plausible seconds of audio per character sent.
     seconds_per_char: (f64, f64),
+    /// Its first answers: whether it has been given up as misconfigured.
+    streak: Streak,
 }
 
 pub struct Synthesizer {
@@ -180,15 +183,47 @@ impl Synthesizer {
     }
 
     /// The segment → clip step: from the cache, or from the service with
-    /// retries, stored the moment it arrives.
+    /// retries, stored the moment it arrives. A service given up as
+    /// misconfigured is not asked again.
     pub async fn fetch(&self, request: &ClipRequest) -> Result<StoredClip, TtsError> {
         if let Some(clip) = self.cached(request)? {
             return Ok(clip);
         }
         let service = self.service(&request.service)?;
+        if let Some(message) = service.streak.given_up() {
+            return Err(TtsError::Misconfigured(message));
+        }
+        let result = self.fetch_with_retries(service, request).await;
+        match &result {
+            Ok(_) => service.streak.success(),
+            Err(error) => {
+                if let Some(message) = service.streak.failure(&service.name, error) {
+                    return Err(TtsError::Misconfigured(message));
+                }
+            }
+        }
+        result
+    }
+
+    /// The messages of the services given up as misconfigured in this run.
+    pub fn misconfigured(&self) -> BTreeMap<String, String> {
+        self.services
+            .iter()
+            .filter_map(|(name, s)| Some((name.clone(), s.streak.given_up()?)))
+            .collect()
+    }
+
+    async fn fetch_with_retries(
+        &self,
+        service: &Service,
+        request: &ClipRequest,
+    ) -> Result<StoredClip, TtsError> {
         let key = self.catalog.key(request)?;
         let mut attempt = 0;
         loop {
+            if let Some(message) = service.streak.given_up() {
+                return Err(TtsError::Misconfigured(message));
+            }
             let (result, asked_wait) = self.attempt(service, request).await;
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
@@ -296,18 +331,12 @@ impl Synthesizer {
             let error = TtsError::Http {
                 service: service.name.clone(),
                 status: status.as_u16(),
+                body: crate::util::sniff(&body),
                 message: service.redact(&service.api.error_message(&body)),
             };
             return (Err(error), asked_wait);
         }
-        let audio = service
-            .api
-            .audio(body, &content_type)
-            .map_err(|reason| TtsError::Rejected {
-                service: service.name.clone(),
-                reason: service.redact(&reason),
-            });
-        (audio, None)
+        (service.audio_in(status.as_u16(), body, &content_type), None)
     }
 }
 
@@ -353,7 +382,32 @@ impl Service {
             slots: Semaphore::new(config.effective_concurrency()),
             pace,
             seconds_per_char: (config.min_seconds_per_char, config.max_seconds_per_char),
+            streak: Streak::default(),
         }
+    }
+
+    /// The audio in a successful answer, judged by its bytes: a body that
+    /// is not audio is an answer no retry changes.
+    fn audio_in(
+        &self,
+        status: u16,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<Vec<u8>, TtsError> {
+        let not_audio = |kind, answer: String| TtsError::NotAudio {
+            service: self.name.clone(),
+            status,
+            body: kind,
+            answer: self.redact(&answer),
+        };
+        let kind = crate::util::sniff(&body);
+        let audio = self
+            .api
+            .audio(body, content_type)
+            .map_err(|reason| not_audio(kind, reason))?;
+        answer::judge(&audio, content_type, self.format)
+            .map_err(|reason| not_audio(crate::util::sniff(&audio), reason))?;
+        Ok(audio)
     }
 
     fn transport_error(&self, error: reqwest::Error) -> TtsError {

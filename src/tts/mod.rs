@@ -5,6 +5,7 @@
 //! and the embedded espeak-ng server. It knows nothing of chapters, episodes
 //! or output paths: a request goes in, a cached clip comes out.
 
+mod answer;
 mod api;
 mod azure;
 mod cache;
@@ -14,9 +15,11 @@ pub mod embedded;
 mod google;
 mod marytts;
 mod openai;
+pub mod probe;
 pub mod retry;
 mod template;
 
+pub use answer::GIVE_UP_AFTER;
 pub use cache::{Cache, ClipKey};
 pub use catalog::Catalog;
 pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
@@ -35,8 +38,21 @@ pub enum TtsError {
     Http {
         service: String,
         status: u16,
+        /// What the error body was, judged by its bytes.
+        body: crate::util::BodyKind,
         message: String,
     },
+    /// A successful status with a body that is not audio: no retry helps.
+    #[error("service {service}: {answer}")]
+    NotAudio {
+        service: String,
+        status: u16,
+        body: crate::util::BodyKind,
+        answer: String,
+    },
+    /// The service gave the same unusable answer to its first segments.
+    #[error("{0}")]
+    Misconfigured(String),
     #[error("service {service}: {message}")]
     Network { service: String, message: String },
     #[error("service {service}: no answer within {timeout_ms} ms")]
@@ -66,6 +82,11 @@ impl TtsError {
         match self {
             TtsError::Http { status, .. } => retry::is_retryable_status(*status),
             TtsError::Network { .. } | TtsError::Timeout { .. } | TtsError::Rejected { .. } => true,
+            // A maintenance page or an empty body may be gone next time;
+            // compressed audio or undeclared raw samples will not.
+            TtsError::NotAudio { body, .. } => {
+                body.is_text() || *body == crate::util::BodyKind::Empty
+            }
             _ => false,
         }
     }

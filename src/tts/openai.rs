@@ -105,17 +105,8 @@ pub fn error_message(body: &[u8]) -> String {
     first_line(&text)
 }
 
-pub fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("(empty body)");
-    let mut short: String = line.chars().take(200).collect();
-    if line.chars().count() > 200 {
-        short.push('…');
-    }
-    short
+fn first_line(text: &str) -> String {
+    crate::util::first_line(text, 200)
 }
 
 #[cfg(test)]

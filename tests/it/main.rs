@@ -9,6 +9,7 @@ mod build;
 mod crash;
 mod e2e;
 mod faults;
+mod first_contact;
 mod import;
 mod publishing;
 mod readalong;
