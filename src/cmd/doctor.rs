@@ -21,12 +21,12 @@ pub fn execute(args: DoctorArgs) -> Result<ExitCode> {
         let tools = &report.tools;
         match &tools.espeak_ng {
             Some(version) => println!(
-                "tool {version}: {} voices, Mandarin: {}",
+                "tool {version}: {} voices, Chinese: {}",
                 tools.espeak_voices,
-                if tools.espeak_mandarin_voices.is_empty() {
+                if tools.espeak_chinese_voices.is_empty() {
                     "none".to_owned()
                 } else {
-                    tools.espeak_mandarin_voices.join(", ")
+                    tools.espeak_chinese_voices.join(", ")
                 }
             ),
             None => println!("tool espeak-ng: not installed (sudo apt-get install espeak-ng)"),

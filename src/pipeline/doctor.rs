@@ -56,9 +56,9 @@ pub struct VoiceProbe {
 #[derive(Debug, Serialize)]
 pub struct Tools {
     pub espeak_ng: Option<String>,
-    /// Voices espeak-ng has installed, and which of them are Mandarin.
+    /// Voices espeak-ng has installed, and which of them are Chinese.
     pub espeak_voices: usize,
-    pub espeak_mandarin_voices: Vec<String>,
+    pub espeak_chinese_voices: Vec<String>,
     /// The ONNX Runtime library, for neural voices.
     pub onnx_runtime: Option<String>,
 }
@@ -107,10 +107,12 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
         let found = runtime.block_on(probe_service(&config, service, voices, cache));
         probes.extend(found);
     }
-    let espeak_voices = tts::probe::espeak_voices();
+    let mut espeak_voices = tts::probe::espeak_voices();
+    espeak_voices.sort();
+    espeak_voices.dedup();
     let tools = Tools {
         espeak_ng: tts::embedded::espeak_version().ok(),
-        espeak_mandarin_voices: espeak_voices
+        espeak_chinese_voices: espeak_voices
             .iter()
             .filter(|v| v.starts_with("cmn") || v.starts_with("zh") || v.starts_with("yue"))
             .cloned()
@@ -118,9 +120,13 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
         espeak_voices: espeak_voices.len(),
         onnx_runtime: tts::probe::onnx_runtime(),
     };
-    let notes = vec![
-        "voices not on espeak-ng are not checked for their language: that needs a transcription service, which this version cannot use yet".to_owned(),
-    ];
+    let mut notes = Vec::new();
+    if probes
+        .iter()
+        .any(|p| p.kind != ServiceKind::Embedded.name())
+    {
+        notes.push("voices not on espeak-ng are not checked for their language: that needs a transcription service, which this version cannot use yet".to_owned());
+    }
     Ok(DoctorReport {
         ok: probes.iter().all(|p| p.ok),
         voices: probes,

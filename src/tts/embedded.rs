@@ -237,6 +237,8 @@ fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
 #[derive(Debug, Deserialize)]
 struct SpeechRequest {
     input: String,
+    /// Without one: `cmn` for text with Chinese characters, else `en-us`.
+    #[serde(default)]
     voice: String,
     #[serde(default)]
     speed: Option<f32>,
@@ -257,7 +259,7 @@ async fn speech(
             "missing or wrong bearer token".into(),
         );
     }
-    let request = match request {
+    let mut request = match request {
         Ok(Json(request)) => request,
         Err(rejection) => {
             let status = rejection.status();
@@ -285,6 +287,13 @@ async fn speech(
             StatusCode::UNPROCESSABLE_ENTITY,
             format!("input is longer than {} characters", state.text_limit),
         );
+    }
+    if request.voice.is_empty() {
+        let chinese = request
+            .input
+            .chars()
+            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+        request.voice = if chinese { "cmn" } else { "en-us" }.into();
     }
     if !state.voices.contains(&request.voice) {
         return error(

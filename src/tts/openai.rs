@@ -102,7 +102,11 @@ pub fn error_message(body: &[u8]) -> String {
             }
         }
     }
-    first_line(&text)
+    match crate::util::sniff(body) {
+        // An error page: its words, not its first tag.
+        crate::util::BodyKind::Html | crate::util::BodyKind::Xml => crate::util::describe(body, ""),
+        _ => first_line(&text),
+    }
 }
 
 fn first_line(text: &str) -> String {
@@ -139,7 +143,7 @@ mod tests {
         );
         assert_eq!(
             error_message(b"\n<html>\n<body>Bad gateway</body>"),
-            "<html>"
+            "an HTML page, 32 bytes: \"Bad gateway\""
         );
         assert_eq!(error_message(b""), "(empty body)");
     }

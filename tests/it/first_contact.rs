@@ -127,7 +127,12 @@ fn wav_seconds(bytes: &[u8]) -> f64 {
     f64::from(reader.duration()) / f64::from(reader.spec().sample_rate)
 }
 
-fn assert_english_episode(project: &Project) {
+/// `briefcast init --lang en` on `service`, then `briefcast build`: the
+/// English episode, its announcement with an ASCII colon.
+fn builds_an_english_show(service: &str) {
+    let project = english_project(service);
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let seconds = wav_seconds(&project.read("audio/example.wav"));
     // Two paragraphs, a chapter title and the announcement, spoken.
     assert!((8.0..120.0).contains(&seconds), "{seconds} s");
@@ -138,37 +143,33 @@ fn assert_english_episode(project: &Project) {
     );
 }
 
+/// Piper's server as a template service.
+fn piper_template(piper: &Server) -> String {
+    format!(
+        "kind = \"template\"\nurl = \"{}/synthesize\"\njson = {{ text = \"{{text}}\" }}",
+        piper.url()
+    )
+}
+
 #[test]
 fn a_show_builds_through_piper_s_own_http_server() {
     let piper = piper_http_server();
-    let project = english_project(&format!(
-        "kind = \"template\"\nurl = \"{}/synthesize\"\njson = {{ text = \"{{text}}\" }}",
-        piper.url()
-    ));
-    let run = project.run(&["build", "--quiet"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_english_episode(&project);
+    builds_an_english_show(&piper_template(&piper));
 }
 
 #[test]
 fn a_show_builds_through_local_tts_studio() {
     let studio = local_tts_studio();
-    let project = english_project(&format!(
+    builds_an_english_show(&format!(
         "kind = \"openai\"\nurl = \"{}\"\nmodel = \"tts-1\"",
         studio.url()
     ));
-    let run = project.run(&["build", "--quiet"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_english_episode(&project);
 }
 
 #[test]
 fn doctor_reports_what_a_real_server_sends() {
     let piper = piper_http_server();
-    let project = english_project(&format!(
-        "kind = \"template\"\nurl = \"{}/synthesize\"\njson = {{ text = \"{{text}}\" }}",
-        piper.url()
-    ));
+    let project = english_project(&piper_template(&piper));
     let run = project.run(&["doctor"]);
     assert_eq!(run.code, 0, "{}\n{}", run.stdout, run.stderr);
     let first = run.stdout.lines().next().unwrap();

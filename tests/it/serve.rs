@@ -150,6 +150,22 @@ fn binds_loopback_unless_told_and_warns_for_other_addresses() {
 }
 
 #[test]
+fn without_a_voice_the_text_s_language_decides() {
+    let server = serve(&["--addr", "127.0.0.1:0"], &[]);
+    let mut durations = Vec::new();
+    for input in ["你好。", "Hello."] {
+        let answer = speech(server.addr, serde_json::json!({"input": input}), &[]);
+        assert_eq!(answer.status, 200, "{input}");
+        let clip = briefcast::audio::decode::decode_wav(&answer.body).unwrap();
+        durations.push(clip.samples.len());
+    }
+    // cmn reads 你好 as two syllables; en-us would spell out its code points.
+    let named = speech(server.addr, hello("cmn"), &[]);
+    let clip = briefcast::audio::decode::decode_wav(&named.body).unwrap();
+    assert_eq!(clip.samples.len(), durations[0]);
+}
+
+#[test]
 fn a_token_is_required_when_configured() {
     let token = "s3cret-token-for-serve";
     let server = serve(
