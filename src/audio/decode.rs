@@ -483,9 +483,9 @@ mod tests {
             other => panic!("{other:?}"),
         };
         let html = b"\n  <!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>";
-        assert_eq!(what(html), "an HTML page, 61 bytes: \"502 Bad Gateway\"");
+        assert_eq!(what(html), "an HTML page, 60 bytes: \"502 Bad Gateway\"");
         let json = format!("{{\"error\":{{\"message\":\"{}\"}}}}", "x".repeat(200));
-        assert!(what(json.as_bytes()).starts_with("JSON, 215 bytes: \"{\"error\""));
+        assert!(what(json.as_bytes()).starts_with("JSON, 224 bytes: \"{\"error\""));
         assert!(what(json.as_bytes()).ends_with("…\""));
         assert_eq!(what(b""), "an empty body, 0 bytes");
         assert_eq!(

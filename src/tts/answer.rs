@@ -4,11 +4,14 @@
 //! Audio is recognised by its magic (RIFF/WAVE, RF64) or, where raw PCM was
 //! declared, by not being text or compressed audio; the Content-Type only
 //! explains a rejection (Piper's own server labels its WAVs `text/html`).
-//! [`Streak`] watches one service: when its first answers are all the same
-//! unusable one (same HTTP status, same kind of body) and none worked, a
-//! retry cannot help, so the service is given up with one message that
-//! names the answer and the likely fix.
+//! [`Streak`] watches one service: when its answers to the first
+//! [`GIVE_UP_AFTER`] segments are all the same unusable one (same HTTP
+//! status, same kind of body) and none worked, a retry cannot help, so the
+//! service is given up with one message that names the answer and the
+//! likely fix. Attempts are counted as they come back, so retries of the
+//! first segments do not delay the verdict.
 
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use super::TtsError;
@@ -95,7 +98,8 @@ struct State {
     /// A clip came back usable: the service works, whatever fails later.
     worked: bool,
     last: Option<Signature>,
-    count: usize,
+    /// The segments (their texts) that got `last`.
+    segments: BTreeSet<String>,
     gave_up: Option<String>,
 }
 
@@ -115,9 +119,10 @@ impl Streak {
         self.lock().worked = true;
     }
 
-    /// Counts one segment's final error; the give-up message when this one
-    /// completes a run of [`GIVE_UP_AFTER`] identical unusable answers.
-    pub(crate) fn failure(&self, service: &str, error: &TtsError) -> Option<String> {
+    /// Counts one attempt's error for the segment `text`; the give-up
+    /// message once [`GIVE_UP_AFTER`] segments in a row got the same
+    /// unusable answer.
+    pub(crate) fn failure(&self, service: &str, text: &str, error: &TtsError) -> Option<String> {
         let mut state = self.lock();
         if state.worked || state.gave_up.is_some() {
             return state.gave_up.clone();
@@ -125,12 +130,11 @@ impl Streak {
         let Some(signature) = Signature::of(error) else {
             return None;
         };
-        if state.last.as_ref() == Some(&signature) {
-            state.count += 1;
-        } else {
-            state.count = 1;
+        if state.last.as_ref() != Some(&signature) {
+            state.segments.clear();
         }
-        if state.count >= GIVE_UP_AFTER {
+        state.segments.insert(text.to_owned());
+        if state.segments.len() >= GIVE_UP_AFTER {
             let answer = match error {
                 TtsError::Http {
                     status, message, ..
@@ -213,9 +217,12 @@ mod tests {
     #[test]
     fn the_same_unusable_answer_three_times_gives_up() {
         let streak = Streak::default();
-        assert_eq!(streak.failure("piper", &not_audio(BodyKind::Html)), None);
-        assert_eq!(streak.failure("piper", &not_audio(BodyKind::Html)), None);
-        let message = streak.failure("piper", &not_audio(BodyKind::Html)).unwrap();
+        let html = not_audio(BodyKind::Html);
+        assert_eq!(streak.failure("piper", "a", &html), None);
+        // A retry of the same segment is not another segment.
+        assert_eq!(streak.failure("piper", "a", &html), None);
+        assert_eq!(streak.failure("piper", "b", &html), None);
+        let message = streak.failure("piper", "c", &html).unwrap();
         assert_eq!(
             message,
             "service piper is misconfigured: its first 3 answers were all expected a WAV file, got an HTML page; check the service's url and kind: it answers, but not with speech. Nothing more was sent to it"
@@ -226,10 +233,10 @@ mod tests {
     #[test]
     fn auth_failures_name_the_key() {
         let streak = Streak::default();
-        for _ in 0..GIVE_UP_AFTER - 1 {
-            assert_eq!(streak.failure("cloud", &http(401)), None);
+        for text in ["a", "b"] {
+            assert_eq!(streak.failure("cloud", text, &http(401)), None);
         }
-        let message = streak.failure("cloud", &http(401)).unwrap();
+        let message = streak.failure("cloud", "c", &http(401)).unwrap();
         assert!(
             message.contains("HTTP 401: Invalid key; check the API key"),
             "{message}"
@@ -243,17 +250,17 @@ mod tests {
             service: "s".into(),
             timeout_ms: 10,
         };
-        for _ in 0..5 {
-            assert_eq!(streak.failure("s", &http(503)), None);
-            assert_eq!(streak.failure("s", &timeout), None);
+        for n in 0..5 {
+            assert_eq!(streak.failure("s", &n.to_string(), &http(503)), None);
+            assert_eq!(streak.failure("s", &n.to_string(), &timeout), None);
         }
-        assert_eq!(streak.failure("s", &http(404)), None);
-        assert_eq!(streak.failure("s", &http(404)), None);
-        assert_eq!(streak.failure("s", &http(400)), None);
-        assert_eq!(streak.failure("s", &http(404)), None);
+        assert_eq!(streak.failure("s", "a", &http(404)), None);
+        assert_eq!(streak.failure("s", "b", &http(404)), None);
+        assert_eq!(streak.failure("s", "c", &http(400)), None);
+        assert_eq!(streak.failure("s", "d", &http(404)), None);
         streak.success();
-        for _ in 0..5 {
-            assert_eq!(streak.failure("s", &http(404)), None);
+        for n in 0..5 {
+            assert_eq!(streak.failure("s", &n.to_string(), &http(404)), None);
         }
         assert_eq!(streak.given_up(), None);
     }

@@ -193,16 +193,7 @@ impl Synthesizer {
         if let Some(message) = service.streak.given_up() {
             return Err(TtsError::Misconfigured(message));
         }
-        let result = self.fetch_with_retries(service, request).await;
-        match &result {
-            Ok(_) => service.streak.success(),
-            Err(error) => {
-                if let Some(message) = service.streak.failure(&service.name, error) {
-                    return Err(TtsError::Misconfigured(message));
-                }
-            }
-        }
-        result
+        self.fetch_with_retries(service, request).await
     }
 
     /// The messages of the services given up as misconfigured in this run.
@@ -228,17 +219,21 @@ impl Synthesizer {
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
                     Ok(path) => {
+                        service.streak.success();
                         return Ok(StoredClip {
                             key,
                             path,
                             format: service.format,
                             from_cache: false,
-                        })
+                        });
                     }
                     Err(error) => error,
                 },
                 Err(error) => error,
             };
+            if let Some(message) = service.streak.failure(&service.name, &request.text, &error) {
+                return Err(TtsError::Misconfigured(message));
+            }
             if !error.is_retryable() || attempt >= service.retries {
                 return Err(error);
             }
@@ -304,6 +299,10 @@ impl Synthesizer {
             None => None,
         };
         let _slot = service.slots.acquire().await.expect("never closed");
+        // Given up while this request waited for its slot: send nothing.
+        if let Some(message) = service.streak.given_up() {
+            return (Err(TtsError::Misconfigured(message)), None);
+        }
         if let Some(pace) = &service.pace {
             pace.until_ready().await;
         }

@@ -86,7 +86,8 @@ pub fn sniff(body: &[u8]) -> BodyKind {
     if !looks_like_text(body) {
         return BodyKind::Binary;
     }
-    let head = String::from_utf8_lossy(body.get(..512).unwrap_or(body));
+    // Escape sequences in front of a page do not make it plain text.
+    let head = printable(&String::from_utf8_lossy(body.get(..512).unwrap_or(body)));
     let start = head.trim_start_matches('\u{feff}').trim_start();
     let lower = start
         .get(..start.len().min(64))
@@ -109,8 +110,8 @@ pub fn sniff(body: &[u8]) -> BodyKind {
     }
 }
 
-/// UTF-8 with no control characters besides whitespace, in the first 512
-/// bytes (a cut multi-byte character at the end is fine).
+/// UTF-8 with no control characters besides whitespace, escape and bell,
+/// in the first 512 bytes (a cut multi-byte character at the end is fine).
 fn looks_like_text(body: &[u8]) -> bool {
     let head = body.get(..512).unwrap_or(body);
     let valid = match std::str::from_utf8(head) {
@@ -122,7 +123,7 @@ fn looks_like_text(body: &[u8]) -> bool {
     };
     valid
         .chars()
-        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{1b}'))
+        .all(|c| !c.is_control() || matches!(c, '\n' | '\r' | '\t' | '\u{1b}' | '\u{7}'))
 }
 
 /// `text` with terminal escape sequences removed, every other control
@@ -288,6 +289,7 @@ mod tests {
         assert_eq!(sniff(b"fLaC\0\0\0\x22"), BodyKind::Flac);
         assert_eq!(sniff(b"\n<!DOCTYPE html><html>"), BodyKind::Html);
         assert_eq!(sniff(b"<html><body>x"), BodyKind::Html);
+        assert_eq!(sniff(b"\x1b]0;t\x07\x1b[2J<html><body>x"), BodyKind::Html);
         assert_eq!(sniff(b"<?xml version='1.0'?><err/>"), BodyKind::Xml);
         assert_eq!(sniff(br#"{"error": "x"}"#), BodyKind::Json);
         assert_eq!(
@@ -309,7 +311,7 @@ mod tests {
             printable("ok\u{1b}[31mred\u{1b}[0m \u{1b}]0;title\u{7}done"),
             "okred done"
         );
-        assert_eq!(printable("a\r\n\tb\u{0}c\u{9b}2Jd"), "a b c d");
+        assert_eq!(printable("a\r\n\tb\u{0}c\u{9b}2Jd"), "a b cd");
         assert_eq!(printable("x\u{1b}]8;;http://e\u{1b}\\link"), "xlink");
         assert_eq!(printable("\u{202e}evil"), "evil");
         assert_eq!(printable("\u{1b}c\u{1b}(Bplain"), "plain");
@@ -331,7 +333,7 @@ mod tests {
         );
         assert_eq!(describe(b"", ""), "an empty body, 0 bytes");
         let mp3 = describe(b"ID3\x04\0\0\x1b[31m\x07", "audio/mpeg");
-        assert_eq!(mp3, "MP3 audio (audio/mpeg), 10 bytes");
+        assert_eq!(mp3, "MP3 audio (audio/mpeg), 12 bytes");
         let wav_as_html = describe(b"RIFF\x24\0\0\0WAVEfmt \x10\0\0\0", "text/html");
         assert_eq!(wav_as_html, "a WAV file (text/html), 20 bytes");
         let long = "word ".repeat(100);

@@ -135,7 +135,7 @@ fn server_errors_are_retried_until_the_clip_comes() {
     service.script([
         Reply::Status(500, None),
         Reply::Status(503, Some(1)),
-        Reply::Status(502, None),
+        Reply::Html,
         Reply::Silent,
         Reply::Truncated,
     ]);
