@@ -78,18 +78,18 @@ impl Signature {
         }
     }
 
-    /// What to change, for the message.
-    fn fix(&self) -> &'static str {
-        match self.status {
+    /// What to change, for the message (`None` where the answer's own
+    /// description already says it).
+    fn fix(&self) -> Option<&'static str> {
+        Some(match self.status {
             401 | 403 => "check the API key (api-key-env) and that it may use this model and voice",
             404 | 405 => "check the service's url: it has no such endpoint (OpenAI-style services answer at /v1/audio/speech, Piper at /synthesize)",
             415 => "check the request's content type (body-kind, content-type)",
             400 | 422 => "check the fields this service expects (kind, model, voice, response-format, the request template)",
-            _ if self.body.is_compressed_audio() => "ask the service for WAV or raw PCM",
-            _ if self.body == BodyKind::Binary => "declare raw samples with response-format = \"pcm\" and sample-rate",
+            _ if self.body.is_compressed_audio() || self.body == BodyKind::Binary => return None,
             _ if self.body.is_text() || self.body == BodyKind::Empty => "check the service's url and kind: it answers, but not with speech",
             _ => "check the service's configuration in voices.toml",
-        }
+        })
     }
 }
 
@@ -142,9 +142,11 @@ impl Streak {
                 TtsError::NotAudio { answer, .. } => answer.clone(),
                 other => other.to_string(),
             };
+            let fix = signature
+                .fix()
+                .map_or_else(String::new, |fix| format!("; {fix}"));
             state.gave_up = Some(format!(
-                "service {service} is misconfigured: its first {GIVE_UP_AFTER} answers were all {answer}; {}. Nothing more was sent to it",
-                signature.fix()
+                "service {service} is misconfigured: its first {GIVE_UP_AFTER} answers were all {answer}{fix}. Nothing more was sent to it"
             ));
         }
         state.last = Some(signature);

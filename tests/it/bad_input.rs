@@ -396,7 +396,7 @@ fn service_answers() {
             args: &[],
             env: &[],
             code: 1,
-            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: expected a WAV file, got an HTML page (text/html), 47 bytes: \"Service maintenance\"",
+            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: expected a WAV file, got an HTML page (text/html), 45 bytes: \"Service maintenance\"",
         },
         Case {
             name: "empty body",

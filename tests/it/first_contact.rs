@@ -256,7 +256,7 @@ fn the_same_unusable_answer_stops_the_requests_after_three_segments() {
     assert_eq!(service.requests(), 3);
     assert_eq!(
         run.stderr,
-        "briefcast: 1 failure(s):\n  service fake is misconfigured: its first 3 answers were all expected a WAV file, got an HTML page (text/html), 47 bytes: \"Service maintenance\"; check the service's url and kind: it answers, but not with speech. Nothing more was sent to it (not written: a)\n"
+        "briefcast: 1 failure(s):\n  service fake is misconfigured: its first 3 answers were all expected a WAV file, got an HTML page (text/html), 45 bytes: \"Service maintenance\"; check the service's url and kind: it answers, but not with speech. Nothing more was sent to it (not written: a)\n"
     );
 }
 
@@ -273,7 +273,7 @@ fn a_wrong_key_is_given_up_but_transient_errors_are_retried() {
 
     // 503s are transient: every segment is retried until it comes.
     let service = FakeService::start(24_000);
-    service.script([Reply::Status(503, None); 6]);
+    service.script(vec![Reply::Status(503, None); 6]);
     let project = fake_show(&service, 4, "");
     let run = project.run(&["build", "--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -283,7 +283,9 @@ fn a_wrong_key_is_given_up_but_transient_errors_are_retried() {
 #[test]
 fn a_wav_labelled_as_html_is_audio() {
     let service = FakeService::start(24_000);
-    let wav = crate::support::fake::wav_bytes(&crate::support::fake::tone("x", 24_000), 24_000);
+    // Long enough for any of the sentences (plausibility is checked too).
+    let tone = crate::support::fake::tone(&"long enough ".repeat(20), 24_000);
+    let wav = crate::support::fake::wav_bytes(&tone, 24_000);
     service.default_reply(Some(Reply::Bytes("text/html; charset=utf-8", wav)));
     let project = fake_show(&service, 2, "");
     let run = project.run(&["build", "--quiet"]);
@@ -294,7 +296,7 @@ fn a_wav_labelled_as_html_is_audio() {
 fn service_bytes_never_reach_the_terminal() {
     let service = FakeService::start(24_000);
     let hostile =
-        b"\x1b]0;owned\x07\x1b[2J<html><body>\x1b[31mNo speech\x1b[0m here\x00\x07</body></html>"
+        b"\x1b]0;owned\x07\x1b[2J<html><body>\x1b[31mNo speech\x1b[0m here\x07</body></html>"
             .to_vec();
     service.default_reply(Some(Reply::Bytes("text/html", hostile)));
     let project = fake_show(&service, 3, "");
