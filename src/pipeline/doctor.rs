@@ -265,7 +265,9 @@ fn problem_of(error: &TtsError) -> &'static str {
     match error {
         TtsError::Network { .. } | TtsError::Timeout { .. } | TtsError::Bind { .. } => "reach",
         TtsError::MissingKeys(_) => "auth",
-        TtsError::Http { status, .. } if matches!(status, 401 | 403) => "auth",
+        TtsError::Http {
+            status: 401 | 403, ..
+        } => "auth",
         TtsError::Http { .. } | TtsError::NotAudio { .. } | TtsError::Misconfigured(_) => "answer",
         TtsError::EspeakMissing => "reach",
         _ => "audio",

@@ -127,9 +127,7 @@ impl Streak {
         if state.worked || state.gave_up.is_some() {
             return state.gave_up.clone();
         }
-        let Some(signature) = Signature::of(error) else {
-            return None;
-        };
+        let signature = Signature::of(error)?;
         if state.last.as_ref() != Some(&signature) {
             state.segments.clear();
         }
