@@ -8,3 +8,4 @@ pub mod import;
 pub mod plan;
 pub mod say;
 pub mod serve;
+pub mod voices;

@@ -16,6 +16,7 @@ mod marytts;
 mod openai;
 pub mod retry;
 mod template;
+pub mod voices;
 
 pub use cache::{Cache, ClipKey};
 pub use catalog::Catalog;
@@ -48,6 +49,8 @@ pub enum TtsError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    VoiceMissing(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
 }
