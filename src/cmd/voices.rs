@@ -43,7 +43,8 @@ pub fn execute(args: VoicesArgs) -> Result<ExitCode> {
         }
         VoicesCommand::Install { names, from } => {
             let packs = chosen(&catalogue, &names)?;
-            let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let runtime =
+                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
             for pack in packs {
                 if voices::is_installed(&data, pack) {
                     eprintln!("{}: already installed", pack.name);
@@ -55,12 +56,10 @@ pub fn execute(args: VoicesArgs) -> Result<ExitCode> {
                         .expect("a valid template"),
                 );
                 bar.set_message(pack.name.clone());
-                let dir = runtime.block_on(voices::install(
-                    pack,
-                    &data,
-                    from.as_deref(),
-                    &|n| bar.inc(n),
-                ))?;
+                let dir =
+                    runtime.block_on(voices::install(pack, &data, from.as_deref(), &|n| {
+                        bar.inc(n)
+                    }))?;
                 bar.finish_and_clear();
                 eprintln!(
                     "{}: installed in {} ({:.0} MB, licence {})",

@@ -73,7 +73,10 @@ impl Catalog {
     pub fn key(&self, request: &ClipRequest) -> Result<ClipKey, TtsError> {
         let entry = self.entry(&request.service)?;
         // A neural voice of the embedded service sounds like its model.
-        let identity = match (entry.embedded, super::embedded::model_identity(&request.voice)) {
+        let identity = match (
+            entry.embedded,
+            super::embedded::model_identity(&request.voice),
+        ) {
             (true, Some(model)) => format!("embedded {model}"),
             _ => entry.identity.clone(),
         };

@@ -76,7 +76,10 @@ async fn run(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
         .await
         .map_err(|e| format!("espeak-ng failed: {e}"))?;
     if !output.status.success() {
-        return Err(Failure::Other(format!("espeak-ng failed ({})", output.status)));
+        return Err(Failure::Other(format!(
+            "espeak-ng failed ({})",
+            output.status
+        )));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -152,10 +155,7 @@ mod tests {
     fn english_ipa_becomes_kokoros_symbols() {
         // espeak-ng -q --ipa --tie=^ -v en-us: "Hello world, this is Joe. How are you?"
         let ipa = "həlˈo^ʊ wˈɜːld, ðɪs ɪz d^ʒˈo^ʊ. hˈa^ʊ ɑː^ɹ juː?";
-        assert_eq!(
-            kokoro_english(ipa),
-            "həlˈO wˈɜɹld, ðɪs ɪz ʤˈO. hˈW ɑɹ ju?"
-        );
+        assert_eq!(kokoro_english(ipa), "həlˈO wˈɜɹld, ðɪs ɪz ʤˈO. hˈW ɑɹ ju?");
         assert_eq!(kokoro_english("bˈʌʔn\u{329}"), "bˈʌtᵊn");
         assert_eq!(kokoro_english("ˈa^ɪ lˈa^ɪk tʃˈe^ɪnd^ʒ"), "ˈI lˈIk tʃˈAnʤ");
     }

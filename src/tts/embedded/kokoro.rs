@@ -135,7 +135,11 @@ fn spaced_punctuation(text: &str) -> String {
 fn single_mark(word: &str) -> Option<&'static str> {
     let mut chars = word.chars();
     let c = chars.next()?;
-    chars.next().is_none().then(|| pinyin::punctuation(c)).flatten()
+    chars
+        .next()
+        .is_none()
+        .then(|| pinyin::punctuation(c))
+        .flatten()
 }
 
 fn push_word(out: &mut String, phonemes: &str) {
@@ -160,7 +164,10 @@ async fn flush_english(out: &mut String, words: &mut Vec<&str>) -> Result<(), Fa
 pub fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
     let mut chunks = vec![Vec::new()];
     for word in phonemes.split(' ') {
-        let ids: Vec<i64> = word.chars().filter_map(|c| vocab.get(&c).copied()).collect();
+        let ids: Vec<i64> = word
+            .chars()
+            .filter_map(|c| vocab.get(&c).copied())
+            .collect();
         let current = chunks.last_mut().expect("one chunk at least");
         let space = usize::from(!current.is_empty());
         if current.len() + space + ids.len() > MAX_TOKENS && !current.is_empty() {
@@ -221,12 +228,19 @@ impl Inner {
     }
 }
 
-fn run(session: &Mutex<Session>, tokens: Vec<i64>, style: Vec<f32>, speed: f32) -> Result<Vec<f32>, String> {
+fn run(
+    session: &Mutex<Session>,
+    tokens: Vec<i64>,
+    style: Vec<f32>,
+    speed: f32,
+) -> Result<Vec<f32>, String> {
     let n = tokens.len();
     let tokens = Tensor::from_array(([1usize, n], tokens)).map_err(|e| e.to_string())?;
     let style = Tensor::from_array(([1usize, STYLE], style)).map_err(|e| e.to_string())?;
     let speed = Tensor::from_array(([1usize], vec![speed])).map_err(|e| e.to_string())?;
-    let mut session = session.lock().map_err(|_| "the Kokoro session failed earlier")?;
+    let mut session = session
+        .lock()
+        .map_err(|_| "the Kokoro session failed earlier")?;
     let outputs = session
         .run(ort::inputs!["tokens" => tokens, "style" => style, "speed" => speed])
         .map_err(|e| format!("Kokoro: {e}"))?;

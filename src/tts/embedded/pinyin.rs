@@ -180,10 +180,7 @@ mod tests {
     #[test]
     fn known_sentences_give_known_phonemes() {
         assert_eq!(phonemes("ni2 hao3"), "ni↗ xau↓");
-        assert_eq!(
-            phonemes("zhong1 guo2 ren2 min2"),
-            "ꭧʊ→ŋ kwo↗ ɻə↗n mi↗n"
-        );
+        assert_eq!(phonemes("zhong1 guo2 ren2 min2"), "ꭧʊ→ŋ kwo↗ ɻə↗n mi↗n");
         assert_eq!(phonemes("shi4 jie4"), "ʂɨ↘ ʨje↘");
         assert_eq!(phonemes("xie4 xie5"), "ɕje↘ ɕje");
         assert_eq!(phonemes("lv4 se4"), "ly↘ sɤ↘");

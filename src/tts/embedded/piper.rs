@@ -100,7 +100,10 @@ impl Piper {
 
 impl Inner {
     fn voice(&self, name: &str) -> Result<Arc<Voice>, String> {
-        let mut loaded = self.loaded.lock().map_err(|_| "a Piper voice failed to load")?;
+        let mut loaded = self
+            .loaded
+            .lock()
+            .map_err(|_| "a Piper voice failed to load")?;
         if let Some(voice) = loaded.get(name) {
             return Ok(Arc::clone(voice));
         }

@@ -230,7 +230,10 @@ mod tests {
             format!("[[pack.file]]\nname = \"a.onnx\"\nsize = 1\nsha256 = \"{sha}\"\nsources = [{source}]\n")
         };
         let good_sha = "a".repeat(64);
-        let ok = pack(&file(&good_sha, "{ parts = [{ url = \"https://e/a.onnx\" }] }"));
+        let ok = pack(&file(
+            &good_sha,
+            "{ parts = [{ url = \"https://e/a.onnx\" }] }",
+        ));
         assert!(Catalogue::parse(&ok, "c.toml").is_ok());
         for bad in [
             pack(&file("abc", "{ parts = [{ url = \"https://e/a.onnx\" }] }")),

@@ -137,10 +137,7 @@ async fn fetch_file(
 /// `Ok` if `bytes` are `size` long and hash to `sha256`.
 pub fn check(bytes: &[u8], size: u64, sha256: &str) -> Result<(), String> {
     if bytes.len() as u64 != size {
-        return Err(format!(
-            "{} bytes where {size} were expected",
-            bytes.len()
-        ));
+        return Err(format!("{} bytes where {size} were expected", bytes.len()));
     }
     let actual = hex(&Sha256::digest(bytes));
     if !actual.eq_ignore_ascii_case(sha256) {
@@ -207,7 +204,12 @@ impl Fetcher {
     }
 
     /// One part's bytes: the download itself, or its archive's member.
-    async fn part(&mut self, part: &Part, file_size: u64, progress: Progress<'_>) -> Result<Vec<u8>, String> {
+    async fn part(
+        &mut self,
+        part: &Part,
+        file_size: u64,
+        progress: Progress<'_>,
+    ) -> Result<Vec<u8>, String> {
         let Some(member) = &part.member else {
             return self.download(part, file_size + 1, progress).await;
         };
@@ -227,7 +229,12 @@ impl Fetcher {
             .map_err(|e| format!("{}: {member}: {e}", part.file_name()))
     }
 
-    async fn download(&self, part: &Part, limit: u64, progress: Progress<'_>) -> Result<Vec<u8>, String> {
+    async fn download(
+        &self,
+        part: &Part,
+        limit: u64,
+        progress: Progress<'_>,
+    ) -> Result<Vec<u8>, String> {
         let name = part.file_name();
         match &self.mirror {
             Mirror::Folder(folder) => {
@@ -375,7 +382,10 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         let error = run(install(pack, data.path(), Some(from), &|_| {}))
             .unwrap_err()
             .to_string();
-        assert!(error.contains("b.json") && error.contains("sha256"), "{error}");
+        assert!(
+            error.contains("b.json") && error.contains("sha256"),
+            "{error}"
+        );
         // The first file was fetched and written before the second failed:
         // none of it is under the pack's name, and no staging folder is left.
         assert!(!pack_dir(data.path(), pack).exists());

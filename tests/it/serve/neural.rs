@@ -72,7 +72,10 @@ fn install_puts_every_pack_under_its_final_name() {
         .output()
         .unwrap();
     let list = String::from_utf8_lossy(&list.stdout);
-    assert!(list.contains("kokoro  [kokoro, 95 MB, installed]  licence: Apache-2.0"), "{list}");
+    assert!(
+        list.contains("kokoro  [kokoro, 95 MB, installed]  licence: Apache-2.0"),
+        "{list}"
+    );
     assert!(list.contains("kokoro:jf_alpha"), "{list}");
 }
 
@@ -84,7 +87,12 @@ fn kokoro_reads_pinyin_the_same_way_twice() {
         "input": "ni3 hao3，huan1 ying2 shou1 ting1。", "response_format": "wav"
     });
     let first = speech(server.addr, request.clone(), &[]);
-    assert_eq!(first.status, 200, "{}", String::from_utf8_lossy(&first.body));
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
     assert_eq!(first.content_type, "audio/wav");
     let (rate, seconds) = wav_shape(&first.body);
     assert_eq!(rate, 24_000);
@@ -101,7 +109,12 @@ fn piper_reads_english_the_same_way_twice() {
         "model": "tts-1", "voice": "piper:en_US-joe-medium", "input": "Good morning, listeners."
     });
     let first = speech(server.addr, request.clone(), &[]);
-    assert_eq!(first.status, 200, "{}", String::from_utf8_lossy(&first.body));
+    assert_eq!(
+        first.status,
+        200,
+        "{}",
+        String::from_utf8_lossy(&first.body)
+    );
     let (rate, seconds) = wav_shape(&first.body);
     assert_eq!(rate, 22_050);
     assert!((0.8..5.0).contains(&seconds), "{seconds} s");
