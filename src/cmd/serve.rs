@@ -13,6 +13,7 @@ pub fn execute(args: ServeArgs) -> Result<ExitCode> {
         process_timeout: std::time::Duration::from_millis(args.timeout_ms),
         ..Default::default()
     };
+    options.neural.runtime = args.onnxruntime.clone();
     if let Some(n) = args.processes {
         options.processes = n as usize;
     }

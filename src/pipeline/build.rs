@@ -152,6 +152,14 @@ async fn run(
         reporter.as_ref(),
     );
 
+    // A neural voice whose model or runtime is missing stops the build
+    // before any request, with the command that installs it.
+    for voice in project.config.voices.values() {
+        let service = project.config.services.get(voice.service.get_ref());
+        if service.is_some_and(|s| s.kind == crate::config::ServiceKind::Embedded) {
+            crate::tts::embedded::check_installed(&voice.voice, &Default::default())?;
+        }
+    }
     let validator = Validator {
         response: audio::check_clip,
         stored: audio::check_stored_clip,

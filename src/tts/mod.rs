@@ -18,6 +18,7 @@ mod openai;
 pub mod probe;
 pub mod retry;
 mod template;
+pub mod voices;
 
 pub use answer::GIVE_UP_AFTER;
 pub use cache::{Cache, ClipKey};
@@ -64,6 +65,8 @@ pub enum TtsError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    VoiceMissing(String),
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
 }

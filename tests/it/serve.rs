@@ -398,3 +398,5 @@ fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+mod neural;
