@@ -10,6 +10,7 @@
 mod build;
 mod episode;
 mod gc;
+mod guard;
 mod import;
 mod plan;
 mod show;
@@ -26,6 +27,7 @@ use crate::tts::{self, Cache, Catalog, ClipRequest};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use gc::{collect_garbage, GcReport};
+pub use guard::{check_cache_folder, lock_cache, lock_for_build};
 pub use import::{import, ImportOptions};
 pub use plan::{plan_episodes, speaker_for, PlanError};
 pub use show::{plan_json, plan_text};

@@ -69,6 +69,18 @@ impl Project {
         }
     }
 
+    /// Start the executable without waiting for it (stdout and stderr piped).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_briefcast"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("BRIEFCAST_TIME_SCALE", "0.01")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Every file in `audio/` with its bytes and modification time.
     pub fn outputs(&self) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
         let mut files: Vec<_> = std::fs::read_dir(self.path("audio"))
