@@ -50,6 +50,8 @@ pub struct ServeOptions {
     pub processes: usize,
     /// One process's time limit; it is killed past it.
     pub process_timeout: Duration,
+    /// Connections served at once, and the time to send a request head.
+    pub connections: super::listen::ConnectionLimits,
 }
 
 impl Default for ServeOptions {
@@ -59,6 +61,7 @@ impl Default for ServeOptions {
             text_limit: TEXT_LIMIT,
             processes: std::thread::available_parallelism().map_or(2, |n| n.get()),
             process_timeout: PROCESS_TIMEOUT,
+            connections: Default::default(),
         }
     }
 }
@@ -188,12 +191,9 @@ pub async fn start_with(
         addr: addr.to_string(),
         message: e.to_string(),
     })?;
+    let limits = options.connections;
     let app = router(options, voices);
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!("embedded service stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(super::listen::serve_bounded(listener, app, limits));
     Ok(EmbeddedServer { addr, task })
 }
 
