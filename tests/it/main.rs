@@ -6,9 +6,11 @@
 mod bad_input;
 mod broadcast;
 mod build;
+mod cache_safety;
 mod crash;
 mod e2e;
 mod faults;
+mod hostile;
 mod import;
 mod publishing;
 mod readalong;
