@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::support::{FakeService, Project};
 
 const SCRIPT: &str =
-    "+++\nspeaker = \"Ann\"\n+++\n\nOne sentence here. Another one there. A third one.\n";
+    "+++\nspeaker = \"Ann\"\ntitle = \"Ann talks\"\n+++\n\nOne sentence here. Another one there. A third one.\n";
 const AUDIO: &str = "sentence-pause-ms = 100\nannounce = false\nnormalize-loudness = false";
 
 fn project(service: &FakeService, paths: &str) -> Project {
@@ -109,7 +109,7 @@ fn until_requested(service: &FakeService) {
 #[test]
 fn gc_and_a_second_build_wait_for_a_running_build_and_nothing_is_billed_twice() {
     let service = FakeService::start(24_000);
-    service.delay_each(Some(Duration::from_secs(3)));
+    service.delay_each(Some(Duration::from_secs(5)));
     let project = project(&service, "cache = \".briefcast/cache\"");
     let first = project.spawn(&["build", "--quiet"]);
     until_requested(&service);

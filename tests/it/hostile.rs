@@ -16,11 +16,11 @@ use crate::support::recorder::{Answer, Recorder};
 use crate::support::Project;
 
 const KEY: &str = "sk+canary/7f3a=9c2e==";
-const SCRIPT: &str = "+++\nspeaker = \"Ann\"\n+++\n\nOne sentence here.\n";
-const OTHER: &str = "+++\nspeaker = \"Bob\"\n+++\n\nBob speaks here.\n";
+const SCRIPT: &str = "+++\nspeaker = \"Ann\"\ntitle = \"Ann talks\"\n+++\n\nOne sentence here.\n";
+const OTHER: &str = "+++\nspeaker = \"Bob\"\ntitle = \"Bob talks\"\n+++\n\nBob speaks here.\n";
 
 /// A project whose two speakers read on `service` (a TOML table body).
-fn project(service: &str) -> Project {
+fn two_speakers(service: &str) -> Project {
     let project = Project::new();
     project
         .write(
@@ -90,7 +90,7 @@ fn a_keyed_service_never_follows_a_redirect_to_another_origin() {
                 vec![("location", location.clone())],
             )
         });
-        let project = project(&service.replace("{url}", &redirecting.url("/tts")));
+        let project = two_speakers(&service.replace("{url}", &redirecting.url("/tts")));
         let run = build(&project);
         assert_eq!(run.code, 1, "{service}: {}", run.stderr);
         let from = format!("http://{}", redirecting.addr);
@@ -122,7 +122,7 @@ fn a_keyed_service_never_follows_a_redirect_to_another_origin() {
             wav_answer(&spoken(r))
         }
     });
-    let project = project(&format!(
+    let project = two_speakers(&format!(
         "kind = \"openai\"\nurl = \"{}\"\napi-key-env = \"TTS_TEST_KEY\"",
         moved.url("/old")
     ));
@@ -141,7 +141,7 @@ fn a_key_in_a_url_is_redacted_in_every_encoding() {
     let port = closed.local_addr().unwrap().port();
     drop(closed);
     let template = "kind = \"template\"\nurl = \"{url}\"\nmethod = \"GET\"\nquery = { text = \"{text}\", key = \"{key}\" }\napi-key-env = \"TTS_TEST_KEY\"\nretries = 0";
-    let project = project(&template.replace("{url}", &format!("http://127.0.0.1:{port}/tts")));
+    let project = two_speakers(&template.replace("{url}", &format!("http://127.0.0.1:{port}/tts")));
     let run = project.run_with(
         &["build"],
         &[("TTS_TEST_KEY", KEY), ("BRIEFCAST_LOG", "debug")],
@@ -158,7 +158,7 @@ fn a_key_in_a_url_is_redacted_in_every_encoding() {
         let body = serde_json::json!({"error": {"message": message}}).to_string();
         (401, "application/json", body.into_bytes(), vec![])
     });
-    let project = project(&template.replace("{url}", &echo.url("/tts")));
+    let project = two_speakers(&template.replace("{url}", &echo.url("/tts")));
     let run = build(&project);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -197,7 +197,7 @@ fn a_wait_no_one_should_wait_fails_the_segment_at_once_and_loses_no_episode() {
                 wav_answer(&text)
             }
         });
-        let project = project(&format!(
+        let project = two_speakers(&format!(
             "kind = \"openai\"\nurl = \"{}\"\nretries = 3\nmax-retry-after-ms = 60000",
             service.url("")
         ));
@@ -276,7 +276,7 @@ fn an_answer_larger_than_the_text_could_need_is_refused_early() {
         4 << 20,
         false,
     );
-    let project = project(&format!("kind = \"openai\"\nurl = \"{url}\"\nretries = 0"));
+    let project = two_speakers(&format!("kind = \"openai\"\nurl = \"{url}\"\nretries = 0"));
     let run = build(&project);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
@@ -293,7 +293,7 @@ fn an_answer_larger_than_the_text_could_need_is_refused_early() {
         512 << 20,
         true,
     );
-    let project = project(&format!("kind = \"openai\"\nurl = \"{url}\"\nretries = 0"));
+    let project = two_speakers(&format!("kind = \"openai\"\nurl = \"{url}\"\nretries = 0"));
     let start = Instant::now();
     let run = build(&project);
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -334,7 +334,7 @@ fn formats_no_speech_service_produces_are_refused() {
         let service = Recorder::start(Duration::ZERO, move |_, _| {
             (200, "audio/wav", wav.clone(), vec![])
         });
-        let project = project(&format!(
+        let project = two_speakers(&format!(
             "kind = \"openai\"\nurl = \"{}\"\nretries = 0",
             service.url("")
         ));
@@ -377,7 +377,7 @@ fn run_bounded(project: &Project, args: &[&str]) -> (Option<i32>, String) {
 #[test]
 fn fifos_and_devices_are_not_read_as_scripts_or_configuration() {
     let service = Recorder::start(Duration::ZERO, |r, _| wav_answer(&spoken(r)));
-    let project = project(&format!("kind = \"openai\"\nurl = \"{}\"", service.url("")));
+    let project = two_speakers(&format!("kind = \"openai\"\nurl = \"{}\"", service.url("")));
     let fifo = project.path("scripts/x.md");
     let made = std::process::Command::new("mkfifo")
         .arg(&fifo)
@@ -409,7 +409,7 @@ fn fifos_and_devices_are_not_read_as_scripts_or_configuration() {
 #[test]
 fn hidden_files_in_the_scripts_folder_are_not_speeches() {
     let service = Recorder::start(Duration::ZERO, |r, _| wav_answer(&spoken(r)));
-    let project = project(&format!("kind = \"openai\"\nurl = \"{}\"", service.url("")));
+    let project = two_speakers(&format!("kind = \"openai\"\nurl = \"{}\"", service.url("")));
     for hidden in [".x.md", ".#01-ann.md", "._01-ann.md"] {
         project.write(&format!("scripts/{hidden}"), "binary junk \u{0}\u{1}");
     }
@@ -432,7 +432,7 @@ fn a_clip_trimmed_to_nothing_fails_its_segment_instead_of_publishing_silence() {
     let run = project.run(&["build"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(
-        run.stderr.contains("“One sentence here.”")
+        run.stderr.contains("“One sentence her…”")
             && run
                 .stderr
                 .contains("entirely below the trim threshold (-8 dBFS)"),

@@ -103,8 +103,9 @@ impl Project {
     pub fn cached_clips(&self) -> Vec<PathBuf> {
         let mut clips = Vec::new();
         if let Ok(shards) = std::fs::read_dir(self.path(".briefcast/cache")) {
-            for shard in shards {
-                for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            // Shard folders only (not the cache's CACHEDIR.TAG).
+            for shard in shards.map(|s| s.unwrap().path()).filter(|p| p.is_dir()) {
+                for file in std::fs::read_dir(shard).unwrap() {
                     let path = file.unwrap().path();
                     if !path.file_name().unwrap().to_string_lossy().starts_with('.') {
                         clips.push(path);
