@@ -109,7 +109,7 @@ fn until_requested(service: &FakeService) {
 #[test]
 fn gc_and_a_second_build_wait_for_a_running_build_and_nothing_is_billed_twice() {
     let service = FakeService::start(24_000);
-    service.delay_each(Some(Duration::from_secs(5)));
+    service.delay_each(Some(Duration::from_secs(4)));
     let project = project(&service, "cache = \".briefcast/cache\"");
     let first = project.spawn(&["build", "--quiet"]);
     until_requested(&service);
