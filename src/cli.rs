@@ -138,6 +138,10 @@ pub struct BuildArgs {
     /// Fail an episode whose loudness misses the target by more than 1 LU.
     #[arg(long)]
     pub strict_loudness: bool,
+    /// Fail at once (exit 2) when another run uses the cache or output
+    /// folder, instead of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -177,6 +181,9 @@ pub struct GcArgs {
     /// List what would be removed, remove nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Fail at once (exit 2) when a build uses the cache, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +211,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 60_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
+    /// Connections served at once; later ones wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// A client that has not sent its request head within this is dropped.
+    #[arg(long, value_name = "MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
 }
 
 impl Cli {

@@ -50,12 +50,32 @@ pub enum AssembleError {
     Write { path: PathBuf, source: WavError },
     #[error("episode {slug}: a clip changed while the episode was written; build again")]
     Changed { slug: String },
+    #[error("{segment}: its clip is entirely below the trim threshold ({threshold_db} dBFS), so nothing of it would be heard; lower trim-threshold-db or check the service")]
+    TrimmedToNothing { segment: String, threshold_db: f32 },
     #[error("episode {slug}: only {clips} of its {segments} clips arrived")]
     MissingClips {
         slug: String,
         clips: usize,
         segments: usize,
     },
+}
+
+/// The part of a segment's clip above the trim threshold; a clip with no
+/// such part is an error, never published as silence.
+fn trimmed(
+    samples: &[f32],
+    rate: u32,
+    trim: &TrimSettings,
+    segment: &crate::model::Segment,
+) -> Result<std::ops::Range<usize>, AssembleError> {
+    let range = trim_range(samples, rate, trim);
+    if range.is_empty() {
+        return Err(AssembleError::TrimmedToNothing {
+            segment: segment.describe(),
+            threshold_db: trim.threshold_db,
+        });
+    }
+    Ok(range)
 }
 
 /// What the pipeline knows about an episode's metadata.
@@ -248,7 +268,7 @@ fn walk(
             };
             let samples = load(&clip, rate)?;
             let kept = match &trim {
-                Some(trim) => &samples[trim_range(&samples, rate, trim)],
+                Some(trim) => &samples[trimmed(&samples, rate, trim, segment)?],
                 None => &samples[..],
             };
             timing.segments.push(Span {

@@ -18,6 +18,9 @@ pub use services::{
     BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
 };
 
+/// The largest voices.toml read.
+const CONFIG_LIMIT: u64 = 4 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}")]
@@ -284,10 +287,13 @@ struct RawConfig {
 impl Config {
     /// Read, parse and validate `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = fs_err::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read_error = |source| ConfigError::Read {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let bytes = crate::util::read_regular(path, CONFIG_LIMIT).map_err(read_error)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let root = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),

@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// A miss of the loudness target by more than 1 LU is an error.
     pub strict_loudness: bool,
+    /// Another run holding the cache or output folder is an error, not waited for.
+    pub no_wait: bool,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -39,6 +41,7 @@ pub struct BuildReport {
 /// Load, synthesise, assemble and publish.
 pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
     let project = Project::load(&options.config, options.only.as_deref())?;
+    let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -131,10 +134,6 @@ async fn run(
     reporter: Arc<dyn Reporter>,
 ) -> Result<BuildReport> {
     let out_dir = project.output_dir();
-    if out_dir.exists() && !out_dir.is_dir() {
-        anyhow::bail!("output folder {} is a file", out_dir.display());
-    }
-    fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
     let leftovers = crate::publish::remove_leftovers(&out_dir);
     if leftovers > 0 {
         tracing::info!(

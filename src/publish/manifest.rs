@@ -187,10 +187,14 @@ impl Manifest {
 }
 
 impl EpisodeEntry {
-    /// Every recorded file is present with its recorded size.
+    /// Every recorded file is present with its recorded size and blake3
+    /// hash (a file damaged in place keeps its size; hashing runs at
+    /// gigabytes per second, so checking costs little beside a rebuild).
     pub fn files_intact(&self, dir: &Path) -> bool {
         self.files.iter().all(|f| {
-            std::fs::metadata(dir.join(&f.name)).is_ok_and(|m| m.is_file() && m.len() == f.bytes)
+            let path = dir.join(&f.name);
+            let sized = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == f.bytes);
+            sized && file_entry(dir, &f.name).is_ok_and(|now| now.blake3 == f.blake3)
         })
     }
 }

@@ -65,6 +65,8 @@ pub struct ServeOptions {
     pub neural: NeuralOptions,
     /// Turns hanzi into the pinyin the Kokoro voices read.
     pub converter: Option<TextConverter>,
+    /// Connections served at once, and the time to send a request head.
+    pub connections: super::listen::ConnectionLimits,
 }
 
 impl Default for ServeOptions {
@@ -76,6 +78,7 @@ impl Default for ServeOptions {
             process_timeout: PROCESS_TIMEOUT,
             neural: NeuralOptions::default(),
             converter: None,
+            connections: Default::default(),
         }
     }
 }
@@ -266,12 +269,9 @@ pub async fn start_with(
         addr: addr.to_string(),
         message: e.to_string(),
     })?;
+    let limits = options.connections;
     let app = router(options, engines);
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!("embedded service stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(super::listen::serve_bounded(listener, app, limits));
     Ok(EmbeddedServer { addr, task })
 }
 
