@@ -130,6 +130,10 @@ pub struct AudioConfig {
     pub normalize_loudness: bool,
     pub loudness: f64,
     pub true_peak: f64,
+    /// A look-ahead true-peak limiter after the gain, so the target is
+    /// reached under the ceiling; off: one static gain, held down by the
+    /// ceiling when the peaks demand it.
+    pub limiter: bool,
     /// Audio placed before the first and after the last segment.
     pub intro: Option<PathBuf>,
     pub outro: Option<PathBuf>,
@@ -153,6 +157,7 @@ impl Default for AudioConfig {
             normalize_loudness: true,
             loudness: -16.0,
             true_peak: -1.0,
+            limiter: true,
             intro: None,
             outro: None,
         }
@@ -167,6 +172,8 @@ pub struct PublishConfig {
     pub formats: Vec<PublishFormat>,
     /// Constant MP3 bitrate, kbit/s.
     pub mp3_bitrate: u32,
+    /// LAME's quality/speed setting, 0 (best, slowest) to 9 (fastest).
+    pub mp3_quality: u8,
 }
 
 impl Default for PublishConfig {
@@ -174,9 +181,13 @@ impl Default for PublishConfig {
         Self {
             formats: vec![PublishFormat::Wav],
             mp3_bitrate: 96,
+            mp3_quality: DEFAULT_MP3_QUALITY,
         }
     }
 }
+
+/// LAME's "good" preset (`-q 5`): see BENCHMARKS.md for the measure.
+pub const DEFAULT_MP3_QUALITY: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -381,6 +392,12 @@ impl Config {
                 return Err(whole(format!(
                     "[publish] mp3-bitrate = {} is not an MP3 bitrate (e.g. 64, 96, 128)",
                     publish.mp3_bitrate
+                )));
+            }
+            if publish.mp3_quality > 9 {
+                return Err(whole(format!(
+                    "[publish] mp3-quality = {} must lie in 0..9 (0 best and slowest, 9 fastest)",
+                    publish.mp3_quality
                 )));
             }
         }

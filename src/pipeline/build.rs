@@ -76,6 +76,7 @@ struct AssemblyContext {
     project: Arc<Project>,
     out_dir: PathBuf,
     strict: Strictness,
+    reporter: Arc<dyn Reporter>,
 }
 
 impl Progress {
@@ -104,6 +105,7 @@ impl Progress {
                     &context.out_dir,
                     &project.created,
                     context.strict,
+                    context.reporter.as_ref(),
                 );
                 (e, written)
             });
@@ -229,6 +231,7 @@ async fn run(
         project: Arc::clone(&project),
         out_dir: out_dir.clone(),
         strict,
+        reporter: Arc::clone(&reporter),
     };
     let mut assemblies = JoinSet::new();
     for (e, state) in states.iter_mut().enumerate() {
@@ -376,10 +379,13 @@ fn remove_stale(
 
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
     let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
-        let limited = if l.ceiling_limited {
-            ", held down by the true-peak ceiling"
-        } else {
-            ""
+        let limited = match &l.limiter {
+            Some(limiter) => format!(
+                ", gain {:+.1} dB, limiter up to {:.1} dB",
+                l.gain_db, limiter.max_reduction_db
+            ),
+            None if l.ceiling_limited => ", held down by the true-peak ceiling".into(),
+            None => format!(", gain {:+.1} dB", l.gain_db),
         };
         format!(
             ", {:.1} LUFS, LRA {:.1} LU, true peak {:.1} dBTP{limited}",

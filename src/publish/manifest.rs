@@ -55,6 +55,19 @@ pub struct LoudnessEntry {
     pub gain_db: f64,
     /// The true-peak ceiling kept the gain below the loudness target.
     pub ceiling_limited: bool,
+    /// What the true-peak limiter did (absent when it is off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limiter: Option<LimiterEntry>,
+}
+
+/// The true-peak limiter's work on one episode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct LimiterEntry {
+    /// The largest gain reduction, dB.
+    pub max_reduction_db: f64,
+    /// How long the gain was reduced (by more than 0.01 dB) in all, seconds.
+    pub limited_seconds: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

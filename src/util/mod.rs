@@ -9,6 +9,7 @@ mod location;
 mod lock;
 mod paths;
 mod read;
+mod slots;
 mod time;
 
 pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
@@ -19,4 +20,5 @@ pub use location::line_column;
 pub use lock::{lock_folders, FolderLock, LockError};
 pub use paths::{overlap, real_path};
 pub use read::read_regular;
+pub use slots::{Slot, Slots};
 pub use time::{frames_to_millis, frames_to_seconds};
