@@ -19,7 +19,7 @@ mod openai;
 pub mod probe;
 mod redact;
 mod response;
-pub mod retry;
+pub use crate::util::retry;
 mod template;
 pub mod voices;
 

@@ -10,6 +10,7 @@ mod lock;
 mod paths;
 mod read;
 mod slots;
+pub mod retry;
 mod time;
 
 pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};

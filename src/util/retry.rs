@@ -1,4 +1,5 @@
-//! When to try a request again, and how long to wait first.
+//! When to try a request again, and how long to wait first: the same rules
+//! for every stage that calls a service (synthesis, transcription).
 //!
 //! 408, 429 and 5xx, connection failures, timeouts and rejected audio are
 //! retried with exponential backoff and full jitter; a server's
@@ -61,6 +62,46 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
                 .unwrap_or(Duration::ZERO),
         ),
     }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or `retries` more
+/// attempts have failed. Each failure waits for what the server asked
+/// (the attempt's second value), else [`backoff`], scaled by `time_scale`.
+pub async fn with_retries<T, E, F, Fut>(
+    retries: u32,
+    time_scale: f64,
+    retryable: impl Fn(&E) -> bool,
+    mut attempt: F,
+) -> Result<T, E>
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (Result<T, E>, Option<Duration>)>,
+{
+    let mut done = 0;
+    loop {
+        let (result, asked_wait) = attempt().await;
+        let error = match result {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        if !retryable(&error) || done >= retries {
+            return Err(error);
+        }
+        let wait = asked_wait.unwrap_or_else(|| backoff(done));
+        tracing::debug!("{error}; attempt {} in {wait:?}", done + 2);
+        tokio::time::sleep(wait.mul_f64(time_scale)).await;
+        done += 1;
+    }
+}
+
+/// `BRIEFCAST_TIME_SCALE` multiplies every wait (tests shorten them); 1 by default.
+pub fn time_scale() -> f64 {
+    std::env::var("BRIEFCAST_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(1.0)
 }
 
 #[cfg(test)]
