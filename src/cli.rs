@@ -32,6 +32,9 @@ pub enum Command {
     /// Turn a pasted newspaper or PDF page into clean scripts, reporting
     /// every repair (page-break joins, dropped credits) and every doubt.
     Import(ImportArgs),
+    /// Transcribe every clip with the [check] transcription service and list
+    /// the sentences a listener would not understand; writes audio/check.json.
+    Check(CheckArgs),
     /// Manage the clip cache.
     #[command(subcommand)]
     Cache(CacheCommand),
@@ -145,6 +148,15 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Check only this speaker (name as in the scripts, or its slug).
+    #[arg(long, value_name = "SPEAKER")]
+    pub only: Option<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub config: ConfigArg,
@@ -227,6 +239,7 @@ impl Cli {
         match self.command {
             Command::Build(args) => cmd::build::execute(args),
             Command::Plan(args) => cmd::plan::execute(args),
+            Command::Check(args) => cmd::check::execute(args),
             Command::Cache(CacheCommand::Gc(args)) => cmd::cache::gc(args),
             Command::Import(args) => cmd::import::execute(args),
             Command::Serve(args) => cmd::serve::execute(args),

@@ -12,6 +12,7 @@ pub mod bext;
 pub mod decode;
 pub mod dither;
 pub mod limiter;
+mod listen;
 pub mod loudness;
 mod resample;
 pub mod trim;
@@ -21,6 +22,7 @@ pub use assemble::{
     assemble, check_clip, check_stored_clip, decode_clip, AssembleError, Assembled, ClipFile,
     EpisodeMeta, NoTap, Tap, TapError,
 };
+pub use listen::{clip_for_listening, samples_to_wav, LISTEN_RATE};
 pub use resample::resample;
 
 /// Streams an episode WAV back as mono f32 blocks (for encoders that

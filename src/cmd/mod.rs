@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod cache;
+pub mod check;
 pub mod doctor;
 pub mod import;
 pub mod init;

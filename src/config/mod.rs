@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod check;
 mod services;
+
+pub use check::{CheckConfig, TranscriberConfig, TranscriberKind};
 
 pub use services::{
     BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
@@ -51,6 +54,7 @@ pub struct Config {
     pub speakers: BTreeMap<String, SpeakerConfig>,
     /// Written form → what to send, for every voice.
     pub lexicon: BTreeMap<String, String>,
+    pub check: CheckConfig,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -293,6 +297,8 @@ struct RawConfig {
     speakers: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
     lexicon: BTreeMap<String, String>,
+    #[serde(default)]
+    check: CheckConfig,
 }
 
 impl Config {
@@ -344,6 +350,7 @@ impl Config {
             voices: raw.voices,
             speakers,
             lexicon: raw.lexicon,
+            check: raw.check,
         };
         config
             .validate()
@@ -423,6 +430,7 @@ impl Config {
                 .validate()
                 .map_err(|message| whole(format!("[services.{name}] {message}")))?;
         }
+        self.check.validate().map_err(whole)?;
         for (name, voice) in &self.voices {
             let service = voice.service.get_ref();
             if !self.services.contains_key(service) {

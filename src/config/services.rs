@@ -104,6 +104,11 @@ pub struct ServiceConfig {
     pub min_seconds_per_char: f64,
     #[serde(default = "default_max_seconds_per_char")]
     pub max_seconds_per_char: f64,
+    /// Whether the same request always gives the same sound (espeak-ng
+    /// does; many neural voices do not). `build --check --retake N` asks a
+    /// non-deterministic service again for a clip that failed the check.
+    #[serde(default = "default_deterministic")]
+    pub deterministic: bool,
 
     /// openai: model and style instructions.
     pub model: Option<String>,
@@ -167,6 +172,9 @@ fn default_min_seconds_per_char() -> f64 {
 }
 fn default_max_seconds_per_char() -> f64 {
     2.0
+}
+fn default_deterministic() -> bool {
+    true
 }
 
 impl ServiceConfig {

@@ -8,6 +8,7 @@
 //! last clip is stored. Each stage gets only its own configuration section.
 
 mod build;
+mod check;
 mod doctor;
 mod episode;
 mod gc;
@@ -27,6 +28,7 @@ use crate::script;
 use crate::tts::{self, Cache, Catalog, ClipRequest};
 
 pub use build::{build, BuildOptions, BuildReport};
+pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
 pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_for_build};
