@@ -7,6 +7,7 @@ mod bad_input;
 mod broadcast;
 mod build;
 mod cache_safety;
+mod check;
 mod crash;
 mod e2e;
 mod faults;
