@@ -167,15 +167,17 @@ pub fn is_degenerate(heard: &str) -> bool {
     if chars.is_empty() {
         return true;
     }
-    // A loop: some piece of up to 8 characters repeated to fill at least
-    // four fifths of a transcript of 12 or more characters.
-    if chars.len() >= 12 {
-        for unit in 1..=8 {
+    // A loop: some piece of up to 8 characters said at least three times
+    // over, back to back, through four fifths of a transcript of 12 or
+    // more characters.
+    let n = chars.len();
+    if n >= 12 {
+        for unit in (1..=8).filter(|unit| n >= 3 * unit) {
             let repeats = chars
                 .windows(unit * 2)
                 .filter(|w| w[..unit] == w[unit..])
                 .count();
-            if repeats + unit * 2 >= chars.len() * 4 / 5 {
+            if repeats * 5 >= (n + 1 - 2 * unit) * 4 {
                 return true;
             }
         }
