@@ -37,7 +37,11 @@ const NOT_ERHUA: &[&str] = &[
 
 pub fn tone(syllable: &str) -> Option<u8> {
     let last = syllable.bytes().last()?;
-    (b'1'..=b'5').contains(&last).then(|| last - b'0')
+    if (b'1'..=b'5').contains(&last) {
+        Some(last - b'0')
+    } else {
+        None
+    }
 }
 
 fn with_tone(syllable: &str, tone: u8) -> String {
@@ -63,8 +67,7 @@ fn positions(words: &[Word]) -> Vec<(usize, usize)> {
 
 fn yi_bu(words: &mut [Word]) {
     let at = positions(words);
-    for k in 0..at.len() {
-        let (w, i) = at[k];
+    for (k, &(w, i)) in at.iter().enumerate() {
         let c = words[w].chars[i];
         if words[w].fixed || !matches!(c, '一' | '不') {
             continue;
@@ -114,8 +117,10 @@ fn third_tone(words: &mut [Word]) {
             while j < n && tone(&word.syllables[j]) == Some(3) {
                 j += 1;
             }
-            for k in i..j.saturating_sub(1) {
-                word.syllables[k] = with_tone(&word.syllables[k], 2);
+            if j > i + 1 {
+                for syllable in &mut word.syllables[i..j - 1] {
+                    *syllable = with_tone(syllable, 2);
+                }
             }
             i = j.max(i + 1);
         }
