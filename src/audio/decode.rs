@@ -48,6 +48,8 @@ pub enum DecodeError {
     BadLayout(String),
     #[error("WAV is truncated: the data chunk declares {declared} bytes but only {present} arrived; the transfer was cut off, retry the request")]
     Truncated { declared: u32, present: usize },
+    #[error("{0}, which no speech service sends (accepted: 8000 to 96000 Hz, 1 or 2 channels)")]
+    Implausible(String),
     #[error("the clip contains no audio samples")]
     Empty,
     #[error("the clip is silent (peak {peak_dbfs:.1} dBFS, below -60 dBFS); the service produced no speech for this text")]
@@ -120,6 +122,24 @@ fn unsupported<T>(why: &str) -> Result<T, DecodeError> {
     Err(DecodeError::Unsupported(why.into()))
 }
 
+/// Speech comes at telephone to studio rates, in one or two channels;
+/// anything else (a WAV at 1 Hz, 64 channels) would cost seconds of
+/// resampling and gigabytes of memory for nothing a listener could use.
+pub const PLAUSIBLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=96_000;
+pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=2;
+
+fn check_plausible(rate: u32, channels: u16) -> Result<(), DecodeError> {
+    if !PLAUSIBLE_RATES.contains(&rate) {
+        return Err(DecodeError::Implausible(format!(
+            "a sample rate of {rate} Hz"
+        )));
+    }
+    if !PLAUSIBLE_CHANNELS.contains(&channels) {
+        return Err(DecodeError::Implausible(format!("{channels} channels")));
+    }
+    Ok(())
+}
+
 /// Parses a `fmt ` payload into (channels, rate, encoding).
 fn parse_fmt(fmt: &[u8]) -> Result<(u16, u32, Enc), DecodeError> {
     if fmt.len() < 16 {
@@ -142,6 +162,7 @@ fn parse_fmt(fmt: &[u8]) -> Result<(u16, u32, Enc), DecodeError> {
     if rate == 0 {
         return malformed("fmt chunk declares a sample rate of 0 Hz");
     }
+    check_plausible(rate, channels)?;
     let enc = match (tag, bits) {
         (1, 0) => return malformed("fmt chunk declares 0 bits per sample"),
         (1, 1..=8) => Enc::U8,
@@ -294,6 +315,7 @@ fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
     if layout.channels == 0 {
         return Err(DecodeError::BadLayout("channel count is 0".into()));
     }
+    check_plausible(layout.rate, layout.channels)?;
     Ok(match layout.format {
         SampleFormat::S16Le => Enc::Int(2),
         SampleFormat::S24Le => Enc::Int(3),

@@ -10,3 +10,4 @@ pub mod init;
 pub mod plan;
 pub mod say;
 pub mod serve;
+pub mod voices;

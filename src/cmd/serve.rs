@@ -11,8 +11,13 @@ pub fn execute(args: ServeArgs) -> Result<ExitCode> {
     let mut options = tts::embedded::ServeOptions {
         text_limit: args.text_limit as usize,
         process_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        connections: tts::listen::ConnectionLimits {
+            max_connections: args.max_connections as usize,
+            header_timeout: std::time::Duration::from_millis(args.header_timeout_ms),
+        },
         ..Default::default()
     };
+    options.neural.runtime = args.onnxruntime.clone();
     if let Some(n) = args.processes {
         options.processes = n as usize;
     }

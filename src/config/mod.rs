@@ -18,6 +18,9 @@ pub use services::{
     BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
 };
 
+/// The largest voices.toml read.
+const CONFIG_LIMIT: u64 = 4 << 20;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read {path}")]
@@ -154,6 +157,10 @@ pub struct AudioConfig {
     pub normalize_loudness: bool,
     pub loudness: f64,
     pub true_peak: f64,
+    /// A look-ahead true-peak limiter after the gain, so the target is
+    /// reached under the ceiling; off: one static gain, held down by the
+    /// ceiling when the peaks demand it.
+    pub limiter: bool,
     /// Audio placed before the first and after the last segment.
     pub intro: Option<PathBuf>,
     pub outro: Option<PathBuf>,
@@ -177,6 +184,7 @@ impl Default for AudioConfig {
             normalize_loudness: true,
             loudness: -16.0,
             true_peak: -1.0,
+            limiter: true,
             intro: None,
             outro: None,
         }
@@ -191,6 +199,8 @@ pub struct PublishConfig {
     pub formats: Vec<PublishFormat>,
     /// Constant MP3 bitrate, kbit/s.
     pub mp3_bitrate: u32,
+    /// LAME's quality/speed setting, 0 (best, slowest) to 9 (fastest).
+    pub mp3_quality: u8,
 }
 
 impl Default for PublishConfig {
@@ -198,9 +208,13 @@ impl Default for PublishConfig {
         Self {
             formats: vec![PublishFormat::Wav],
             mp3_bitrate: 96,
+            mp3_quality: DEFAULT_MP3_QUALITY,
         }
     }
 }
+
+/// LAME's "good" preset (`-q 5`): see BENCHMARKS.md for the measure.
+pub const DEFAULT_MP3_QUALITY: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -314,10 +328,13 @@ struct RawConfig {
 impl Config {
     /// Read, parse and validate `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = fs_err::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read_error = |source| ConfigError::Read {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let bytes = crate::util::read_regular(path, CONFIG_LIMIT).map_err(read_error)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let root = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),
@@ -405,6 +422,12 @@ impl Config {
                 return Err(whole(format!(
                     "[publish] mp3-bitrate = {} is not an MP3 bitrate (e.g. 64, 96, 128)",
                     publish.mp3_bitrate
+                )));
+            }
+            if publish.mp3_quality > 9 {
+                return Err(whole(format!(
+                    "[publish] mp3-quality = {} must lie in 0..9 (0 best and slowest, 9 fastest)",
+                    publish.mp3_quality
                 )));
             }
         }

@@ -95,6 +95,9 @@ pub struct ServiceConfig {
     pub max_bytes: Option<usize>,
     #[serde(default = "default_retries")]
     pub retries: u32,
+    /// A `Retry-After` asking for longer than this fails the segment at once.
+    #[serde(default = "default_max_retry_after_ms")]
+    pub max_retry_after_ms: u64,
     /// Plausible clip length per character of text sent, in seconds: a
     /// shorter clip is truncated, a longer one has run away.
     #[serde(default = "default_min_seconds_per_char")]
@@ -155,6 +158,9 @@ fn default_timeout_ms() -> u64 {
 }
 fn default_retries() -> u32 {
     4
+}
+fn default_max_retry_after_ms() -> u64 {
+    300_000
 }
 fn default_min_seconds_per_char() -> f64 {
     0.02

@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// A miss of the loudness target by more than 1 LU is an error.
     pub strict_loudness: bool,
+    /// Another run holding the cache or output folder is an error, not waited for.
+    pub no_wait: bool,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -39,6 +41,7 @@ pub struct BuildReport {
 /// Load, synthesise, assemble and publish.
 pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
     let project = Project::load(&options.config, options.only.as_deref())?;
+    let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -73,6 +76,7 @@ struct AssemblyContext {
     project: Arc<Project>,
     out_dir: PathBuf,
     strict: Strictness,
+    reporter: Arc<dyn Reporter>,
 }
 
 impl Progress {
@@ -101,6 +105,7 @@ impl Progress {
                     &context.out_dir,
                     &project.created,
                     context.strict,
+                    context.reporter.as_ref(),
                 );
                 (e, written)
             });
@@ -131,10 +136,6 @@ async fn run(
     reporter: Arc<dyn Reporter>,
 ) -> Result<BuildReport> {
     let out_dir = project.output_dir();
-    if out_dir.exists() && !out_dir.is_dir() {
-        anyhow::bail!("output folder {} is a file", out_dir.display());
-    }
-    fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
     let leftovers = crate::publish::remove_leftovers(&out_dir);
     if leftovers > 0 {
         tracing::info!(
@@ -152,6 +153,14 @@ async fn run(
         reporter.as_ref(),
     );
 
+    // A neural voice whose model or runtime is missing stops the build
+    // before any request, with the command that installs it.
+    for voice in project.config.voices.values() {
+        let service = project.config.services.get(voice.service.get_ref());
+        if service.is_some_and(|s| s.kind == crate::config::ServiceKind::Embedded) {
+            crate::tts::embedded::check_installed(&voice.voice, &Default::default())?;
+        }
+    }
     let validator = Validator {
         response: audio::check_clip,
         stored: audio::check_stored_clip,
@@ -223,6 +232,7 @@ async fn run(
         project: Arc::clone(&project),
         out_dir: out_dir.clone(),
         strict,
+        reporter: Arc::clone(&reporter),
     };
     let mut assemblies = JoinSet::new();
     for (e, state) in states.iter_mut().enumerate() {
@@ -370,10 +380,13 @@ fn remove_stale(
 
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
     let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
-        let limited = if l.ceiling_limited {
-            ", held down by the true-peak ceiling"
-        } else {
-            ""
+        let limited = match &l.limiter {
+            Some(limiter) => format!(
+                ", gain {:+.1} dB, limiter up to {:.1} dB",
+                l.gain_db, limiter.max_reduction_db
+            ),
+            None if l.ceiling_limited => ", held down by the true-peak ceiling".into(),
+            None => format!(", gain {:+.1} dB", l.gain_db),
         };
         format!(
             ", {:.1} LUFS, LRA {:.1} LU, true peak {:.1} dBTP{limited}",

@@ -13,14 +13,18 @@ mod catalog;
 mod client;
 pub mod embedded;
 mod google;
+pub mod listen;
 mod marytts;
 mod openai;
 pub mod probe;
+mod redact;
+mod response;
 pub mod retry;
 mod template;
+pub mod voices;
 
 pub use answer::GIVE_UP_AFTER;
-pub use cache::{Cache, ClipKey};
+pub use cache::{Cache, CacheEntry, ClipKey};
 pub use catalog::Catalog;
 pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
 
@@ -66,6 +70,23 @@ pub enum TtsError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    VoiceMissing(String),
+    #[error("{reason}; it asks to wait {asked} before trying again, longer than max-retry-after-ms ({max_ms} ms)")]
+    WaitTooLong {
+        service: String,
+        reason: String,
+        asked: String,
+        max_ms: u64,
+    },
+    #[error("service {service}: redirected from {from} to {to}, another origin; its API key is never sent there (set url to the address that answers)")]
+    CrossOriginRedirect {
+        service: String,
+        from: String,
+        to: String,
+    },
+    #[error("service {service}: {reason}")]
+    TooLarge { service: String, reason: String },
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
 }

@@ -398,3 +398,47 @@ fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn idle_half_sent_requests_are_dropped_and_cannot_hold_the_server() {
+    let server = serve(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--max-connections",
+            "8",
+            "--header-timeout-ms",
+            "500",
+        ],
+        &[],
+    );
+    // Five times the cap, each stopping in the middle of its headers.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr).unwrap();
+            stream
+                .write_all(b"POST /v1/audio/speech HTTP/1.1\r\nhost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    let answer = send(server.addr, "GET", "/nothing-here", &[], b"");
+    assert_eq!(answer.status, 404);
+    for mut stream in idle {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut rest = Vec::new();
+        // The server hangs up (after at most a 408): the read ends, not times out.
+        let ended = stream.read_to_end(&mut rest);
+        let kept = ended.as_ref().is_err_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        });
+        assert!(!kept, "an idle connection was kept: {ended:?}");
+    }
+}
+
+mod neural;

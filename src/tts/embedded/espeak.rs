@@ -1,68 +1,20 @@
-//! The embedded service: an OpenAI-compatible `/v1/audio/speech` endpoint
-//! backed by the espeak-ng program.
+//! The espeak-ng engine: the espeak-ng program, one process per request.
 //!
 //! Text reaches espeak-ng on stdin, never on its command line; the voice is
 //! checked against espeak-ng's own voice list (and to be a plain name)
-//! before it becomes an argument. A fixed number of espeak-ng processes run
-//! at once (later requests queue) and each is killed if it overruns. An
-//! optional bearer token is compared in constant time. Every error is JSON
-//! in OpenAI's shape: `{"error": {"message", "type", "code"}}`.
-//! `build` starts this server on 127.0.0.1 with an ephemeral port and talks
-//! to it over HTTP like any other service; `briefcast serve` runs it alone.
+//! before it becomes an argument.
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
 use std::process::Stdio;
-use std::sync::Arc;
-use std::time::Duration;
 
-use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
-use tokio::sync::Semaphore;
-use tokio::task::JoinHandle;
 
-use super::TtsError;
+use super::engine::{Engine, Failure, Synthesis};
+use crate::tts::TtsError;
 
-/// Request bodies larger than this are refused (413).
-pub const BODY_LIMIT: usize = 64 * 1024;
-/// Longest `input` accepted by default, in characters (longer: 422).
-pub const TEXT_LIMIT: usize = 4096;
 /// espeak-ng's speaking rate at speed 1.0, in words per minute.
 const BASE_WPM: f32 = 175.0;
-/// How long one espeak-ng process may run by default before it is killed.
-pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
-
-/// How the server guards itself; [`ServeOptions::default`] is what `build` uses.
-#[derive(Debug, Clone)]
-pub struct ServeOptions {
-    /// Requests must carry `Authorization: Bearer <token>`.
-    pub token: Option<String>,
-    /// Longest `input`, in characters.
-    pub text_limit: usize,
-    /// espeak-ng processes at once; later requests wait their turn.
-    pub processes: usize,
-    /// One process's time limit; it is killed past it.
-    pub process_timeout: Duration,
-}
-
-impl Default for ServeOptions {
-    fn default() -> Self {
-        ServeOptions {
-            token: None,
-            text_limit: TEXT_LIMIT,
-            processes: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            process_timeout: PROCESS_TIMEOUT,
-        }
-    }
-}
-
 /// Voice names espeak-ng lists: languages (`cmn`, `en-us`, and the codes
 /// in "Other Languages") and variants (`f3`, `klatt`), all lowercase.
 #[derive(Debug, Default)]
@@ -206,186 +158,38 @@ pub fn espeak_version() -> Result<String, TtsError> {
     Ok(version)
 }
 
-/// A running server; dropping it stops the server.
-pub struct EmbeddedServer {
-    pub addr: SocketAddr,
-    task: JoinHandle<()>,
+/// The espeak-ng program as an engine: one process per request.
+pub struct Espeak {
+    voices: VoiceList,
 }
 
-impl Drop for EmbeddedServer {
-    fn drop(&mut self) {
-        self.task.abort();
+impl Espeak {
+    pub fn new(voices: VoiceList) -> Espeak {
+        Espeak { voices }
     }
 }
 
-#[derive(Clone)]
-struct AppState {
-    processes: Arc<Semaphore>,
-    voices: Arc<VoiceList>,
-    /// blake3 of the token: compared with `==` on `blake3::Hash`, which is
-    /// constant-time, and of equal length whatever the token.
-    token: Option<blake3::Hash>,
-    text_limit: usize,
-    process_timeout: Duration,
-}
-
-/// Bind `addr` and serve in a background task, with the default guards.
-pub async fn start(addr: SocketAddr) -> Result<EmbeddedServer, TtsError> {
-    start_with(addr, ServeOptions::default()).await
-}
-
-/// Bind `addr` and serve in a background task.
-pub async fn start_with(
-    addr: SocketAddr,
-    options: ServeOptions,
-) -> Result<EmbeddedServer, TtsError> {
-    let voices = VoiceList::load().await?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| TtsError::Bind {
-            addr: addr.to_string(),
-            message: e.to_string(),
-        })?;
-    let addr = listener.local_addr().map_err(|e| TtsError::Bind {
-        addr: addr.to_string(),
-        message: e.to_string(),
-    })?;
-    let app = router(options, voices);
-    let task = tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!("embedded service stopped: {e}");
-        }
-    });
-    Ok(EmbeddedServer { addr, task })
-}
-
-/// The HTTP routes.
-pub fn router(options: ServeOptions, voices: VoiceList) -> Router {
-    let state = AppState {
-        processes: Arc::new(Semaphore::new(options.processes.max(1))),
-        voices: Arc::new(voices),
-        token: options.token.as_deref().map(|t| blake3::hash(t.as_bytes())),
-        text_limit: options.text_limit,
-        process_timeout: options.process_timeout,
-    };
-    Router::new()
-        .route("/v1/audio/speech", post(speech))
-        .fallback(|| async {
-            error(
-                StatusCode::NOT_FOUND,
-                "no such endpoint; POST /v1/audio/speech".into(),
-            )
-        })
-        .method_not_allowed_fallback(|| async {
-            error(StatusCode::METHOD_NOT_ALLOWED, "use POST".into())
-        })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(state)
-}
-
-/// Whether the request carries the token (always, without one).
-fn authorized(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(expected) = state.token else {
-        return true;
-    };
-    let given = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    blake3::hash(given.as_bytes()) == expected
-}
-
-#[derive(Debug, Deserialize)]
-struct SpeechRequest {
-    input: String,
-    /// Without one: `cmn` for text with Chinese characters, else `en-us`.
-    #[serde(default)]
-    voice: String,
-    #[serde(default)]
-    speed: Option<f32>,
-    #[serde(default)]
-    response_format: Option<String>,
-    #[serde(default, rename = "model")]
-    _model: Option<String>,
-}
-
-async fn speech(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    request: Result<Json<SpeechRequest>, JsonRejection>,
-) -> Response {
-    if !authorized(&state, &headers) {
-        return error(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong bearer token".into(),
-        );
+impl Engine for Espeak {
+    fn name(&self) -> &'static str {
+        "espeak"
     }
-    let mut request = match request {
-        Ok(Json(request)) => request,
-        Err(rejection) => {
-            let status = rejection.status();
-            let message = if status == StatusCode::PAYLOAD_TOO_LARGE {
-                format!("request body is larger than {BODY_LIMIT} bytes")
-            } else {
-                rejection.body_text()
-            };
-            return error(status, message);
-        }
-    };
-    if let Some(format) = request.response_format.as_deref() {
-        if format != "wav" {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("response_format \"{format}\" is not supported; use \"wav\""),
-            );
+
+    fn program(&self) -> &'static str {
+        "espeak-ng"
+    }
+
+    fn check_voice(&self, voice: &str) -> Result<(), String> {
+        if self.voices.contains(voice) {
+            Ok(())
+        } else {
+            Err(format!(
+                "voice {voice:?} is not an espeak-ng voice (see espeak-ng --voices)"
+            ))
         }
     }
-    if request.input.trim().is_empty() {
-        return error(StatusCode::BAD_REQUEST, "input is empty".into());
-    }
-    if request.input.chars().count() > state.text_limit {
-        return error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("input is longer than {} characters", state.text_limit),
-        );
-    }
-    if request.voice.is_empty() {
-        let chinese = request
-            .input
-            .chars()
-            .any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
-        request.voice = if chinese { "cmn" } else { "en-us" }.into();
-    }
-    if !state.voices.contains(&request.voice) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            format!(
-                "voice {:?} is not an espeak-ng voice (see espeak-ng --voices)",
-                request.voice
-            ),
-        );
-    }
-    let speed = request.speed.unwrap_or(1.0);
-    if !(0.25..=4.0).contains(&speed) {
-        return error(
-            StatusCode::BAD_REQUEST,
-            "speed must be between 0.25 and 4".into(),
-        );
-    }
-    let Ok(_permit) = state.processes.acquire().await else {
-        return error(StatusCode::SERVICE_UNAVAILABLE, "shutting down".into());
-    };
-    match run_espeak(&request.input, &request.voice, speed, state.process_timeout).await {
-        Ok(wav) => ([(header::CONTENT_TYPE, "audio/wav")], wav).into_response(),
-        Err(Failure::TimedOut) => error(
-            StatusCode::GATEWAY_TIMEOUT,
-            format!(
-                "espeak-ng took longer than {} ms and was stopped",
-                state.process_timeout.as_millis()
-            ),
-        ),
-        Err(Failure::Other(message)) => error(StatusCode::INTERNAL_SERVER_ERROR, message),
+
+    fn synthesize<'a>(&'a self, text: &'a str, voice: &'a str, speed: f32) -> Synthesis<'a> {
+        Box::pin(run_espeak(text, voice, speed))
     }
 }
 
@@ -399,40 +203,9 @@ fn is_plain_voice_name(voice: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
 }
 
-fn error(status: StatusCode, message: String) -> Response {
-    let kind = if status.is_server_error() {
-        "server_error"
-    } else {
-        "invalid_request_error"
-    };
-    let body = serde_json::json!({ "error": { "message": message, "type": kind, "code": status.as_u16() } });
-    (status, Json(body)).into_response()
-}
-
-enum Failure {
-    TimedOut,
-    Other(String),
-}
-
-impl From<String> for Failure {
-    fn from(message: String) -> Self {
-        Failure::Other(message)
-    }
-}
-
-impl From<&str> for Failure {
-    fn from(message: &str) -> Self {
-        Failure::Other(message.to_owned())
-    }
-}
-
-/// One espeak-ng process; killed (kill_on_drop) when it overruns `limit`.
-async fn run_espeak(
-    text: &str,
-    voice: &str,
-    speed: f32,
-    limit: Duration,
-) -> Result<Vec<u8>, Failure> {
+/// One espeak-ng process; killed (kill_on_drop) when the future is dropped,
+/// as the server does when it overruns its time limit.
+async fn run_espeak(text: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
     let wpm = (BASE_WPM * speed).round().clamp(80.0, 500.0) as u32;
     let mut child = Command::new("espeak-ng")
         .args(["-b", "1", "-v", voice, "-s", &wpm.to_string(), "--stdout"])
@@ -454,10 +227,7 @@ async fn run_espeak(
             .await
             .map_err(|e| format!("espeak-ng failed: {e}"))
     };
-    // On timeout the future, and with it the child, is dropped: killed.
-    let output = tokio::time::timeout(limit, run)
-        .await
-        .map_err(|_| Failure::TimedOut)??;
+    let output = run.await?;
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(Failure::Other(format!(
@@ -497,6 +267,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn cmn_maps_to_the_pinyin_voice_keeping_its_variant() {
+        assert_eq!(mandarin_voice("cmn").as_deref(), Some("cmn-latn-pinyin"));
+        assert_eq!(
+            mandarin_voice("cmn+f3").as_deref(),
+            Some("cmn-latn-pinyin+f3")
+        );
+        assert_eq!(mandarin_voice("zh").as_deref(), Some("cmn-latn-pinyin"));
+        assert_eq!(mandarin_voice("cmn-latn-pinyin+f3"), None);
+        assert_eq!(mandarin_voice("en-us"), None);
+    }
+
+    #[test]
+    fn a_voice_reading_mandarin_by_english_rules_is_refused() {
+        let refused = probe_mandarin("cmn", "你好，世界。")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("\"cmn\"") && refused.contains("cmn-latn-pinyin"),
+            "{refused}"
+        );
+        probe_mandarin("cmn-latn-pinyin", "ni3 hao3，shi4 jie4。").unwrap();
+        probe_mandarin("cmn-latn-pinyin+f3", "ni3 hao3，shi4 jie4。").unwrap();
+    }
+
+
+    #[test]
     fn voice_names_that_could_be_options_are_refused() {
         for good in ["cmn", "cmn+f3", "en-us", "zh_yue", "cmn-latn-pinyin"] {
             assert!(is_plain_voice_name(good), "{good}");
@@ -526,31 +322,6 @@ mod tests {
         ] {
             assert!(!list.contains(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn cmn_maps_to_the_pinyin_voice_keeping_its_variant() {
-        assert_eq!(mandarin_voice("cmn").as_deref(), Some("cmn-latn-pinyin"));
-        assert_eq!(
-            mandarin_voice("cmn+f3").as_deref(),
-            Some("cmn-latn-pinyin+f3")
-        );
-        assert_eq!(mandarin_voice("zh").as_deref(), Some("cmn-latn-pinyin"));
-        assert_eq!(mandarin_voice("cmn-latn-pinyin+f3"), None);
-        assert_eq!(mandarin_voice("en-us"), None);
-    }
-
-    #[test]
-    fn a_voice_reading_mandarin_by_english_rules_is_refused() {
-        let refused = probe_mandarin("cmn", "你好，世界。")
-            .unwrap_err()
-            .to_string();
-        assert!(
-            refused.contains("\"cmn\"") && refused.contains("cmn-latn-pinyin"),
-            "{refused}"
-        );
-        probe_mandarin("cmn-latn-pinyin", "ni3 hao3，shi4 jie4。").unwrap();
-        probe_mandarin("cmn-latn-pinyin+f3", "ni3 hao3，shi4 jie4。").unwrap();
     }
 
     #[test]
