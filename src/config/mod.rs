@@ -554,7 +554,8 @@ impl Config {
     }
 
     /// How a voice is sent Mandarin: its own `mandarin`, else pinyin for the
-    /// embedded service's Mandarin voices and hanzi for everything else.
+    /// embedded service's Mandarin espeak-ng voices and its Kokoro voices,
+    /// and hanzi for everything else.
     pub fn mandarin_for(&self, voice: &VoiceConfig) -> MandarinForm {
         voice.mandarin.unwrap_or_else(|| {
             let embedded = self
@@ -562,7 +563,9 @@ impl Config {
                 .get(voice.service.get_ref())
                 .is_some_and(|s| s.kind == ServiceKind::Embedded);
             let lower = voice.voice.to_ascii_lowercase();
-            if embedded && (lower.starts_with("cmn") || lower == "zh" || lower.starts_with("zh+")) {
+            let mandarin_espeak =
+                lower.starts_with("cmn") || lower == "zh" || lower.starts_with("zh+");
+            if embedded && (mandarin_espeak || lower.starts_with("kokoro:")) {
                 MandarinForm::Pinyin
             } else {
                 MandarinForm::Hanzi

@@ -131,7 +131,7 @@ fn segments_for(
     let pieces = text::segment_spoken(paragraph, limit, &hanzi);
     match form {
         text::Form::Hanzi => pieces,
-        text::Form::Pinyin => pieces
+        text::Form::Pinyin | text::Form::PinyinWords => pieces
             .into_iter()
             .map(|(written, _)| {
                 let spoken = text::spoken_form(&written, normalize, form, &lexicon);
@@ -158,8 +158,9 @@ fn voicing(config: &Config, voice: Option<&str>) -> (text::Normalize, text::Form
         NormalizeSetting::Zh => text::Normalize::Zh,
         NormalizeSetting::None => text::Normalize::None,
     };
-    let form = match voice.map(|v| config.mandarin_for(v)) {
-        Some(MandarinForm::Pinyin) => text::Form::Pinyin,
+    let form = match voice.map(|v| (v, config.mandarin_for(v))) {
+        Some((v, MandarinForm::Pinyin)) if is_kokoro(&v.voice) => text::Form::PinyinWords,
+        Some((_, MandarinForm::Pinyin)) => text::Form::Pinyin,
         _ => text::Form::Hanzi,
     };
     let empty = Default::default();
@@ -276,4 +277,9 @@ fn plan_episode(
         title,
         chapters,
     }
+}
+
+/// The embedded service's Kokoro voices (`kokoro:NAME`).
+fn is_kokoro(voice: &str) -> bool {
+    voice.to_ascii_lowercase().starts_with("kokoro:")
 }

@@ -36,6 +36,9 @@ pub enum Form {
     /// Pinyin with tone digits (`pinyin_text`), Latin words spelled as
     /// capital letters (`spell_latin`): what espeak-ng's cmn-latn-pinyin reads.
     Pinyin,
+    /// Pinyin with tone digits, Latin words kept as written: what the
+    /// embedded Kokoro voices read (their English comes from espeak-ng IPA).
+    PinyinWords,
 }
 
 /// What a voice is sent for `text`: normalised (Mandarin rules apply to
@@ -46,6 +49,7 @@ pub fn spoken_form(text: &str, normalize: Normalize, form: Form, lexicon: &Lexic
     match form {
         Form::Hanzi => written_form(text, normalize, lexicon),
         Form::Pinyin => spell_latin(&render_readings(&readings(text, normalize, lexicon))),
+        Form::PinyinWords => render_readings(&readings(text, normalize, lexicon)),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Helpers that belong to no stage: every stage may use them, and they use
 //! no stage. One home for each, so copies cannot drift apart.
 
-mod body;
 mod atomic;
+mod body;
 mod dates;
 mod escape;
 mod location;
@@ -12,8 +12,8 @@ mod read;
 mod slots;
 mod time;
 
-pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
 pub use atomic::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
+pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
 pub use dates::{civil_date, is_iso_date, unix_from_date};
 pub use escape::escape_xml;
 pub use location::line_column;

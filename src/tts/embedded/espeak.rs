@@ -291,7 +291,6 @@ mod tests {
         probe_mandarin("cmn-latn-pinyin+f3", "ni3 hao3，shi4 jie4。").unwrap();
     }
 
-
     #[test]
     fn voice_names_that_could_be_options_are_refused() {
         for good in ["cmn", "cmn+f3", "en-us", "zh_yue", "cmn-latn-pinyin"] {
