@@ -505,6 +505,34 @@ async fn say(http: &reqwest::Client, url: &str, body: &serde_json::Value) -> f64
     briefcast::audio::check_clip(&wav, briefcast::model::ClipFormat::Wav).expect("usable speech")
 }
 
+/// Polyphone accuracy of the Mandarin front end on the CPP test sample,
+/// beside reading each character by its most common reading.
+fn polyphone() {
+    let tsv = include_str!("../tests/fixtures/zh_polyphone_cpp.tsv");
+    let start = Instant::now();
+    let score = briefcast::text::polyphone_score(tsv);
+    let percent = |n: usize| 100.0 * n as f64 / score.total as f64;
+    println!(
+        "\n## polyphones: CPP test sample, {} sentences",
+        score.total
+    );
+    println!("| reader | correct | accuracy |\n|---|---|---|");
+    println!(
+        "| character only (most common reading) | {} | {:.1} % |",
+        score.char_only,
+        percent(score.char_only)
+    );
+    println!(
+        "| front end (jieba words, phrase readings) | {} | {:.1} % |",
+        score.correct,
+        percent(score.correct)
+    );
+    println!(
+        "({:.2} s including loading the dictionaries)",
+        start.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child-build") {
@@ -526,11 +554,12 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 7] = [
+    let sections: [(&str, fn()); 8] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
+        ("polyphone", polyphone),
         ("seed", seed),
         ("seedsched", seed_sched),
         ("mp3q", mp3_quality),

@@ -114,6 +114,10 @@ pub struct SayArgs {
     /// it, the show's default normalisation and the global lexicon.
     #[arg(long)]
     pub voice: Option<String>,
+    /// Show each line's readings (pinyin with tone digits, after tone
+    /// changes) under what the voice is sent.
+    #[arg(long)]
+    pub pinyin: bool,
     /// Text to preview; each argument is one line.
     pub text: Vec<String>,
 }

@@ -48,7 +48,7 @@ pub enum DecodeError {
     BadLayout(String),
     #[error("WAV is truncated: the data chunk declares {declared} bytes but only {present} arrived; the transfer was cut off, retry the request")]
     Truncated { declared: u32, present: usize },
-    #[error("{0}, which no speech service sends (accepted: 8000 to 96000 Hz, 1 or 2 channels)")]
+    #[error("{0}, which no speech service sends (accepted: 8000 to 96000 Hz, 1 to 8 channels)")]
     Implausible(String),
     #[error("the clip contains no audio samples")]
     Empty,
@@ -122,11 +122,12 @@ fn unsupported<T>(why: &str) -> Result<T, DecodeError> {
     Err(DecodeError::Unsupported(why.into()))
 }
 
-/// Speech comes at telephone to studio rates, in one or two channels;
-/// anything else (a WAV at 1 Hz, 64 channels) would cost seconds of
+/// Speech comes at telephone to studio rates, in one to eight channels
+/// (mono, stereo, a surround mix of a file); anything else (a WAV at 1 Hz,
+/// 64 channels) would cost seconds of
 /// resampling and gigabytes of memory for nothing a listener could use.
 pub const PLAUSIBLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=96_000;
-pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=2;
+pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=8;
 
 fn check_plausible(rate: u32, channels: u16) -> Result<(), DecodeError> {
     if !PLAUSIBLE_RATES.contains(&rate) {

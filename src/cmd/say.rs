@@ -27,8 +27,12 @@ pub fn execute(args: SayArgs) -> Result<ExitCode> {
         }
     }
     let speak = pipeline::speaker_for(&config, args.voice.as_deref());
+    let read = pipeline::readings_for(&config, args.voice.as_deref());
     for line in lines(args.text)? {
         println!("{}", speak(&line));
+        if args.pinyin {
+            println!("  pinyin: {}", read(&line));
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

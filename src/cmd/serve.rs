@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use crate::cli::ServeArgs;
-use crate::tts;
+use crate::{text, tts};
 
 pub fn execute(args: ServeArgs) -> Result<ExitCode> {
     let mut options = tts::embedded::ServeOptions {
@@ -18,6 +18,18 @@ pub fn execute(args: ServeArgs) -> Result<ExitCode> {
         ..Default::default()
     };
     options.neural.runtime = args.onnxruntime.clone();
+    // Hanzi sent by other tools reach the Kokoro voices through briefcast's
+    // own Mandarin front end (numbers read, then pinyin with tone changes).
+    options.converter = Some(tts::embedded::TextConverter(std::sync::Arc::new(
+        |written: &str| {
+            text::spoken_form(
+                written,
+                text::Normalize::Zh,
+                text::Form::PinyinWords,
+                &text::Lexicon::default(),
+            )
+        },
+    )));
     if let Some(n) = args.processes {
         options.processes = n as usize;
     }

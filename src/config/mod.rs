@@ -53,8 +53,35 @@ pub struct Config {
     pub voices: BTreeMap<String, VoiceConfig>,
     pub speakers: BTreeMap<String, SpeakerConfig>,
     /// Written form → what to send, for every voice.
-    pub lexicon: BTreeMap<String, String>,
+    pub lexicon: BTreeMap<String, LexiconEntry>,
     pub check: CheckConfig,
+}
+
+/// A `[lexicon]` entry: `"民宗委" = "民族宗教事务委员会"` (text to send
+/// instead) or `"重镇" = { pinyin = "zhong4 zhen4" }` (a reading: pinyin
+/// voices get it, hanzi voices get the word as written).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum LexiconEntry {
+    Say(String),
+    Reading(ReadingEntry),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingEntry {
+    /// Syllables with tone digits 1-5, one per character: `zhong4 zhen4`.
+    pub pinyin: String,
+}
+
+/// How a voice is sent Mandarin text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MandarinForm {
+    /// Characters as written (after normalisation and the lexicon).
+    Hanzi,
+    /// Pinyin with tone digits from briefcast's Mandarin front end.
+    Pinyin,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -215,7 +242,10 @@ pub struct VoiceConfig {
     pub normalize: Option<NormalizeSetting>,
     /// Written form → what to send, overriding the global `[lexicon]`.
     #[serde(default)]
-    pub lexicon: BTreeMap<String, String>,
+    pub lexicon: BTreeMap<String, LexiconEntry>,
+    /// `hanzi` or `pinyin`; default `pinyin` for the embedded service's
+    /// Mandarin voices (`cmn…`), `hanzi` for every other voice.
+    pub mandarin: Option<MandarinForm>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -296,7 +326,7 @@ struct RawConfig {
     #[serde(default)]
     speakers: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
-    lexicon: BTreeMap<String, String>,
+    lexicon: BTreeMap<String, LexiconEntry>,
     #[serde(default)]
     check: CheckConfig,
 }
@@ -449,6 +479,19 @@ impl Config {
                 )));
             }
         }
+        let lexicons = std::iter::once(("[lexicon]".to_owned(), &self.lexicon)).chain(
+            self.voices
+                .iter()
+                .map(|(name, v)| (format!("[voices.{name}.lexicon]"), &v.lexicon)),
+        );
+        for (section, lexicon) in lexicons {
+            for (word, entry) in lexicon {
+                if let LexiconEntry::Reading(reading) = entry {
+                    check_reading(word, &reading.pinyin)
+                        .map_err(|message| whole(format!("{section} \"{word}\": {message}")))?;
+                }
+            }
+        }
         for (speaker, entry) in &self.speakers {
             if !self.voices.contains_key(&entry.voice) {
                 return Err((
@@ -518,6 +561,26 @@ impl Config {
         }
     }
 
+    /// How a voice is sent Mandarin: its own `mandarin`, else pinyin for the
+    /// embedded service's Mandarin espeak-ng voices and its Kokoro voices,
+    /// and hanzi for everything else.
+    pub fn mandarin_for(&self, voice: &VoiceConfig) -> MandarinForm {
+        voice.mandarin.unwrap_or_else(|| {
+            let embedded = self
+                .services
+                .get(voice.service.get_ref())
+                .is_some_and(|s| s.kind == ServiceKind::Embedded);
+            let lower = voice.voice.to_ascii_lowercase();
+            let mandarin_espeak =
+                lower.starts_with("cmn") || lower == "zh" || lower.starts_with("zh+");
+            if embedded && (mandarin_espeak || lower.starts_with("kokoro:")) {
+                MandarinForm::Pinyin
+            } else {
+                MandarinForm::Hanzi
+            }
+        })
+    }
+
     /// A configured path, resolved against the configuration's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
@@ -569,6 +632,30 @@ fn locate_key(text: &str, message: &str) -> Option<usize> {
         offset += line.len();
     }
     in_section
+}
+
+/// A lexicon reading: one syllable per character of `word`, each letters
+/// (ü may be written v) and a tone digit 1-5.
+fn check_reading(word: &str, pinyin: &str) -> Result<(), String> {
+    let syllables: Vec<&str> = pinyin.split_whitespace().collect();
+    if let Some(bad) = syllables.iter().find(|s| {
+        let (body, tone) = s.split_at(s.len().saturating_sub(1));
+        body.is_empty()
+            || !body.chars().all(|c| c.is_ascii_lowercase() || c == 'ü')
+            || !matches!(tone, "1" | "2" | "3" | "4" | "5")
+    }) {
+        return Err(format!(
+            "pinyin syllable \"{bad}\" needs lowercase letters and a tone digit 1-5 (zhong4)"
+        ));
+    }
+    let chars = word.chars().count();
+    if syllables.len() != chars {
+        return Err(format!(
+            "pinyin has {} syllable(s) for {chars} character(s)",
+            syllables.len()
+        ));
+    }
+    Ok(())
 }
 
 fn one_line(message: &str) -> String {
@@ -636,6 +723,34 @@ voice = "cmn"
         assert_eq!(config.speakers["柳州市"].voice(), "a");
         assert_eq!(config.speakers["B"].slug(), Some("bee"));
         assert_eq!(config.voices["a"].speed, 1.0);
+    }
+
+    #[test]
+    fn lexicon_entries_are_text_or_readings() {
+        let text = format!(
+            "{GOOD}\n[lexicon]\n\"民宗委\" = \"民族宗教事务委员会\"\n\"重镇\" = {{ pinyin = \"zhong4 zhen4\" }}\n"
+        );
+        let config = parse(&text).unwrap();
+        assert_eq!(
+            config.lexicon["重镇"],
+            LexiconEntry::Reading(ReadingEntry {
+                pinyin: "zhong4 zhen4".into()
+            })
+        );
+        assert_eq!(
+            config.mandarin_for(&config.voices["a"]),
+            MandarinForm::Pinyin
+        );
+        let short = text.replace("zhong4 zhen4", "zhong4");
+        assert_eq!(
+            parse(&short).unwrap_err().to_string(),
+            "voices.toml:16:1: [lexicon] \"重镇\": pinyin has 1 syllable(s) for 2 character(s)"
+        );
+        let marks = text.replace("zhong4 zhen4", "zhòng zhèn");
+        assert!(parse(&marks)
+            .unwrap_err()
+            .to_string()
+            .contains("pinyin syllable \"zhòng\" needs lowercase letters and a tone digit"));
     }
 
     #[test]

@@ -165,6 +165,7 @@ async fn run(
         response: audio::check_clip,
         stored: audio::check_stored_clip,
     };
+    project.probe_voices()?;
     let synth = Synthesizer::start(
         &project.config.services,
         &project.used_services(),

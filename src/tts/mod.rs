@@ -34,6 +34,8 @@ pub enum TtsError {
     EspeakMissing,
     #[error("{}", missing_keys(.0))]
     MissingKeys(Vec<(String, String)>),
+    #[error("espeak-ng voice \"{voice}\" does not read Mandarin here (it switches to English rules: {heard}); use voice = \"cmn-latn-pinyin\" (or a variant such as \"cmn-latn-pinyin+f3\") with mandarin = \"pinyin\" in voices.toml")]
+    EnglishVoice { voice: String, heard: String },
     #[error("cannot start the embedded service on {addr}: {message}")]
     Bind { addr: String, message: String },
     #[error("voice uses service \"{0}\", which is not configured")]

@@ -28,7 +28,8 @@ impl Redactor {
         ];
         let mut literal: Vec<String> = engines.iter().map(|e| e.encode(key)).collect();
         literal.push(key.replace('/', "\\/"));
-        literal.sort();
+        // Longest first, so a padded form is never cut to its unpadded prefix.
+        literal.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         literal.dedup();
         literal.retain(|form| form != key);
         Some(Redactor {

@@ -3,32 +3,23 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// The absolute, link-free form of `path`: its longest existing ancestor
-/// canonicalised, the rest appended with `.` and `..` resolved.
+/// The absolute, link-free form of `path`: each prefix that exists
+/// canonicalised, `.` and `..` resolved on the way, missing parts appended.
 pub fn real_path(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
-    let mut existing = absolute.as_path();
-    let mut rest = Vec::new();
-    let base = loop {
-        if let Ok(real) = existing.canonicalize() {
-            break real;
-        }
-        match (existing.parent(), existing.file_name()) {
-            (Some(parent), Some(name)) => {
-                rest.push(name.to_owned());
-                existing = parent;
-            }
-            _ => break existing.to_owned(),
-        }
-    };
-    let mut real = base;
-    for name in rest.into_iter().rev() {
-        match Path::new(&name).components().next() {
-            Some(Component::ParentDir) => {
+    let mut real = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            Component::ParentDir => {
                 real.pop();
             }
-            Some(Component::CurDir) | None => {}
-            _ => real.push(name),
+            Component::CurDir => {}
+            part => {
+                real.push(part);
+                if let Ok(resolved) = real.canonicalize() {
+                    real = resolved;
+                }
+            }
         }
     }
     real

@@ -81,6 +81,68 @@ impl VoiceList {
     }
 }
 
+/// The espeak-ng voice that speaks Mandarin for a configured name, when it
+/// is not the name itself: `cmn` (and its aliases `zh`, `zh-cmn`) reads
+/// Latin letters, and on Debian's build most hanzi, by English rules, so it
+/// becomes `cmn-latn-pinyin`, keeping a variant (`cmn+f3` →
+/// `cmn-latn-pinyin+f3`).
+pub fn mandarin_voice(voice: &str) -> Option<String> {
+    let (language, variant) = match voice.split_once('+') {
+        Some((language, variant)) => (language, Some(variant)),
+        None => (voice, None),
+    };
+    if !matches!(
+        language.to_ascii_lowercase().as_str(),
+        "cmn" | "zh" | "zh-cmn"
+    ) {
+        return None;
+    }
+    Some(match variant {
+        Some(variant) => format!("{PINYIN_VOICE}+{variant}"),
+        None => PINYIN_VOICE.to_owned(),
+    })
+}
+
+/// espeak-ng's Mandarin voice that reads pinyin with tone digits.
+pub const PINYIN_VOICE: &str = "cmn-latn-pinyin";
+
+/// Refuse a voice that reads `sample` (Mandarin as it will be sent) by
+/// English rules: espeak-ng's phoneme output (`-q -x`) marks a switch to
+/// English with `(en)`.
+pub fn probe_mandarin(voice: &str, sample: &str) -> Result<(), TtsError> {
+    use std::io::Write;
+    if !is_plain_voice_name(voice) {
+        return Err(TtsError::EnglishVoice {
+            voice: voice.to_owned(),
+            heard: "not a voice name".into(),
+        });
+    }
+    let mut child = std::process::Command::new("espeak-ng")
+        .args(["-q", "-x", "-v", voice])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|_| TtsError::EspeakMissing)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin
+            .write_all(sample.as_bytes())
+            .map_err(|_| TtsError::EspeakMissing)?;
+    }
+    let output = child
+        .wait_with_output()
+        .map_err(|_| TtsError::EspeakMissing)?;
+    let phonemes = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() || phonemes.contains("(en)") || phonemes.trim().is_empty() {
+        let heard: String = phonemes.split_whitespace().collect::<Vec<_>>().join(" ");
+        return Err(TtsError::EnglishVoice {
+            voice: voice.to_owned(),
+            heard: heard.chars().take(60).collect(),
+        });
+    }
+    Ok(())
+}
+
 /// The espeak-ng version line, or the error telling the user how to get it.
 pub fn espeak_version() -> Result<String, TtsError> {
     let output = std::process::Command::new("espeak-ng")
@@ -203,6 +265,31 @@ fn patch_stream_sizes(wav: &mut [u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cmn_maps_to_the_pinyin_voice_keeping_its_variant() {
+        assert_eq!(mandarin_voice("cmn").as_deref(), Some("cmn-latn-pinyin"));
+        assert_eq!(
+            mandarin_voice("cmn+f3").as_deref(),
+            Some("cmn-latn-pinyin+f3")
+        );
+        assert_eq!(mandarin_voice("zh").as_deref(), Some("cmn-latn-pinyin"));
+        assert_eq!(mandarin_voice("cmn-latn-pinyin+f3"), None);
+        assert_eq!(mandarin_voice("en-us"), None);
+    }
+
+    #[test]
+    fn a_voice_reading_mandarin_by_english_rules_is_refused() {
+        let refused = probe_mandarin("cmn", "你好，世界。")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            refused.contains("\"cmn\"") && refused.contains("cmn-latn-pinyin"),
+            "{refused}"
+        );
+        probe_mandarin("cmn-latn-pinyin", "ni3 hao3，shi4 jie4。").unwrap();
+        probe_mandarin("cmn-latn-pinyin+f3", "ni3 hao3，shi4 jie4。").unwrap();
+    }
 
     #[test]
     fn voice_names_that_could_be_options_are_refused() {

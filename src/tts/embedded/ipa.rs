@@ -89,8 +89,9 @@ async fn run(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
 /// diphthongs as one letter (`a^ɪ` → `I`, `o^ʊ` → `O`), no length marks,
 /// `ɚ` as `əɹ`, syllabic consonants with `ᵊ` before them.
 pub fn kokoro_english(ipa: &str) -> String {
-    const REPLACE: [(&str, &str); 22] = [
+    const REPLACE: [(&str, &str); 23] = [
         ("ʔˌn\u{329}", "tᵊn"),
+        ("ʔn\u{329}", "tᵊn"),
         ("a^ɪ", "I"),
         ("a^ʊ", "W"),
         ("d^ʒ", "ʤ"),

@@ -35,7 +35,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinHandle;
 
 pub use engine::{Engine, Failure};
-pub use espeak::{espeak_version, Espeak, VoiceList};
+pub use espeak::{espeak_version, mandarin_voice, probe_mandarin, Espeak, VoiceList, PINYIN_VOICE};
 pub use kokoro::Kokoro;
 pub use piper::Piper;
 

@@ -93,7 +93,7 @@ fn tone_mark(tone: u8) -> &'static str {
 /// `zhong1` → (`zh`, `ong`, 1); `None` for anything that is not one
 /// pinyin syllable with a tone digit.
 pub fn split_syllable(syllable: &str) -> Option<(&'static str, String, u8)> {
-    let (letters, tone) = syllable.split_at(syllable.len().checked_sub(1)?);
+    let (letters, tone) = syllable.split_at(syllable.char_indices().last()?.0);
     let tone: u8 = tone.parse().ok().filter(|t| (1..=5).contains(t))?;
     let letters = letters.to_ascii_lowercase().replace('ü', "v");
     if letters.is_empty() || !letters.chars().all(|c| c.is_ascii_lowercase()) {
