@@ -384,13 +384,7 @@ fn child_main(config: &str) {
     // utime and stime (fields 14 and 15 of stat) in clock ticks of 1/100 s.
     let seconds = |field: &str| field.parse::<f64>().unwrap() / 100.0;
     let (user, system) = (seconds(fields[11]), seconds(fields[12]));
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let hwm = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .unwrap();
-    println!("{user} {system} {hwm}");
+    println!("{user} {system} {}", peak_memory_kib());
 }
 
 /// Runs of each shorter assembly row: CPU time on a shared virtual machine
@@ -497,6 +491,96 @@ fn serve() {
     });
 }
 
+/// Real-time factor of each engine of the embedded service: the seconds of
+/// computing per second of speech, with as many clients as cores, after
+/// one request per voice that starts the engine (reported apart), and the
+/// process's peak memory after each engine.
+fn neural() {
+    use briefcast::text::{spoken_form, Form, Lexicon, Normalize};
+    const ZH: &str = "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+    const EN: &str = "The station plays the whole bulletin at noon, with every chapter marked for the listeners.";
+    const N: usize = 8;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let lexicon = Lexicon::default();
+    let pinyin = spoken_form(ZH, Normalize::Zh, Form::PinyinWords, &lexicon);
+    let espeak_pinyin = spoken_form(ZH, Normalize::Zh, Form::Pinyin, &lexicon);
+    println!(
+        "\n## Neural engines: {N} sentences per voice, {cores} clients, after one warm-up request"
+    );
+    println!("| voice | text | first request s | RTF | sentences/s | peak memory MiB |");
+    println!("|---|---|---|---|---|---|");
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let url = format!("http://{}/v1/audio/speech", server.addr);
+        let http = reqwest::Client::new();
+        for (voice, label, text) in [
+            ("kokoro:jm_kumo", "Mandarin (pinyin)", pinyin.as_str()),
+            ("piper:en_US-joe-medium", "English", EN),
+            (
+                "cmn-latn-pinyin",
+                "Mandarin (pinyin)",
+                espeak_pinyin.as_str(),
+            ),
+        ] {
+            let body = serde_json::json!({"input": text, "voice": voice, "speed": 1.0});
+            let probe = http.post(&url).json(&body).send().await.unwrap();
+            if !probe.status().is_success() {
+                let why = probe.text().await.unwrap_or_default();
+                println!("| {voice} | {label} | not run: {} | | | |", why.trim());
+                continue;
+            }
+            let first = Instant::now();
+            say(&http, &url, &body).await;
+            let first = first.elapsed().as_secs_f64();
+            let left = Arc::new(AtomicUsize::new(N));
+            let start = Instant::now();
+            let tasks: Vec<_> = (0..cores)
+                .map(|_| {
+                    let (http, url, body, left) =
+                        (http.clone(), url.clone(), body.clone(), Arc::clone(&left));
+                    tokio::spawn(async move {
+                        let mut speech = 0.0;
+                        while left
+                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                            .is_ok()
+                        {
+                            speech += say(&http, &url, &body).await;
+                        }
+                        speech
+                    })
+                })
+                .collect();
+            let mut speech = 0.0;
+            for task in tasks {
+                speech += task.await.unwrap();
+            }
+            let wall = start.elapsed().as_secs_f64();
+            println!(
+                "| {voice} | {label} | {first:.2} | {:.3} | {:.2} | {:.0} |",
+                wall / speech,
+                N as f64 / wall,
+                peak_memory_kib() as f64 / 1024.0
+            );
+        }
+    });
+}
+
+/// This process's peak resident memory (`VmHWM`), in KiB.
+fn peak_memory_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
 /// One request to the embedded service; the seconds of speech it returned.
 async fn say(http: &reqwest::Client, url: &str, body: &serde_json::Value) -> f64 {
     let response = http.post(url).json(body).send().await.unwrap();
@@ -554,11 +638,12 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 8] = [
+    let sections: [(&str, fn()); 9] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
+        ("neural", neural),
         ("polyphone", polyphone),
         ("seed", seed),
         ("seedsched", seed_sched),

@@ -223,8 +223,8 @@ pub struct ServeArgs {
     /// Syntheses at once; later requests queue [default: one per core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub processes: Option<u32>,
-    /// An espeak-ng process running longer than this is killed (HTTP 504).
-    #[arg(long, value_name = "MS", default_value_t = 60_000,
+    /// A synthesis running longer than this is stopped (HTTP 504).
+    #[arg(long, value_name = "MS", default_value_t = 600_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
     /// Connections served at once; later ones wait their turn.

@@ -246,6 +246,9 @@ pub struct VoiceConfig {
     /// `hanzi` or `pinyin`; default `pinyin` for the embedded service's
     /// Mandarin voices (`cmn…`), `hanzi` for every other voice.
     pub mandarin: Option<MandarinForm>,
+    /// For a neural voice of the embedded service: the voice spoken instead
+    /// where its model is not installed (`"cmn-latn-pinyin+f3"`).
+    pub fallback: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -472,6 +475,11 @@ impl Config {
                     ),
                 ));
             }
+            if voice.fallback.is_some() && self.services[service].kind != ServiceKind::Embedded {
+                return Err(whole(format!(
+                    "[voices.{name}] fallback is for voices of the embedded service; \"{service}\" is not one"
+                )));
+            }
             if !(voice.speed > 0.0 && voice.speed <= 4.0) {
                 return Err(whole(format!(
                     "[voices.{name}] speed = {} is out of range (above 0, at most 4)",
@@ -571,6 +579,7 @@ impl Config {
                 .get(voice.service.get_ref())
                 .is_some_and(|s| s.kind == ServiceKind::Embedded);
             let lower = voice.voice.to_ascii_lowercase();
+            let lower = lower.strip_prefix("espeak:").unwrap_or(&lower);
             let mandarin_espeak =
                 lower.starts_with("cmn") || lower == "zh" || lower.starts_with("zh+");
             if embedded && (mandarin_espeak || lower.starts_with("kokoro:")) {

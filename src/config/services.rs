@@ -87,8 +87,8 @@ pub struct ServiceConfig {
     pub concurrency: Option<usize>,
     /// Token bucket: at most this many requests start per minute.
     pub requests_per_minute: Option<u32>,
-    #[serde(default = "default_timeout_ms")]
-    pub timeout_ms: u64,
+    /// How long one request may take; see [`ServiceConfig::timeout_ms`].
+    pub timeout_ms: Option<u64>,
     /// Longest text one request may carry, in characters…
     pub max_chars: Option<usize>,
     /// …and in UTF-8 bytes (Google counts bytes).
@@ -158,9 +158,6 @@ fn default_pcm_channels() -> u16 {
 fn default_pcm_sample() -> PcmSample {
     PcmSample::S16le
 }
-fn default_timeout_ms() -> u64 {
-    60_000
-}
 fn default_retries() -> u32 {
     4
 }
@@ -178,6 +175,16 @@ fn default_deterministic() -> bool {
 }
 
 impl ServiceConfig {
+    /// The configured timeout, else one minute for a remote service and ten
+    /// for the embedded one, whose neural voices read a long sentence for
+    /// minutes on a small machine that is busy with other work.
+    pub fn timeout_ms(&self) -> u64 {
+        self.timeout_ms.unwrap_or(match self.kind {
+            ServiceKind::Embedded => 600_000,
+            _ => 60_000,
+        })
+    }
+
     /// Requests in flight at once: the configured value, else 4 for remote
     /// services and one per core for the embedded one.
     pub fn effective_concurrency(&self) -> usize {
@@ -217,7 +224,7 @@ impl ServiceConfig {
         if self.requests_per_minute == Some(0) {
             return Err("requests-per-minute must be at least 1".into());
         }
-        if self.timeout_ms == 0 {
+        if self.timeout_ms == Some(0) {
             return Err("timeout-ms must be at least 1".into());
         }
         if self.max_chars == Some(0) || self.max_bytes == Some(0) {

@@ -36,6 +36,8 @@ pub struct BuildReport {
     pub removed: Vec<String>,
     pub requested: usize,
     pub failures: Vec<String>,
+    /// Voices that spoke their fallback (their neural model is missing).
+    pub substitutes: Vec<super::Substitute>,
 }
 
 /// Load, synthesise, assemble and publish.
@@ -144,7 +146,10 @@ async fn run(
         );
     }
     let mut manifest = Manifest::load(&out_dir);
-    let mut report = BuildReport::default();
+    let mut report = BuildReport {
+        substitutes: project.substitutes.clone(),
+        ..BuildReport::default()
+    };
     remove_stale(
         &project,
         &mut manifest,

@@ -139,7 +139,7 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
 fn for_probe(config: &ServiceConfig) -> ServiceConfig {
     let mut config = config.clone();
     config.retries = 0;
-    config.timeout_ms = config.timeout_ms.min(PROBE_TIMEOUT.as_millis() as u64);
+    config.timeout_ms = Some(config.timeout_ms().min(PROBE_TIMEOUT.as_millis() as u64));
     config
 }
 

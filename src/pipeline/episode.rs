@@ -9,7 +9,7 @@ use crate::audio::{self, Assembled, ClipFile, EpisodeMeta, Tap, TapError};
 use crate::config::{Config, PublishFormat};
 use crate::model::{EpisodePlan, EpisodeTiming};
 use crate::progress::Reporter;
-use crate::publish::manifest::{file_entry, ChapterEntry, LimiterEntry, LoudnessEntry};
+use crate::publish::manifest::{file_entry, ChapterEntry, LimiterEntry, LoudnessEntry, VoiceEntry};
 use crate::publish::{self, captions, mp3, EpisodeEntry, SegmentEntry};
 use crate::tts::ClipKey;
 use crate::util::{Slot, Slots};
@@ -331,6 +331,7 @@ fn entry(
         total_frames: timing.total_frames,
         duration_seconds: crate::util::frames_to_seconds(timing.total_frames, timing.rate),
         loudness,
+        voices: episode_voices(config, episode),
         files,
         chapters: episode
             .chapters
@@ -374,4 +375,27 @@ fn round2(x: f64) -> f64 {
 pub fn minutes(seconds: f64) -> String {
     let whole = seconds.round() as u64;
     format!("{}:{:02}", whole / 60, whole % 60)
+}
+
+/// The voices heard in `episode`, each once, with the licence of the
+/// embedded service's model behind it.
+fn episode_voices(config: &Config, episode: &EpisodePlan) -> Vec<VoiceEntry> {
+    let names: std::collections::BTreeSet<&str> =
+        episode.segments().map(|s| s.voice.as_str()).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let voice = &config.voices[name];
+            let service = voice.service.get_ref();
+            let embedded = config.services[service].kind == crate::config::ServiceKind::Embedded;
+            VoiceEntry {
+                name: name.to_owned(),
+                service: service.clone(),
+                voice: voice.voice.clone(),
+                licence: embedded
+                    .then(|| crate::tts::embedded::voice_licence(&voice.voice))
+                    .flatten(),
+            }
+        })
+        .collect()
 }

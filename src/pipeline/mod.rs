@@ -45,11 +45,39 @@ pub struct Project {
     pub created: String,
     /// `--only`: the speaker (name or slug) to build; others are left alone.
     pub only: Option<String>,
+    /// Voices speaking their fallback because their neural model is not
+    /// installed here.
+    pub substitutes: Vec<Substitute>,
+}
+
+/// A voice spoken by its fallback: `[voices.NAME]` wanted `wanted`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Substitute {
+    pub voice: String,
+    pub wanted: String,
+    pub spoken: String,
+}
+
+impl Substitute {
+    /// The one line a build prints for all of them.
+    pub fn notice(substitutes: &[Substitute]) -> Option<String> {
+        let list: Vec<String> = substitutes
+            .iter()
+            .map(|s| format!("{} ({} → {})", s.voice, s.wanted, s.spoken))
+            .collect();
+        (!list.is_empty()).then(|| {
+            format!(
+                "briefcast: notice: neural voices are not installed, so {} speak their fallback; `briefcast voices install` installs them (about 200 MB) and the next build re-synthesises those episodes",
+                list.join(", ")
+            )
+        })
+    }
 }
 
 impl Project {
     pub fn load(config_path: &Path, only: Option<&str>) -> Result<Project> {
         let mut config = Config::load(config_path)?;
+        let substitutes = use_installed_voices(&mut config);
         use_mandarin_voices(&mut config);
         let scripts = config.resolve(&config.paths.scripts);
         let speeches = script::load_dir(&scripts)?;
@@ -73,6 +101,7 @@ impl Project {
             episodes,
             created,
             only: only.map(str::to_owned),
+            substitutes,
         })
     }
 
@@ -138,6 +167,30 @@ impl Project {
             tts::embedded::espeak_version().unwrap_or_else(|_| "espeak-ng (not installed)".into());
         Catalog::new(&self.config.services, &espeak, self.cache())
     }
+}
+
+/// Each embedded voice with a `fallback` whose neural model or runtime is
+/// not installed here speaks the fallback instead.
+fn use_installed_voices(config: &mut Config) -> Vec<Substitute> {
+    let neural = tts::embedded::NeuralOptions::default();
+    let mut substitutes = Vec::new();
+    for (name, voice) in config.voices.iter_mut() {
+        let Some(fallback) = &voice.fallback else {
+            continue;
+        };
+        let embedded = config
+            .services
+            .get(voice.service.get_ref())
+            .is_some_and(|s| s.kind == ServiceKind::Embedded);
+        if embedded && tts::embedded::check_installed(&voice.voice, &neural).is_err() {
+            substitutes.push(Substitute {
+                voice: name.clone(),
+                wanted: std::mem::replace(&mut voice.voice, fallback.clone()),
+                spoken: fallback.clone(),
+            });
+        }
+    }
+    substitutes
 }
 
 /// The embedded service's `cmn` voices become `cmn-latn-pinyin` (see

@@ -38,9 +38,24 @@ pub struct EpisodeEntry {
     pub total_frames: u64,
     pub duration_seconds: f64,
     pub loudness: Option<LoudnessEntry>,
+    /// The voices heard in the episode, with their licences.
+    #[serde(default)]
+    pub voices: Vec<VoiceEntry>,
     pub files: Vec<FileEntry>,
     pub chapters: Vec<ChapterEntry>,
     pub segments: Vec<SegmentEntry>,
+}
+
+/// One voice of an episode: `[voices.NAME]`, the service and voice it
+/// spoke with, and the licence of the model behind it where briefcast
+/// runs it (the embedded service).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct VoiceEntry {
+    pub name: String,
+    pub service: String,
+    pub voice: String,
+    pub licence: Option<String>,
 }
 
 /// The episode's loudness as written, and the gain that got it there.
@@ -242,6 +257,12 @@ mod tests {
             total_frames: 72_000,
             duration_seconds: 1.5,
             loudness: None,
+            voices: vec![VoiceEntry {
+                name: "liuzhou".into(),
+                service: "local".into(),
+                voice: "kokoro:jm_kumo".into(),
+                licence: Some("Apache-2.0".into()),
+            }],
             files: vec![file_entry(dir.path(), "a.wav").unwrap()],
             chapters: vec![],
             segments: vec![],

@@ -451,7 +451,7 @@ impl Service {
             api_key,
             redactor,
             format: catalog.format(name).expect("configured"),
-            timeout: Duration::from_millis(config.timeout_ms),
+            timeout: Duration::from_millis(config.timeout_ms()),
             retries: config.retries,
             max_retry_after: Duration::from_millis(config.max_retry_after_ms),
             slots: Semaphore::new(config.effective_concurrency()),

@@ -253,6 +253,14 @@ fn configuration() {
             message: "briefcast: voices.toml:22:11: [speakers] \"Other\" uses voice \"w\", which is not defined (known: v)",
         },
         Case {
+            name: "fallback on a remote service",
+            setup: |p, _| edit(p, "voices.toml", "service = \"fake\"", "service = \"fake\"\nfallback = \"en-us\""),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: "briefcast: voices.toml: [voices.v] fallback is for voices of the embedded service; \"fake\" is not one",
+        },
+        Case {
             name: "unknown service",
             setup: |p, _| edit(p, "voices.toml", "service = \"fake\"", "service = \"fak\""),
             args: &[],
@@ -584,7 +592,7 @@ fn a_read_only_output_folder_fails_and_keeps_the_files() {
     let open = |path: &std::path::Path, mode| {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap()
     };
-    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"));
+    let mut command = crate::support::briefcast();
     command
         .args(["build", "--quiet"])
         .current_dir(project.dir.path())

@@ -7,7 +7,7 @@
 //! and the next build must complete while requesting exactly the clips the
 //! cache does not hold: a paid request is never made twice.
 
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use crate::support::faults::{
@@ -39,7 +39,7 @@ fn write_round(project: &Project, url: &str, round: usize) {
 }
 
 fn build(project: &Project) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    crate::support::briefcast()
         .args(["build", "--quiet"])
         .current_dir(project.dir.path())
         .env("BRIEFCAST_TIME_SCALE", "0.01")

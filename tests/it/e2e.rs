@@ -77,6 +77,38 @@ fn shipped_scripts_become_four_chaptered_episodes_with_espeak() {
     }
 }
 
+#[test]
+fn without_neural_voices_the_shipped_voices_speak_espeak_and_say_so_once() {
+    let project = shipped_project();
+    // Not --quiet: the notice is part of the build summary.
+    let run = project.run(&["build", "--only", "liuzhou"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let notices: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.contains("neural voices are not installed"))
+        .collect();
+    assert_eq!(notices.len(), 1, "{}", run.stderr);
+    for voice in [
+        "liuzhou (kokoro:jm_kumo → cmn-latn-pinyin)",
+        "wangxianpo (kokoro:jf_tebukuro → cmn-latn-pinyin+f4)",
+        "`briefcast voices install`",
+    ] {
+        assert!(notices[0].contains(voice), "{}", notices[0]);
+    }
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    assert_eq!(
+        manifest["episodes"]["liuzhou"]["voices"],
+        serde_json::json!([{
+            "name": "liuzhou",
+            "service": "local",
+            "voice": "cmn-latn-pinyin",
+            "licence": "GPL-3.0-or-later (espeak-ng)"
+        }])
+    );
+}
+
 /// Integrated loudness (LUFS) and true peak (dBTP) of a mono file as
 /// ffmpeg's ebur128 filter measures it played on two speakers
 /// (`dualmono=true`, `peak=true`).
@@ -136,7 +168,7 @@ fn serve_answers_openai_requests_with_a_wav() {
         .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let mut child = crate::support::briefcast()
         .args(["serve", "--addr", &addr])
         .stderr(std::process::Stdio::null())
         .spawn()

@@ -315,7 +315,7 @@ fn init_makes_a_project_that_builds_at_once() {
     for (lang, slug) in [("zh", "example"), ("en", "example")] {
         let dir = tempfile::tempdir().unwrap();
         let target = dir.path().join("show");
-        let run = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        let run = crate::support::briefcast()
             .args(["init", target.to_str().unwrap(), "--lang", lang])
             .output()
             .unwrap();
@@ -327,7 +327,7 @@ fn init_makes_a_project_that_builds_at_once() {
         for file in ["voices.toml", "scripts/01-example.md", "audio/README.md"] {
             assert!(target.join(file).is_file(), "{lang}: {file}");
         }
-        let build = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        let build = crate::support::briefcast()
             .args(["build", "--quiet", "-c"])
             .arg(target.join("voices.toml"))
             .output()
@@ -340,7 +340,7 @@ fn init_makes_a_project_that_builds_at_once() {
         let episode = std::fs::read(target.join(format!("audio/{slug}.wav"))).unwrap();
         assert!(wav_seconds(&episode) > 3.0, "{lang}");
         // A second init changes nothing and says why.
-        let again = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        let again = crate::support::briefcast()
             .args(["init", target.to_str().unwrap()])
             .output()
             .unwrap();
@@ -352,12 +352,12 @@ fn init_makes_a_project_that_builds_at_once() {
 #[test]
 fn doctor_hears_that_espeak_s_cmn_is_not_mandarin() {
     let dir = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let run = crate::support::briefcast()
         .args(["init", dir.path().to_str().unwrap(), "--lang", "zh"])
         .output()
         .unwrap();
     assert!(run.status.success());
-    let doctor = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let doctor = crate::support::briefcast()
         .args(["doctor", "-c"])
         .arg(dir.path().join("voices.toml"))
         .output()
@@ -374,7 +374,7 @@ fn doctor_hears_that_espeak_s_cmn_is_not_mandarin() {
 #[test]
 fn say_works_without_a_project() {
     let dir = tempfile::tempdir().unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let run = crate::support::briefcast()
         .args(["say", "2019年", "Page 42"])
         .current_dir(dir.path())
         .output()

@@ -14,6 +14,7 @@ mod faults;
 mod first_contact;
 mod hostile;
 mod import;
+mod intelligibility;
 mod publishing;
 mod readalong;
 mod regen;

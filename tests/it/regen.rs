@@ -118,7 +118,7 @@ fn a_killed_build_resumes_without_repeating_stored_requests() {
         &config.replace("retries = 5", "retries = 5\nconcurrency = 1"),
     );
     service.delay_each(Some(Duration::from_millis(300)));
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let mut child = crate::support::briefcast()
         .args(["build", "--quiet"])
         .current_dir(project.path(""))
         .spawn()

@@ -6,7 +6,7 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 struct Server {
     child: Child,
@@ -23,7 +23,7 @@ impl Drop for Server {
 }
 
 fn serve(args: &[&str], env: &[(&str, &str)]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let mut child = crate::support::briefcast()
         .arg("serve")
         .args(args)
         .envs(env.iter().copied())
@@ -128,7 +128,7 @@ fn hello(voice: &str) -> serde_json::Value {
 
 #[test]
 fn binds_loopback_unless_told_and_warns_for_other_addresses() {
-    let help = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let help = crate::support::briefcast()
         .args(["serve", "--help"])
         .output()
         .unwrap();
@@ -192,7 +192,7 @@ fn a_token_is_required_when_configured() {
     let answer = speech(server.addr, hello("cmn"), &[&bearer]);
     assert_eq!(answer.status, 200);
 
-    let missing = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let missing = crate::support::briefcast()
         .args([
             "serve",
             "--addr",

@@ -7,7 +7,7 @@ use crate::support::{FakeService, Project};
 #[test]
 fn shipped_scripts_send_no_ascii_digit_in_mandarin_segments() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let output = crate::support::briefcast()
         .args(["plan", "--json", "--config"])
         .arg(root.join("voices.toml"))
         .output()

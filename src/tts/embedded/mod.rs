@@ -46,8 +46,9 @@ use super::TtsError;
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// Longest `input` accepted by default, in characters (longer: 422).
 pub const TEXT_LIMIT: usize = 4096;
-/// How long one synthesis may run by default before it is stopped.
-pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long one synthesis may run by default before it is stopped: a
+/// neural voice reading the longest input on two busy cores needs minutes.
+pub const PROCESS_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// How the server guards itself; [`ServeOptions::default`] is what `build` uses.
 #[derive(Debug, Clone)]
@@ -192,6 +193,17 @@ pub fn model_identity(voice: &str) -> Option<String> {
         .pack_for_voice(engine, name)
         .map_or_else(|| format!("{engine} {name}"), |p| p.identity());
     Some(format!("{engine} {identity}"))
+}
+
+/// The licence of what speaks `voice`: its pack's for a neural voice,
+/// espeak-ng's (with its voice data) otherwise.
+pub fn voice_licence(voice: &str) -> Option<String> {
+    match split_voice(voice) {
+        ("espeak", _) => Some("GPL-3.0-or-later (espeak-ng)".to_owned()),
+        (engine, name) => Catalogue::built_in()
+            .pack_for_voice(engine, name)
+            .map(|p| p.licence.clone()),
+    }
 }
 
 /// `Ok` if the voice can be spoken here; for a neural voice whose model or

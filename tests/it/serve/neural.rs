@@ -4,34 +4,10 @@
 //! reading English through `briefcast serve`, in OpenAI's shape.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
 use super::{serve, speech};
-use crate::support::dev;
 
-/// A data directory with every pack installed from the wheels, once per run.
-fn installed_data() -> &'static Path {
-    static DATA: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DATA.get_or_init(|| {
-        let wheels = dev::installed("voices/wheels/.complete");
-        let data = tempfile::tempdir().unwrap();
-        let output = Command::new(env!("CARGO_BIN_EXE_briefcast"))
-            .args(["voices", "install", "--from"])
-            .arg(wheels.parent().unwrap())
-            .env("XDG_DATA_HOME", data.path())
-            .env_remove("ORT_DYLIB_PATH")
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        data
-    })
-    .path()
-}
+use crate::support::voices::installed as installed_data;
 
 fn data_env(data: &Path) -> [(&'static str, String); 1] {
     [("XDG_DATA_HOME", data.display().to_string())]
@@ -66,7 +42,7 @@ fn install_puts_every_pack_under_its_final_name() {
     ] {
         assert!(voices.join(file).is_file(), "{file}");
     }
-    let list = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+    let list = crate::support::briefcast()
         .args(["voices", "list"])
         .env("XDG_DATA_HOME", data)
         .output()

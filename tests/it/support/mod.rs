@@ -6,10 +6,22 @@ pub mod faults;
 pub mod project;
 pub mod recorder;
 pub mod transcriber;
+pub mod voices;
 pub mod whisper;
 
 pub use fake::{FakeService, Reply};
 pub use project::Project;
+
+/// The briefcast binary under test, with an empty voice data folder, so
+/// neural voices installed on this machine change no test; a test that
+/// installs voices sets `XDG_DATA_HOME` again.
+pub fn briefcast() -> std::process::Command {
+    static NO_VOICES: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    let data = NO_VOICES.get_or_init(|| tempfile::tempdir().unwrap());
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"));
+    command.env("XDG_DATA_HOME", data.path());
+    command
+}
 
 /// Runs `serve(listener)` on a thread and runtime of its own, bound to an
 /// ephemeral port on 127.0.0.1; returns the address once it listens.

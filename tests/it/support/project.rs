@@ -2,7 +2,7 @@
 //! way to run the real executable on it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 pub struct Project {
     pub dir: tempfile::TempDir,
@@ -55,7 +55,7 @@ impl Project {
     }
 
     pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
-        let output: Output = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        let output: Output = crate::support::briefcast()
             .args(args)
             .current_dir(self.dir.path())
             .env("BRIEFCAST_TIME_SCALE", "0.01")
@@ -71,7 +71,7 @@ impl Project {
 
     /// Start the executable without waiting for it (stdout and stderr piped).
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        crate::support::briefcast()
             .args(args)
             .current_dir(self.dir.path())
             .env("BRIEFCAST_TIME_SCALE", "0.01")

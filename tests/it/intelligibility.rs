@@ -1,0 +1,94 @@
+//! What a listener hears from the shipped show: the opening chapter of
+//! each speech, built with the shipped voices.toml and transcribed by the
+//! real Whisper server through `briefcast check`. Without the neural
+//! voices each speech falls back to espeak-ng, which the check reports as
+//! failing; with them installed every episode is understood (CER within
+//! the shipped threshold). `dev/bench-intelligibility` runs the whole show.
+
+use std::path::Path;
+
+use crate::support::whisper::Whisper;
+use crate::support::{voices, Project};
+
+const SLUGS: [&str; 4] = ["liuzhou", "xianan", "youyiguan", "wangxianpo"];
+
+/// The shipped voices.toml with a `[check]` section for `whisper_url`, and
+/// each shipped script cut before its second chapter.
+fn opening_chapters(whisper_url: &str) -> Project {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let project = Project::new();
+    let config = std::fs::read_to_string(root.join("voices.toml")).unwrap();
+    project.write(
+        "voices.toml",
+        &format!(
+            "{config}\n[check]\nservice = \"whisper\"\n\n[check.services.whisper]\nkind = \"openai\"\nurl = \"{whisper_url}\"\ntimeout-ms = 600000\n"
+        ),
+    );
+    for entry in std::fs::read_dir(root.join("scripts")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let opening = text.split("\n## ").next().unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        project.write(&format!("scripts/{name}"), &format!("{opening}\n"));
+    }
+    project
+}
+
+/// Each episode's CER from `audio/check.json`.
+fn scores(project: &Project) -> Vec<(&'static str, f64)> {
+    let report: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/check.json")).unwrap();
+    SLUGS
+        .iter()
+        .map(|slug| {
+            let score = report["episodes"][slug]["score"]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{slug} missing from check.json: {report}"));
+            (*slug, score)
+        })
+        .collect()
+}
+
+fn voice_of(project: &Project, slug: &str) -> String {
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    manifest["episodes"][slug]["voices"][0]["voice"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn the_shipped_show_is_understood_on_neural_voices_and_its_espeak_fallback_is_reported_failing() {
+    let whisper = Whisper::start();
+    let project = opening_chapters(&whisper.url());
+
+    // No voices installed (the test binary's empty data folder): espeak-ng.
+    let build = project.run(&["build", "--quiet"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert_eq!(voice_of(&project, "liuzhou"), "cmn-latn-pinyin");
+    let check = project.run(&["check"]);
+    assert_eq!(check.code, 1, "{}\n{}", check.stdout, check.stderr);
+    let fallback = scores(&project);
+    eprintln!("espeak-ng fallback, CER per episode: {fallback:?}");
+    for (slug, cer) in &fallback {
+        assert!(
+            *cer > 0.15,
+            "{slug}: espeak-ng scored {cer}, within the threshold"
+        );
+    }
+
+    // The neural voices installed: the same build re-synthesises on Kokoro.
+    let data = voices::installed().display().to_string();
+    let env = [("XDG_DATA_HOME", data.as_str())];
+    let build = project.run_with(&["build", "--quiet"], &env);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert_eq!(voice_of(&project, "liuzhou"), "kokoro:jm_kumo");
+    let check = project.run_with(&["check"], &env);
+    let neural = scores(&project);
+    eprintln!("Kokoro, CER per episode: {neural:?}");
+    assert_eq!(check.code, 0, "{}\n{}", check.stdout, check.stderr);
+    for (slug, cer) in &neural {
+        assert!(*cer <= 0.15, "{slug}: Kokoro scored {cer}");
+    }
+}
