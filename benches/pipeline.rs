@@ -459,29 +459,7 @@ fn serve() {
         // One request first, so espeak-ng's data is in the page cache for every row.
         say(&http, &url, &body).await;
         for clients in [1, 2, 4, 8] {
-            let left = Arc::new(AtomicUsize::new(N));
-            let start = Instant::now();
-            let tasks: Vec<_> = (0..clients)
-                .map(|_| {
-                    let (http, url, body, left) =
-                        (http.clone(), url.clone(), body.clone(), Arc::clone(&left));
-                    tokio::spawn(async move {
-                        let mut speech = 0.0;
-                        while left
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                            .is_ok()
-                        {
-                            speech += say(&http, &url, &body).await;
-                        }
-                        speech
-                    })
-                })
-                .collect();
-            let mut speech = 0.0;
-            for task in tasks {
-                speech += task.await.unwrap();
-            }
-            let wall = start.elapsed().as_secs_f64();
+            let (wall, speech) = say_many(&http, &url, &body, clients, N).await;
             println!(
                 "| {clients} | {wall:.2} | {:.1} | {:.0} |",
                 N as f64 / wall,
@@ -535,29 +513,7 @@ fn neural() {
             let first = Instant::now();
             say(&http, &url, &body).await;
             let first = first.elapsed().as_secs_f64();
-            let left = Arc::new(AtomicUsize::new(N));
-            let start = Instant::now();
-            let tasks: Vec<_> = (0..cores)
-                .map(|_| {
-                    let (http, url, body, left) =
-                        (http.clone(), url.clone(), body.clone(), Arc::clone(&left));
-                    tokio::spawn(async move {
-                        let mut speech = 0.0;
-                        while left
-                            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-                            .is_ok()
-                        {
-                            speech += say(&http, &url, &body).await;
-                        }
-                        speech
-                    })
-                })
-                .collect();
-            let mut speech = 0.0;
-            for task in tasks {
-                speech += task.await.unwrap();
-            }
-            let wall = start.elapsed().as_secs_f64();
+            let (wall, speech) = say_many(&http, &url, &body, cores, N).await;
             println!(
                 "| {voice} | {label} | {first:.2} | {:.3} | {:.2} | {:.0} |",
                 wall / speech,
@@ -579,6 +535,44 @@ fn peak_memory_kib() -> u64 {
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
+}
+
+/// `n` requests of `body` from `clients` clients at once: wall seconds and
+/// seconds of speech returned.
+async fn say_many(
+    http: &reqwest::Client,
+    url: &str,
+    body: &serde_json::Value,
+    clients: usize,
+    n: usize,
+) -> (f64, f64) {
+    let left = Arc::new(AtomicUsize::new(n));
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..clients)
+        .map(|_| {
+            let (http, url, body, left) = (
+                http.clone(),
+                url.to_owned(),
+                body.clone(),
+                Arc::clone(&left),
+            );
+            tokio::spawn(async move {
+                let mut speech = 0.0;
+                while left
+                    .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                    .is_ok()
+                {
+                    speech += say(&http, &url, &body).await;
+                }
+                speech
+            })
+        })
+        .collect();
+    let mut speech = 0.0;
+    for task in tasks {
+        speech += task.await.unwrap();
+    }
+    (start.elapsed().as_secs_f64(), speech)
 }
 
 /// One request to the embedded service; the seconds of speech it returned.

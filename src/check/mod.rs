@@ -27,6 +27,12 @@ pub enum CheckError {
     },
     #[error("transcription service {service}: {message}")]
     Network { service: String, message: String },
+    #[error("transcription service {service} was redirected from {from} to {to}, another origin; its API key is never sent there (set url to the address that answers)")]
+    CrossOriginRedirect {
+        service: String,
+        from: String,
+        to: String,
+    },
     #[error("transcription service {service}: no answer within {timeout_ms} ms")]
     Timeout { service: String, timeout_ms: u64 },
     #[error("transcription service {service}: unusable answer: {reason}")]

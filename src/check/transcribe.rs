@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 
 use super::CheckError;
 use crate::config::TranscriberConfig;
-use crate::util::retry;
+use crate::util::{cross_origin, error_chain, keyed_redirect_policy, retry, Redactor};
 
 /// The most a transcription answer may be (a sentence's transcript is a
 /// few hundred bytes; anything near this is not a transcript).
@@ -28,6 +28,7 @@ pub struct Transcriber {
     url: String,
     model: String,
     api_key: Option<String>,
+    redactor: Option<Redactor>,
     timeout: Duration,
     retries: u32,
     slots: Semaphore,
@@ -58,14 +59,20 @@ impl Transcriber {
             None => None,
         };
         let url = endpoint(&config.url);
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("briefcast/", env!("CARGO_PKG_VERSION")))
+        let mut http =
+            reqwest::Client::builder().user_agent(concat!("briefcast/", env!("CARGO_PKG_VERSION")));
+        if api_key.is_some() {
+            // The key never follows a redirect to another origin.
+            http = http.redirect(keyed_redirect_policy());
+        }
+        let http = http
             .build()
             .map_err(|e| CheckError::Client(e.to_string()))?;
         Ok(Transcriber {
             name: name.to_owned(),
             url,
             model: config.model.clone(),
+            redactor: Redactor::new(api_key.as_deref()),
             api_key,
             timeout: Duration::from_millis(config.timeout_ms),
             retries: config.retries,
@@ -216,29 +223,31 @@ impl Transcriber {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> CheckError {
+        if let Some(refused) = cross_origin(&error) {
+            return CheckError::CrossOriginRedirect {
+                service: self.name.clone(),
+                from: refused.from.clone(),
+                to: refused.to.clone(),
+            };
+        }
         if error.is_timeout() {
             return CheckError::Timeout {
                 service: self.name.clone(),
                 timeout_ms: self.timeout.as_millis() as u64,
             };
         }
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            message = format!("{message}: {cause}");
-            source = cause.source();
-        }
         CheckError::Network {
             service: self.name.clone(),
-            message: self.redact(&message),
+            message: self.redact(&error_chain(&error)),
         }
     }
 
-    /// A service may echo the key back; it never reaches a message.
+    /// A service may echo the key back, a URL may carry it encoded; no
+    /// form of it reaches a message.
     fn redact(&self, text: &str) -> String {
-        match &self.api_key {
-            Some(key) if key.len() >= 4 => text.replace(key.as_str(), "[redacted]"),
-            _ => text.to_owned(),
+        match &self.redactor {
+            Some(redactor) => redactor.redact(text),
+            None => text.to_owned(),
         }
     }
 }

@@ -64,6 +64,10 @@ pub fn voice_language(config: &Config, voice: &str) -> Language {
         return show_language(config);
     };
     let name = settings.voice.to_ascii_lowercase();
+    // `piper:en_US-joe-medium`, `espeak:cmn-latn-pinyin`: the engine aside.
+    let name = name
+        .split_once(':')
+        .map_or(name.as_str(), |(_, voice)| voice);
     if name.starts_with("cmn") || name.starts_with("zh") || name.starts_with("yue") {
         return Language::Zh;
     }

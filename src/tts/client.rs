@@ -20,11 +20,11 @@ use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
-use super::redact::Redactor;
 use super::response::{self, BodyError};
 use super::{retry, TtsError};
 use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
+use crate::util::{cross_origin, error_chain, keyed_redirect_policy, Redactor};
 
 /// How the synthesizer judges audio. Given by the pipeline, so this stage
 /// needs no audio decoder.
@@ -387,7 +387,7 @@ fn http_clients() -> Result<(reqwest::Client, reqwest::Client), TtsError> {
     let client_error = |e: reqwest::Error| TtsError::Client(e.to_string());
     let http = builder().build().map_err(client_error)?;
     let keyed = builder()
-        .redirect(response::keyed_redirect_policy())
+        .redirect(keyed_redirect_policy())
         .build()
         .map_err(client_error)?;
     Ok((http, keyed))
@@ -486,7 +486,7 @@ impl Service {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> TtsError {
-        if let Some(refused) = response::cross_origin(&error) {
+        if let Some(refused) = cross_origin(&error) {
             return TtsError::CrossOriginRedirect {
                 service: self.name.clone(),
                 from: refused.from.clone(),
@@ -499,15 +499,9 @@ impl Service {
                 timeout_ms: self.timeout.as_millis() as u64,
             };
         }
-        let mut message = error.to_string();
-        let mut source = std::error::Error::source(&error);
-        while let Some(cause) = source {
-            message = format!("{message}: {cause}");
-            source = cause.source();
-        }
         TtsError::Network {
             service: self.name.clone(),
-            message: self.redact(&message),
+            message: self.redact(&error_chain(&error)),
         }
     }
 

@@ -17,7 +17,6 @@ pub mod listen;
 mod marytts;
 mod openai;
 pub mod probe;
-mod redact;
 mod response;
 pub use crate::util::retry;
 mod template;

@@ -1,5 +1,4 @@
-//! How an answer is read: never more than the text could need, and never
-//! with a key following a redirect to another origin.
+//! How an answer is read: never more than the text could need.
 //!
 //! A successful answer may hold at most the audio of the longest plausible
 //! clip (`max-seconds-per-char` times the characters sent, at the format's
@@ -9,7 +8,6 @@
 //! in and dropped the moment it passes the limit. Error bodies are read up
 //! to [`ERROR_BODY_LIMIT`] only.
 
-use reqwest::redirect::{Attempt, Policy};
 use reqwest::Response;
 
 use crate::model::{ClipFormat, PcmSample};
@@ -21,8 +19,6 @@ pub(crate) const ERROR_BODY_LIMIT: u64 = 64 << 10;
 /// Bytes per second of the richest WAV a speech service sends: 48 kHz,
 /// two channels, 32-bit samples.
 const WAV_BYTES_PER_SECOND: f64 = 48_000.0 * 2.0 * 4.0;
-/// Most redirects followed (same origin only for a keyed service).
-const MAX_REDIRECTS: usize = 10;
 
 /// The largest successful answer accepted for `chars` characters.
 pub(crate) fn body_limit(format: ClipFormat, chars: f64, max_seconds_per_char: f64) -> u64 {
@@ -111,47 +107,6 @@ pub(crate) async fn read_prefix(mut response: Response, limit: u64) -> Vec<u8> {
         }
     }
     body
-}
-
-/// A redirect a keyed service is not followed on.
-#[derive(Debug, thiserror::Error)]
-#[error("redirected from {from} to {to}, another origin")]
-pub(crate) struct CrossOrigin {
-    pub(crate) from: String,
-    pub(crate) to: String,
-}
-
-/// For services with a key: redirects within the origin the request was
-/// sent to are followed, one to another origin is an error (the key would
-/// go with it, whatever header carries it).
-pub(crate) fn keyed_redirect_policy() -> Policy {
-    Policy::custom(|attempt: Attempt| {
-        let first = attempt.previous()[0].origin();
-        let next = attempt.url().origin();
-        if next != first {
-            let error = CrossOrigin {
-                from: first.ascii_serialization(),
-                to: next.ascii_serialization(),
-            };
-            attempt.error(error)
-        } else if attempt.previous().len() > MAX_REDIRECTS {
-            attempt.error("too many redirects")
-        } else {
-            attempt.follow()
-        }
-    })
-}
-
-/// The refused redirect behind a transport error, if that is what it is.
-pub(crate) fn cross_origin(error: &reqwest::Error) -> Option<&CrossOrigin> {
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        if let Some(found) = cause.downcast_ref::<CrossOrigin>() {
-            return Some(found);
-        }
-        source = cause.source();
-    }
-    None
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ const REDACTED: &str = "[redacted]";
 
 /// Replaces every form of one secret.
 #[derive(Debug, Clone)]
-pub(crate) struct Redactor {
+pub struct Redactor {
     key: Vec<u8>,
     /// Forms matched literally (base64 and JSON escapes).
     literal: Vec<String>,
@@ -18,7 +18,7 @@ pub(crate) struct Redactor {
 impl Redactor {
     /// Nothing to hide for no key or one too short to be a real key (it
     /// would blank out ordinary words).
-    pub(crate) fn new(key: Option<&str>) -> Option<Redactor> {
+    pub fn new(key: Option<&str>) -> Option<Redactor> {
         let key = key.filter(|k| k.len() >= 4)?;
         let engines = [
             base64::engine::general_purpose::STANDARD,
@@ -38,7 +38,7 @@ impl Redactor {
         })
     }
 
-    pub(crate) fn redact(&self, text: &str) -> String {
+    pub fn redact(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let bytes = text.as_bytes();
         let mut i = 0;
