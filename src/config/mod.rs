@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 mod services;
+pub mod speakers_edit;
 
 pub use services::{
     BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
