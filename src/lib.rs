@@ -4,6 +4,7 @@
 //! chaptered episode per speaker. See DESIGN in the README for the stages.
 
 pub mod audio;
+pub mod check;
 pub mod cli;
 mod cmd;
 pub mod config;

@@ -15,6 +15,9 @@ pub trait Reporter: Send + Sync {
     fn episode(&self, slug: &str, total: usize, ready: usize);
     /// One more segment of `slug` has its clip.
     fn advance(&self, slug: &str);
+    /// The episode's files are being written (`what`: "WAV + MP3"):
+    /// `done` of `total` seconds of audio so far.
+    fn writing(&self, _slug: &str, _what: &str, _done: f64, _total: f64) {}
     /// The episode is finished (written, unchanged or failed).
     fn done(&self, slug: &str, summary: &str);
     /// A line for the person running the build.
@@ -77,6 +80,29 @@ impl Reporter for TerminalReporter {
     fn advance(&self, slug: &str) {
         if let Some(bar) = self.episodes.lock().expect("not poisoned").get(slug) {
             bar.inc(1);
+        }
+    }
+
+    fn writing(&self, slug: &str, what: &str, done: f64, total: f64) {
+        let Some(_) = &self.bars else {
+            if done == 0.0 {
+                eprintln!("{slug}: writing {what}, {total:.0} s of audio");
+            }
+            return;
+        };
+        if let Some(bar) = self.episodes.lock().expect("not poisoned").get(slug) {
+            if done == 0.0 {
+                bar.set_style(
+                    ProgressStyle::with_template(
+                        "{prefix:>14.bold} [{bar:32}] {pos}/{len} s of audio {msg}",
+                    )
+                    .expect("valid template")
+                    .progress_chars("=> "),
+                );
+                bar.set_length(total.ceil() as u64);
+                bar.set_message(format!("writing {what}"));
+            }
+            bar.set_position(done.floor() as u64);
         }
     }
 

@@ -5,10 +5,14 @@
 //! rate, trims its silent edges, adds the configured pauses and measures
 //! loudness (EBU R128), recording where every segment and chapter starts.
 //! Pass two walks the same clips again (decoding and resampling are
-//! deterministic, so it sees the very same samples), applies the one gain
-//! that reaches the loudness target under the true-peak ceiling, quantizes
-//! (TPDF dither when the gain changed the samples) and writes the WAV with
-//! markers, INFO and BWF `bext` chunks.
+//! deterministic, so it sees the very same samples), applies the gain that
+//! reaches the loudness target, the true-peak limiter that keeps the
+//! ceiling (or, without it, a gain held under the ceiling), quantizes
+//! (TPDF dither when the samples changed), measures what it quantized and
+//! writes the WAV with markers, INFO and BWF `bext` chunks (their loudness
+//! is that measurement), handing the same samples to a [`Tap`] (the MP3).
+//! When limiting took the loudness more than 0.2 LU off the target, pass
+//! two runs again with the gain corrected (at most three writes).
 //!
 //! Decoding twice is cheaper than keeping the samples: a spool of f32 at
 //! 48 kHz is 690 MB per hour written and read back, and its page-cache
@@ -19,7 +23,8 @@ use std::path::{Path, PathBuf};
 use super::bext::{bext_payload, Bext};
 use super::decode::{self, Clip, DecodeError, PcmLayout, SampleFormat};
 use super::dither::{seed_from, Dither};
-use super::loudness::{plan_gain, GainPlan, Loudness, LoudnessError, LoudnessMeter};
+use super::limiter::{Limiter, LimiterSettings, LimiterStats};
+use super::loudness::{plan_gain, Loudness, LoudnessError, LoudnessMeter};
 use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
@@ -48,14 +53,36 @@ pub enum AssembleError {
     Loudness(#[from] LoudnessError),
     #[error("writing {path}: {source}")]
     Write { path: PathBuf, source: WavError },
+    #[error(transparent)]
+    Tap(TapError),
     #[error("episode {slug}: a clip changed while the episode was written; build again")]
     Changed { slug: String },
+    #[error("{segment}: its clip is entirely below the trim threshold ({threshold_db} dBFS), so nothing of it would be heard; lower trim-threshold-db or check the service")]
+    TrimmedToNothing { segment: String, threshold_db: f32 },
     #[error("episode {slug}: only {clips} of its {segments} clips arrived")]
     MissingClips {
         slug: String,
         clips: usize,
         segments: usize,
     },
+}
+
+/// The part of a segment's clip above the trim threshold; a clip with no
+/// such part is an error, never published as silence.
+fn trimmed(
+    samples: &[f32],
+    rate: u32,
+    trim: &TrimSettings,
+    segment: &crate::model::Segment,
+) -> Result<std::ops::Range<usize>, AssembleError> {
+    let range = trim_range(samples, rate, trim);
+    if range.is_empty() {
+        return Err(AssembleError::TrimmedToNothing {
+            segment: segment.describe(),
+            threshold_db: trim.threshold_db,
+        });
+    }
+    Ok(range)
 }
 
 /// What the pipeline knows about an episode's metadata.
@@ -72,10 +99,43 @@ pub struct EpisodeMeta {
 #[derive(Debug, Clone)]
 pub struct Assembled {
     pub timing: EpisodeTiming,
-    /// None when `normalize-loudness` is off (then `achieved` is measured as is).
-    pub gain: Option<GainPlan>,
-    /// The loudness of the written episode.
+    /// The static gain applied, dB; None when `normalize-loudness` is off.
+    pub gain_db: Option<f64>,
+    /// Without the limiter: the true-peak ceiling held the gain below the target.
+    pub ceiling_limited: bool,
+    /// What the true-peak limiter did; None when it is off.
+    pub limiter: Option<LimiterStats>,
+    /// The loudness of the samples as written (measured on them).
     pub achieved: Loudness,
+}
+
+/// Another file written from the very samples of the WAV, in the same pass
+/// (an encoder for a publishing format, a progress count).
+pub trait Tap {
+    /// Pass two is about to start: the timing is final.
+    fn start(&mut self, timing: &EpisodeTiming) -> Result<(), TapError>;
+    /// The next samples as written to the WAV (quantized, scaled to ±1).
+    fn write(&mut self, samples: &[f32]) -> Result<(), TapError>;
+    /// Every sample has been written.
+    fn finish(&mut self) -> Result<(), TapError>;
+}
+
+/// A tap's own error, with its context.
+pub type TapError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A tap that takes nothing.
+pub struct NoTap;
+
+impl Tap for NoTap {
+    fn start(&mut self, _: &EpisodeTiming) -> Result<(), TapError> {
+        Ok(())
+    }
+    fn write(&mut self, _: &[f32]) -> Result<(), TapError> {
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<(), TapError> {
+        Ok(())
+    }
 }
 
 /// Decode a response body as the format its service declared.
@@ -142,68 +202,121 @@ fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
 ///
 /// `clips` yields one clip per segment in order and may block until the
 /// next one exists, so pass one runs while later clips are still being
-/// synthesised; if it ends early nothing is written.
+/// synthesised; if it ends early nothing is written. `tap` receives the
+/// samples written, in the same pass.
 pub fn assemble(
     plan: &EpisodePlan,
     clips: impl IntoIterator<Item = ClipFile>,
     settings: &AudioConfig,
     meta: &EpisodeMeta,
     out: &Path,
+    tap: &mut dyn Tap,
 ) -> Result<Assembled, AssembleError> {
     let rate = settings.sample_rate;
-    let mut meter = LoudnessMeter::new(rate)?;
+    let limit = settings.normalize_loudness && settings.limiter;
+    // Pass one measures only what the gain needs: with the limiter keeping
+    // the peaks, the integrated loudness.
+    let mut meter = match (settings.normalize_loudness, limit) {
+        (false, _) => None,
+        (true, true) => Some(LoudnessMeter::integrated_only(rate)?),
+        (true, false) => Some(LoudnessMeter::new(rate)?),
+    };
     let mut arrived = Vec::new();
     let timing = walk(
         plan,
         clips.into_iter().inspect(|clip| arrived.push(clip.clone())),
         settings,
         meta,
-        &mut |samples| Ok(meter.add(samples)?),
+        &mut |samples| match &mut meter {
+            Some(meter) => Ok(meter.add(samples)?),
+            None => Ok(()),
+        },
     )?;
-
-    let measured = meter.finish()?;
-    let gain = settings
-        .normalize_loudness
-        .then(|| plan_gain(&measured, settings.loudness, settings.true_peak));
-    let achieved = gain.map_or(measured, |g| g.expected);
+    let (gain_db, ceiling_limited) = match &meter {
+        None => (None, false),
+        Some(meter) if limit => {
+            let measured = meter.integrated()?;
+            let gain = if measured.is_finite() {
+                settings.loudness - measured
+            } else {
+                0.0
+            };
+            (Some(gain), false)
+        }
+        Some(meter) => {
+            let plan = plan_gain(&meter.finish()?, settings.loudness, settings.true_peak);
+            (Some(plan.gain_db), plan.ceiling_limited)
+        }
+    };
 
     let write_err = |source| AssembleError::Write {
         path: out.to_owned(),
         source,
     };
-    let mut writer = EpisodeWriter::create(out, rate, settings.bit_depth).map_err(write_err)?;
-    let mut quantizer = Quantizer::new(gain.as_ref(), settings.bit_depth, &plan.slug);
-    let written = walk(plan, arrived, settings, meta, &mut |samples| {
+    let mut gain_db = gain_db;
+    let mut writes = 0;
+    loop {
+        writes += 1;
+        tap.start(&timing).map_err(AssembleError::Tap)?;
+        let mut writer = EpisodeWriter::create(out, rate, settings.bit_depth).map_err(write_err)?;
+        let limiter =
+            limit.then(|| Limiter::new(rate, &LimiterSettings::speech(settings.true_peak)));
+        let mut pass = PassTwo::new(gain_db, limiter, settings.bit_depth, &plan.slug, rate)?;
+        let mut sink = |quantized: &[i32], written: &[f32]| {
+            writer.write_quantized(quantized).map_err(write_err)?;
+            tap.write(written).map_err(AssembleError::Tap)
+        };
+        let written = walk(
+            plan,
+            arrived.iter().cloned(),
+            settings,
+            meta,
+            &mut |samples| pass.push(samples, &mut sink),
+        )?;
+        let limiter = pass.finish(&mut sink)?;
+        if written.total_frames != timing.total_frames {
+            return Err(AssembleError::Changed {
+                slug: plan.slug.clone(),
+            });
+        }
+        let achieved = pass.meter.finish()?;
+        // Limiting takes some loudness with the peaks it lowers: when that
+        // misses the target, write again with the gain raised by the miss.
+        let miss = settings.loudness - achieved.integrated_lufs;
+        if limit && miss.is_finite() && miss.abs() > RETRY_LU && writes < MAX_WRITES {
+            gain_db = gain_db.map(|g| g + miss);
+            continue;
+        }
+        let marks: Vec<ChapterMark> = plan
+            .chapters
+            .iter()
+            .zip(&timing.chapters)
+            .map(|(chapter, span)| ChapterMark {
+                start_frame: span.start as u32,
+                length_frames: span.frames as u32,
+                title: chapter.title.clone(),
+            })
+            .collect();
+        let mut bext = meta.bext.clone();
+        bext.loudness = Some(achieved).filter(|l| !l.is_silent());
         writer
-            .write_quantized(quantizer.quantize(samples))
-            .map_err(write_err)
-    })?;
-    if written.total_frames != timing.total_frames {
-        return Err(AssembleError::Changed {
-            slug: plan.slug.clone(),
+            .finish_with(&marks, &meta.info, &[(b"bext", bext_payload(&bext))])
+            .map_err(write_err)?;
+        tap.finish().map_err(AssembleError::Tap)?;
+        return Ok(Assembled {
+            timing,
+            gain_db,
+            ceiling_limited,
+            limiter,
+            achieved,
         });
     }
-    let marks: Vec<ChapterMark> = plan
-        .chapters
-        .iter()
-        .zip(&timing.chapters)
-        .map(|(chapter, span)| ChapterMark {
-            start_frame: span.start as u32,
-            length_frames: span.frames as u32,
-            title: chapter.title.clone(),
-        })
-        .collect();
-    let mut bext = meta.bext.clone();
-    bext.loudness = Some(achieved).filter(|l| !l.is_silent());
-    writer
-        .finish_with(&marks, &meta.info, &[(b"bext", bext_payload(&bext))])
-        .map_err(write_err)?;
-    Ok(Assembled {
-        timing,
-        gain,
-        achieved,
-    })
 }
+
+/// A written episode further than this from the target (LU) is written
+/// again with the gain corrected, at most [`MAX_WRITES`] times in all.
+const RETRY_LU: f64 = 0.2;
+const MAX_WRITES: usize = 3;
 
 /// Streams the episode's samples into `sink`, one clip in memory at a
 /// time: intro, each clip (trimmed) and the pause after it, outro. Both
@@ -248,7 +361,7 @@ fn walk(
             };
             let samples = load(&clip, rate)?;
             let kept = match &trim {
-                Some(trim) => &samples[trim_range(&samples, rate, trim)],
+                Some(trim) => &samples[trimmed(&samples, rate, trim, segment)?],
                 None => &samples[..],
             };
             timing.segments.push(Span {
@@ -307,37 +420,89 @@ impl Stream<'_> {
     }
 }
 
-/// Pass two's arithmetic: the gain, then quantization to the file's bit
-/// depth (TPDF dither, seeded by the episode, when the gain changed the
-/// samples).
-struct Quantizer {
+/// Pass two's arithmetic: the gain, the limiter, quantization to the
+/// file's bit depth (TPDF dither, seeded by the episode, when the samples
+/// changed), and the meter of what is written.
+struct PassTwo {
     factor: f32,
+    limiter: Option<Limiter>,
     dither: Option<Dither>,
     full: f64,
-    out: Vec<i32>,
+    /// Full scale as readers decode it (2^(bits-1)).
+    scale: f32,
+    gained: Vec<f32>,
+    limited: Vec<f32>,
+    quantized: Vec<i32>,
+    written: Vec<f32>,
+    meter: LoudnessMeter,
 }
 
-impl Quantizer {
-    fn new(gain: Option<&GainPlan>, bits: u16, slug: &str) -> Quantizer {
-        let factor = gain.map_or(1.0, GainPlan::factor);
-        Quantizer {
+type Sink<'a> = dyn FnMut(&[i32], &[f32]) -> Result<(), AssembleError> + 'a;
+
+impl PassTwo {
+    fn new(
+        gain_db: Option<f64>,
+        limiter: Option<Limiter>,
+        bits: u16,
+        slug: &str,
+        rate: u32,
+    ) -> Result<PassTwo, AssembleError> {
+        let factor = gain_db.map_or(1.0, |db| 10f64.powf(db / 20.0) as f32);
+        let changes = factor != 1.0 || limiter.is_some();
+        Ok(PassTwo {
             factor,
-            dither: (factor != 1.0).then(|| Dither::new(seed_from(slug), bits)),
+            limiter,
+            dither: changes.then(|| Dither::new(seed_from(slug), bits)),
             full: f64::from((1i32 << (bits - 1)) - 1),
-            out: Vec::new(),
-        }
+            scale: 1.0 / (1u32 << (bits - 1)) as f32,
+            gained: Vec::new(),
+            limited: Vec::new(),
+            quantized: Vec::new(),
+            written: Vec::new(),
+            meter: LoudnessMeter::new(rate)?,
+        })
     }
 
-    fn quantize(&mut self, samples: &[f32]) -> &[i32] {
-        self.out.clear();
-        for &sample in samples {
-            let sample = sample * self.factor;
-            self.out.push(match &mut self.dither {
+    fn push(&mut self, samples: &[f32], sink: &mut Sink) -> Result<(), AssembleError> {
+        self.gained.clear();
+        self.gained
+            .extend(samples.iter().map(|&sample| sample * self.factor));
+        self.limited.clear();
+        match &mut self.limiter {
+            Some(limiter) => limiter.process(&self.gained, &mut self.limited),
+            None => std::mem::swap(&mut self.gained, &mut self.limited),
+        }
+        self.emit(sink)
+    }
+
+    /// Drains the limiter's look-ahead; what it did.
+    fn finish(&mut self, sink: &mut Sink) -> Result<Option<LimiterStats>, AssembleError> {
+        self.limited.clear();
+        let Some(limiter) = &mut self.limiter else {
+            return Ok(None);
+        };
+        let stats = limiter.finish(&mut self.limited);
+        self.emit(sink)?;
+        Ok(Some(stats))
+    }
+
+    fn emit(&mut self, sink: &mut Sink) -> Result<(), AssembleError> {
+        if self.limited.is_empty() {
+            return Ok(());
+        }
+        self.quantized.clear();
+        for &sample in &self.limited {
+            self.quantized.push(match &mut self.dither {
                 Some(dither) => dither.quantize(sample),
                 None => (f64::from(sample).clamp(-1.0, 1.0) * self.full).round() as i32,
             });
         }
-        &self.out
+        self.written.clear();
+        let scale = self.scale;
+        self.written
+            .extend(self.quantized.iter().map(|&q| q as f32 * scale));
+        self.meter.add(&self.written)?;
+        sink(&self.quantized, &self.written)
     }
 }
 
@@ -440,14 +605,14 @@ mod tests {
         let (plan, settings) = (plan(3), AudioConfig::default());
 
         let whole = dir.path().join("whole.wav");
-        assemble(&plan, clips.clone(), &settings, &meta(), &whole).unwrap();
+        assemble(&plan, clips.clone(), &settings, &meta(), &whole, &mut NoTap).unwrap();
         let (feed, fed) = std::sync::mpsc::channel();
         let sender = {
             let clips = clips.clone();
             std::thread::spawn(move || clips.into_iter().for_each(|c| feed.send(c).unwrap()))
         };
         let streamed = dir.path().join("streamed.wav");
-        let timing = assemble(&plan, fed, &settings, &meta(), &streamed)
+        let timing = assemble(&plan, fed, &settings, &meta(), &streamed, &mut NoTap)
             .unwrap()
             .timing;
         sender.join().unwrap();
@@ -458,7 +623,15 @@ mod tests {
         );
 
         let cut = dir.path().join("cut.wav");
-        let error = assemble(&plan, clips[..2].to_vec(), &settings, &meta(), &cut).unwrap_err();
+        let error = assemble(
+            &plan,
+            clips[..2].to_vec(),
+            &settings,
+            &meta(),
+            &cut,
+            &mut NoTap,
+        )
+        .unwrap_err();
         assert_eq!(
             error.to_string(),
             "episode s: only 2 of its 3 clips arrived"

@@ -36,10 +36,10 @@ pub struct PcmLayout {
 
 #[derive(Debug, thiserror::Error)]
 pub enum DecodeError {
-    #[error("the service did not return a WAV file (no RIFF/WAVE header); the body starts with: {first_line:?}")]
-    NotWav { first_line: String },
-    #[error("the service returned text instead of raw PCM audio: {first_line:?}")]
-    TextInsteadOfAudio { first_line: String },
+    #[error("the service did not return a WAV file (no RIFF/WAVE header) but {what}")]
+    NotWav { what: String },
+    #[error("the service returned {what} instead of raw PCM audio")]
+    TextInsteadOfAudio { what: String },
     #[error("malformed WAV: {0}")]
     Malformed(String),
     #[error("unsupported WAV encoding: {0}; configure the service to return 16-bit PCM WAV")]
@@ -48,6 +48,8 @@ pub enum DecodeError {
     BadLayout(String),
     #[error("WAV is truncated: the data chunk declares {declared} bytes but only {present} arrived; the transfer was cut off, retry the request")]
     Truncated { declared: u32, present: usize },
+    #[error("{0}, which no speech service sends (accepted: 8000 to 96000 Hz, 1 to 8 channels)")]
+    Implausible(String),
     #[error("the clip contains no audio samples")]
     Empty,
     #[error("the clip is silent (peak {peak_dbfs:.1} dBFS, below -60 dBFS); the service produced no speech for this text")]
@@ -107,23 +109,9 @@ fn u32_at(b: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_le_bytes(b.get(at..)?.get(..4)?.try_into().ok()?))
 }
 
-/// First line of a non-audio body, for error messages (HTML/JSON errors under HTTP 200).
-fn first_line(bytes: &[u8]) -> String {
-    let head = bytes.get(..256).unwrap_or(bytes);
-    let text = String::from_utf8_lossy(head);
-    let line = text.trim_start().lines().next().unwrap_or("").trim();
-    let mut out: String = line
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(80)
-        .collect();
-    if line.chars().count() > 80 {
-        out.push('…');
-    }
-    if out.is_empty() {
-        out = "<empty body>".into();
-    }
-    out
+/// One line about a non-audio body, for error messages (HTML/JSON errors under HTTP 200).
+fn described(bytes: &[u8]) -> String {
+    crate::util::describe(bytes, "")
 }
 
 fn malformed<T>(why: &str) -> Result<T, DecodeError> {
@@ -132,6 +120,25 @@ fn malformed<T>(why: &str) -> Result<T, DecodeError> {
 
 fn unsupported<T>(why: &str) -> Result<T, DecodeError> {
     Err(DecodeError::Unsupported(why.into()))
+}
+
+/// Speech comes at telephone to studio rates, in one to eight channels
+/// (mono, stereo, a surround mix of a file); anything else (a WAV at 1 Hz,
+/// 64 channels) would cost seconds of
+/// resampling and gigabytes of memory for nothing a listener could use.
+pub const PLAUSIBLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=96_000;
+pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=8;
+
+fn check_plausible(rate: u32, channels: u16) -> Result<(), DecodeError> {
+    if !PLAUSIBLE_RATES.contains(&rate) {
+        return Err(DecodeError::Implausible(format!(
+            "a sample rate of {rate} Hz"
+        )));
+    }
+    if !PLAUSIBLE_CHANNELS.contains(&channels) {
+        return Err(DecodeError::Implausible(format!("{channels} channels")));
+    }
+    Ok(())
 }
 
 /// Parses a `fmt ` payload into (channels, rate, encoding).
@@ -156,6 +163,7 @@ fn parse_fmt(fmt: &[u8]) -> Result<(u16, u32, Enc), DecodeError> {
     if rate == 0 {
         return malformed("fmt chunk declares a sample rate of 0 Hz");
     }
+    check_plausible(rate, channels)?;
     let enc = match (tag, bits) {
         (1, 0) => return malformed("fmt chunk declares 0 bits per sample"),
         (1, 1..=8) => Enc::U8,
@@ -209,7 +217,7 @@ pub fn decode_wav(bytes: &[u8]) -> Result<Clip, DecodeError> {
 /// Decodes headerless PCM in the declared layout (a trailing partial frame is dropped). A body that is
 /// actually a WAV file is decoded as WAV (its header wins); a text body (JSON/HTML error) is rejected.
 pub fn decode_pcm(bytes: &[u8], layout: PcmLayout) -> Result<Clip, DecodeError> {
-    if is_riff_wave(bytes) {
+    if crate::util::sniff(bytes).is_wav() {
         return decode_wav(bytes);
     }
     let enc = pcm_encoding(bytes, layout)?;
@@ -231,7 +239,7 @@ pub fn check_wav(bytes: &[u8]) -> Result<(), DecodeError> {
 
 /// What [`decode_pcm`] would reject, found without decoding a sample.
 pub fn check_pcm(bytes: &[u8], layout: PcmLayout) -> Result<(), DecodeError> {
-    if is_riff_wave(bytes) {
+    if crate::util::sniff(bytes).is_wav() {
         return check_wav(bytes);
     }
     let enc = pcm_encoding(bytes, layout)?;
@@ -245,17 +253,13 @@ fn has_a_frame(data: &[u8], channels: u16, enc: Enc) -> Result<(), DecodeError> 
     Ok(())
 }
 
-fn is_riff_wave(bytes: &[u8]) -> bool {
-    bytes.get(..4) == Some(b"RIFF") && bytes.get(8..12) == Some(b"WAVE")
-}
-
 /// A RIFF/WAVE body's channels, rate, sample encoding and sample bytes
 /// (whole or short by less than a frame).
 fn wav_data(bytes: &[u8]) -> Result<(u16, u32, Enc, &[u8]), DecodeError> {
     let magic_ok = matches!(bytes.get(..4), Some(b"RIFF" | b"RF64" | b"BW64"));
     if !magic_ok || bytes.get(8..12) != Some(b"WAVE") {
-        let first_line = first_line(bytes);
-        return Err(DecodeError::NotWav { first_line });
+        let what = described(bytes);
+        return Err(DecodeError::NotWav { what });
     }
     let (mut fmt, mut data) = (None, None);
     let mut pos = 12usize;
@@ -301,13 +305,10 @@ fn wav_data(bytes: &[u8]) -> Result<(u16, u32, Enc, &[u8]), DecodeError> {
 
 /// The encoding of headerless PCM in `layout`, if the body can be that.
 fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
-    let texty = |b: &u8| b.is_ascii_graphic() || b.is_ascii_whitespace() || *b >= 0x80;
-    if matches!(bytes.first(), Some(b'{' | b'<' | b'['))
-        && std::str::from_utf8(bytes).is_ok()
-        && bytes.iter().all(texty)
-    {
-        let first_line = first_line(bytes);
-        return Err(DecodeError::TextInsteadOfAudio { first_line });
+    let kind = crate::util::sniff(bytes);
+    if kind.is_text() || kind.is_compressed_audio() {
+        let what = described(bytes);
+        return Err(DecodeError::TextInsteadOfAudio { what });
     }
     if layout.rate == 0 {
         return Err(DecodeError::BadLayout("sample rate is 0".into()));
@@ -315,6 +316,7 @@ fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
     if layout.channels == 0 {
         return Err(DecodeError::BadLayout("channel count is 0".into()));
     }
+    check_plausible(layout.rate, layout.channels)?;
     Ok(match layout.format {
         SampleFormat::S16Le => Enc::Int(2),
         SampleFormat::S24Le => Enc::Int(3),
@@ -499,16 +501,20 @@ mod tests {
 
     #[test]
     fn text_bodies_are_not_wav() {
-        let first_line_of = |body: &[u8]| match decode_wav(body) {
-            Err(DecodeError::NotWav { first_line }) => first_line,
+        let what = |body: &[u8]| match decode_wav(body) {
+            Err(DecodeError::NotWav { what }) => what,
             other => panic!("{other:?}"),
         };
         let html = b"\n  <!DOCTYPE html>\n<html><body>502 Bad Gateway</body></html>";
-        assert_eq!(first_line_of(html), "<!DOCTYPE html>");
+        assert_eq!(what(html), "an HTML page, 60 bytes: \"502 Bad Gateway\"");
         let json = format!("{{\"error\":{{\"message\":\"{}\"}}}}", "x".repeat(200));
-        assert_eq!(first_line_of(json.as_bytes()), format!("{}…", &json[..80]));
-        assert_eq!(first_line_of(b""), "<empty body>");
-        assert!(first_line_of(b"RIFF\0\0\0\0AVI LIST").starts_with("RIFF"));
+        assert!(what(json.as_bytes()).starts_with("JSON, 224 bytes: \"{\"error\""));
+        assert!(what(json.as_bytes()).ends_with("…\""));
+        assert_eq!(what(b""), "an empty body, 0 bytes");
+        assert_eq!(
+            what(b"RIFF\0\0\0\0AVI LIST\x1b[2J"),
+            "binary data, 20 bytes"
+        );
     }
 
     #[test]

@@ -57,6 +57,8 @@ pub struct LoudnessMeter {
     hops: VecDeque<f64>,
     max_momentary: f64,
     max_short_term: f64,
+    /// Only the integrated loudness is measured ([`LoudnessMeter::integrated_only`]).
+    integrated_only: bool,
 }
 
 fn energy(lufs: f64) -> f64 {
@@ -88,11 +90,38 @@ impl LoudnessMeter {
             hops: VecDeque::from(vec![0.0; 30]),
             max_momentary: f64::NEG_INFINITY,
             max_short_term: f64::NEG_INFINITY,
+            integrated_only: false,
         })
+    }
+
+    /// A meter of the integrated loudness alone (K-filter and gating, no
+    /// true peak, range or maxima), a third of the full meter's work: what
+    /// planning a gain needs when a limiter keeps the peaks.
+    pub fn integrated_only(rate: u32) -> Result<Self, LoudnessError> {
+        let create = |source| LoudnessError::Create { rate, source };
+        let mut meter = EbuR128::new(1, rate, Mode::I).map_err(create)?;
+        meter.set_channel(0, Channel::DualMono).map_err(create)?;
+        Ok(Self {
+            meter,
+            hop: (rate as usize / 10).max(1),
+            pending: 0,
+            hops: VecDeque::new(),
+            max_momentary: f64::NEG_INFINITY,
+            max_short_term: f64::NEG_INFINITY,
+            integrated_only: true,
+        })
+    }
+
+    /// The integrated loudness so far, LUFS (DualMono).
+    pub fn integrated(&self) -> Result<f64, LoudnessError> {
+        Ok(self.meter.loudness_global()?)
     }
 
     /// Adds mono samples (any block size; results do not depend on how the audio is split).
     pub fn add(&mut self, mono: &[f32]) -> Result<(), LoudnessError> {
+        if self.integrated_only {
+            return Ok(self.meter.add_frames_f32(mono)?);
+        }
         let mut rest = mono;
         while !rest.is_empty() {
             let take = rest.len().min(self.hop - self.pending);

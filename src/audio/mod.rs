@@ -3,7 +3,7 @@
 //! Decodes each clip a service returned (any common WAV layout, or declared
 //! raw PCM), mixes to mono, resamples to the episode rate, trims silent
 //! edges, and streams the episode to disk with pauses, chapter markers,
-//! EBU R128 loudness normalisation under a true-peak ceiling, dither and
+//! EBU R128 loudness normalisation with a true-peak limiter, dither and
 //! BWF metadata, one clip in memory at a time. It makes no network calls
 //! and decides nothing about text.
 
@@ -11,6 +11,8 @@ mod assemble;
 pub mod bext;
 pub mod decode;
 pub mod dither;
+pub mod limiter;
+mod listen;
 pub mod loudness;
 mod resample;
 pub mod trim;
@@ -18,8 +20,9 @@ pub mod wav;
 
 pub use assemble::{
     assemble, check_clip, check_stored_clip, decode_clip, AssembleError, Assembled, ClipFile,
-    EpisodeMeta,
+    EpisodeMeta, NoTap, Tap, TapError,
 };
+pub use listen::{clip_for_listening, samples_to_wav, LISTEN_RATE};
 pub use resample::resample;
 
 /// Streams an episode WAV back as mono f32 blocks (for encoders that

@@ -21,6 +21,7 @@ pub fn execute(args: BuildArgs) -> Result<ExitCode> {
         only: args.only,
         jobs: args.jobs.map(|n| n as usize),
         strict_loudness: args.strict_loudness,
+        no_wait: args.no_wait,
     };
     let report = pipeline::build(&options, reporter)?;
     if report.failures.is_empty() {

@@ -9,6 +9,7 @@ use crate::pipeline::{self, Project};
 
 pub fn gc(args: GcArgs) -> Result<ExitCode> {
     let project = Project::load(&args.config.config, None)?;
+    let _lock = pipeline::lock_cache(&project, !args.no_wait)?;
     let catalog = project.catalog();
     let report = pipeline::collect_garbage(&project, &catalog, args.dry_run)?;
     let verb = if args.dry_run {

@@ -4,7 +4,11 @@
 
 pub mod build;
 pub mod cache;
+pub mod check;
+pub mod doctor;
 pub mod import;
+pub mod init;
 pub mod plan;
 pub mod say;
 pub mod serve;
+pub mod voices;

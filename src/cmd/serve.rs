@@ -5,14 +5,31 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 
 use crate::cli::ServeArgs;
-use crate::tts;
+use crate::{text, tts};
 
 pub fn execute(args: ServeArgs) -> Result<ExitCode> {
     let mut options = tts::embedded::ServeOptions {
         text_limit: args.text_limit as usize,
         process_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        connections: tts::listen::ConnectionLimits {
+            max_connections: args.max_connections as usize,
+            header_timeout: std::time::Duration::from_millis(args.header_timeout_ms),
+        },
         ..Default::default()
     };
+    options.neural.runtime = args.onnxruntime.clone();
+    // Hanzi sent by other tools reach the Kokoro voices through briefcast's
+    // own Mandarin front end (numbers read, then pinyin with tone changes).
+    options.converter = Some(tts::embedded::TextConverter(std::sync::Arc::new(
+        |written: &str| {
+            text::spoken_form(
+                written,
+                text::Normalize::Zh,
+                text::Form::PinyinWords,
+                &text::Lexicon::default(),
+            )
+        },
+    )));
     if let Some(n) = args.processes {
         options.processes = n as usize;
     }

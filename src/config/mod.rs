@@ -12,12 +12,18 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+mod check;
 mod services;
 pub mod speakers_edit;
+
+pub use check::{CheckConfig, TranscriberConfig, TranscriberKind};
 
 pub use services::{
     BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
 };
+
+/// The largest voices.toml read.
+const CONFIG_LIMIT: u64 = 4 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -48,7 +54,35 @@ pub struct Config {
     pub voices: BTreeMap<String, VoiceConfig>,
     pub speakers: BTreeMap<String, SpeakerConfig>,
     /// Written form → what to send, for every voice.
-    pub lexicon: BTreeMap<String, String>,
+    pub lexicon: BTreeMap<String, LexiconEntry>,
+    pub check: CheckConfig,
+}
+
+/// A `[lexicon]` entry: `"民宗委" = "民族宗教事务委员会"` (text to send
+/// instead) or `"重镇" = { pinyin = "zhong4 zhen4" }` (a reading: pinyin
+/// voices get it, hanzi voices get the word as written).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum LexiconEntry {
+    Say(String),
+    Reading(ReadingEntry),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingEntry {
+    /// Syllables with tone digits 1-5, one per character: `zhong4 zhen4`.
+    pub pinyin: String,
+}
+
+/// How a voice is sent Mandarin text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MandarinForm {
+    /// Characters as written (after normalisation and the lexicon).
+    Hanzi,
+    /// Pinyin with tone digits from briefcast's Mandarin front end.
+    Pinyin,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -118,7 +152,9 @@ pub struct AudioConfig {
     /// Open each episode with `announce-template` and each later chapter
     /// with its spoken title.
     pub announce: bool,
-    pub announce_template: String,
+    /// Placeholders `{speaker}` and `{title}`; without it, the show
+    /// language's ([`Config::announcement`]).
+    pub announce_template: Option<String>,
     /// Voice for announcements; default: the speaker's own voice.
     pub announcer: Option<String>,
     /// Bring the episode to `loudness` LUFS (EBU R128 / ITU-R BS.1770-4)
@@ -126,6 +162,10 @@ pub struct AudioConfig {
     pub normalize_loudness: bool,
     pub loudness: f64,
     pub true_peak: f64,
+    /// A look-ahead true-peak limiter after the gain, so the target is
+    /// reached under the ceiling; off: one static gain, held down by the
+    /// ceiling when the peaks demand it.
+    pub limiter: bool,
     /// Audio placed before the first and after the last segment.
     pub intro: Option<PathBuf>,
     pub outro: Option<PathBuf>,
@@ -144,11 +184,12 @@ impl Default for AudioConfig {
             trim_threshold_db: -50.0,
             trim_keep_ms: 30,
             announce: true,
-            announce_template: "{speaker}：{title}".into(),
+            announce_template: None,
             announcer: None,
             normalize_loudness: true,
             loudness: -16.0,
             true_peak: -1.0,
+            limiter: true,
             intro: None,
             outro: None,
         }
@@ -163,6 +204,8 @@ pub struct PublishConfig {
     pub formats: Vec<PublishFormat>,
     /// Constant MP3 bitrate, kbit/s.
     pub mp3_bitrate: u32,
+    /// LAME's quality/speed setting, 0 (best, slowest) to 9 (fastest).
+    pub mp3_quality: u8,
 }
 
 impl Default for PublishConfig {
@@ -170,9 +213,13 @@ impl Default for PublishConfig {
         Self {
             formats: vec![PublishFormat::Wav],
             mp3_bitrate: 96,
+            mp3_quality: DEFAULT_MP3_QUALITY,
         }
     }
 }
+
+/// LAME's "good" preset (`-q 5`): see BENCHMARKS.md for the measure.
+pub const DEFAULT_MP3_QUALITY: u8 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -196,7 +243,10 @@ pub struct VoiceConfig {
     pub normalize: Option<NormalizeSetting>,
     /// Written form → what to send, overriding the global `[lexicon]`.
     #[serde(default)]
-    pub lexicon: BTreeMap<String, String>,
+    pub lexicon: BTreeMap<String, LexiconEntry>,
+    /// `hanzi` or `pinyin`; default `pinyin` for the embedded service's
+    /// Mandarin voices (`cmn…`), `hanzi` for every other voice.
+    pub mandarin: Option<MandarinForm>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -277,16 +327,21 @@ struct RawConfig {
     #[serde(default)]
     speakers: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(default)]
-    lexicon: BTreeMap<String, String>,
+    lexicon: BTreeMap<String, LexiconEntry>,
+    #[serde(default)]
+    check: CheckConfig,
 }
 
 impl Config {
     /// Read, parse and validate `path`.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = fs_err::read_to_string(path).map_err(|source| ConfigError::Read {
+        let read_error = |source| ConfigError::Read {
             path: path.to_owned(),
             source,
-        })?;
+        };
+        let bytes = crate::util::read_regular(path, CONFIG_LIMIT).map_err(read_error)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let root = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
             _ => PathBuf::from("."),
@@ -326,6 +381,7 @@ impl Config {
             voices: raw.voices,
             speakers,
             lexicon: raw.lexicon,
+            check: raw.check,
         };
         config
             .validate()
@@ -376,6 +432,12 @@ impl Config {
                     publish.mp3_bitrate
                 )));
             }
+            if publish.mp3_quality > 9 {
+                return Err(whole(format!(
+                    "[publish] mp3-quality = {} must lie in 0..9 (0 best and slowest, 9 fastest)",
+                    publish.mp3_quality
+                )));
+            }
         }
         if let Some(voice) = audio
             .announcer
@@ -399,6 +461,7 @@ impl Config {
                 .validate()
                 .map_err(|message| whole(format!("[services.{name}] {message}")))?;
         }
+        self.check.validate().map_err(whole)?;
         for (name, voice) in &self.voices {
             let service = voice.service.get_ref();
             if !self.services.contains_key(service) {
@@ -415,6 +478,19 @@ impl Config {
                     "[voices.{name}] speed = {} is out of range (above 0, at most 4)",
                     voice.speed
                 )));
+            }
+        }
+        let lexicons = std::iter::once(("[lexicon]".to_owned(), &self.lexicon)).chain(
+            self.voices
+                .iter()
+                .map(|(name, v)| (format!("[voices.{name}.lexicon]"), &v.lexicon)),
+        );
+        for (section, lexicon) in lexicons {
+            for (word, entry) in lexicon {
+                if let LexiconEntry::Reading(reading) = entry {
+                    check_reading(word, &reading.pinyin)
+                        .map_err(|message| whole(format!("{section} \"{word}\": {message}")))?;
+                }
             }
         }
         for (speaker, entry) in &self.speakers {
@@ -448,6 +524,64 @@ impl Config {
         }
     }
 
+    /// The opening announcement of an episode: `announce-template` filled
+    /// in, else the show language's own form: `{speaker}：{title}` in
+    /// Mandarin, `{speaker}: {title}` in English. A show of another or
+    /// mixed language (`mul`, `zh, en`) picks by the episode's own words.
+    pub fn announcement(&self, speaker: &str, title: &str, subtitle: Option<&str>) -> String {
+        let chinese = match self.language_family() {
+            Some(chinese) => chinese,
+            None => [speaker, title, subtitle.unwrap_or("")]
+                .iter()
+                .any(|t| t.chars().any(is_han)),
+        };
+        let title = match subtitle {
+            Some(sub) if chinese => format!("{title}——{sub}"),
+            Some(sub) => format!("{title} — {sub}"),
+            None => title.to_owned(),
+        };
+        let template = match &self.audio.announce_template {
+            Some(template) => template.as_str(),
+            None if chinese => "{speaker}：{title}",
+            None => "{speaker}: {title}",
+        };
+        template
+            .replace("{speaker}", speaker)
+            .replace("{title}", &title)
+    }
+
+    /// `Some(true)` for a Chinese show, `Some(false)` for an English one,
+    /// `None` for any other or a mix.
+    fn language_family(&self) -> Option<bool> {
+        let language = self.show.language.trim().to_ascii_lowercase();
+        let single = !language.contains([',', ' ', ';', '/']);
+        match language.split(['-', '_']).next() {
+            Some("zh" | "cmn" | "yue") if single => Some(true),
+            Some("en") if single => Some(false),
+            _ => None,
+        }
+    }
+
+    /// How a voice is sent Mandarin: its own `mandarin`, else pinyin for the
+    /// embedded service's Mandarin espeak-ng voices and its Kokoro voices,
+    /// and hanzi for everything else.
+    pub fn mandarin_for(&self, voice: &VoiceConfig) -> MandarinForm {
+        voice.mandarin.unwrap_or_else(|| {
+            let embedded = self
+                .services
+                .get(voice.service.get_ref())
+                .is_some_and(|s| s.kind == ServiceKind::Embedded);
+            let lower = voice.voice.to_ascii_lowercase();
+            let mandarin_espeak =
+                lower.starts_with("cmn") || lower == "zh" || lower.starts_with("zh+");
+            if embedded && (mandarin_espeak || lower.starts_with("kokoro:")) {
+                MandarinForm::Pinyin
+            } else {
+                MandarinForm::Hanzi
+            }
+        })
+    }
+
     /// A configured path, resolved against the configuration's folder.
     pub fn resolve(&self, path: &Path) -> PathBuf {
         if path.is_absolute() {
@@ -456,6 +590,11 @@ impl Config {
             self.root.join(path)
         }
     }
+}
+
+/// A Han character (CJK unified ideographs and their extensions).
+fn is_han(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{3134F}')
 }
 
 fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
@@ -496,6 +635,30 @@ fn locate_key(text: &str, message: &str) -> Option<usize> {
     in_section
 }
 
+/// A lexicon reading: one syllable per character of `word`, each letters
+/// (ü may be written v) and a tone digit 1-5.
+fn check_reading(word: &str, pinyin: &str) -> Result<(), String> {
+    let syllables: Vec<&str> = pinyin.split_whitespace().collect();
+    if let Some(bad) = syllables.iter().find(|s| {
+        let (body, tone) = s.split_at(s.len().saturating_sub(1));
+        body.is_empty()
+            || !body.chars().all(|c| c.is_ascii_lowercase() || c == 'ü')
+            || !matches!(tone, "1" | "2" | "3" | "4" | "5")
+    }) {
+        return Err(format!(
+            "pinyin syllable \"{bad}\" needs lowercase letters and a tone digit 1-5 (zhong4)"
+        ));
+    }
+    let chars = word.chars().count();
+    if syllables.len() != chars {
+        return Err(format!(
+            "pinyin has {} syllable(s) for {chars} character(s)",
+            syllables.len()
+        ));
+    }
+    Ok(())
+}
+
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -525,12 +688,70 @@ voice = "cmn"
 "#;
 
     #[test]
+    fn announcements_follow_the_show_language() {
+        let show = |language: &str, extra: &str| {
+            parse(&format!("[show]\nlanguage = \"{language}\"\n{extra}")).unwrap()
+        };
+        let en = show("en-US", "");
+        assert_eq!(
+            en.announcement("Bureau of Labor Statistics", "Statement", Some("May")),
+            "Bureau of Labor Statistics: Statement — May"
+        );
+        let zh = show("zh-CN", "");
+        assert_eq!(
+            zh.announcement("柳州市", "讲话", Some("摘要")),
+            "柳州市：讲话——摘要"
+        );
+        assert_eq!(zh.announcement("BLS", "Statement", None), "BLS：Statement");
+        let mixed = show("zh-CN, en", "");
+        assert_eq!(
+            mixed.announcement("BLS", "Statement", None),
+            "BLS: Statement"
+        );
+        assert_eq!(mixed.announcement("柳州市", "讲话", None), "柳州市：讲话");
+        assert_eq!(show("mul", "").announcement("A", "B", None), "A: B");
+        let own = show(
+            "en",
+            "[audio]\nannounce-template = \"{title}, by {speaker}\"",
+        );
+        assert_eq!(own.announcement("A", "B", None), "B, by A");
+    }
+
+    #[test]
     fn a_complete_file_parses_with_defaults() {
         let config = parse(GOOD).unwrap();
         assert_eq!(config.audio, AudioConfig::default());
         assert_eq!(config.speakers["柳州市"].voice(), "a");
         assert_eq!(config.speakers["B"].slug(), Some("bee"));
         assert_eq!(config.voices["a"].speed, 1.0);
+    }
+
+    #[test]
+    fn lexicon_entries_are_text_or_readings() {
+        let text = format!(
+            "{GOOD}\n[lexicon]\n\"民宗委\" = \"民族宗教事务委员会\"\n\"重镇\" = {{ pinyin = \"zhong4 zhen4\" }}\n"
+        );
+        let config = parse(&text).unwrap();
+        assert_eq!(
+            config.lexicon["重镇"],
+            LexiconEntry::Reading(ReadingEntry {
+                pinyin: "zhong4 zhen4".into()
+            })
+        );
+        assert_eq!(
+            config.mandarin_for(&config.voices["a"]),
+            MandarinForm::Pinyin
+        );
+        let short = text.replace("zhong4 zhen4", "zhong4");
+        assert_eq!(
+            parse(&short).unwrap_err().to_string(),
+            "voices.toml:16:1: [lexicon] \"重镇\": pinyin has 1 syllable(s) for 2 character(s)"
+        );
+        let marks = text.replace("zhong4 zhen4", "zhòng zhèn");
+        assert!(parse(&marks)
+            .unwrap_err()
+            .to_string()
+            .contains("pinyin syllable \"zhòng\" needs lowercase letters and a tone digit"));
     }
 
     #[test]

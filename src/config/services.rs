@@ -95,12 +95,20 @@ pub struct ServiceConfig {
     pub max_bytes: Option<usize>,
     #[serde(default = "default_retries")]
     pub retries: u32,
+    /// A `Retry-After` asking for longer than this fails the segment at once.
+    #[serde(default = "default_max_retry_after_ms")]
+    pub max_retry_after_ms: u64,
     /// Plausible clip length per character of text sent, in seconds: a
     /// shorter clip is truncated, a longer one has run away.
     #[serde(default = "default_min_seconds_per_char")]
     pub min_seconds_per_char: f64,
     #[serde(default = "default_max_seconds_per_char")]
     pub max_seconds_per_char: f64,
+    /// Whether the same request always gives the same sound (espeak-ng
+    /// does; many neural voices do not). `build --check --retake N` asks a
+    /// non-deterministic service again for a clip that failed the check.
+    #[serde(default = "default_deterministic")]
+    pub deterministic: bool,
 
     /// openai: model and style instructions.
     pub model: Option<String>,
@@ -156,11 +164,17 @@ fn default_timeout_ms() -> u64 {
 fn default_retries() -> u32 {
     4
 }
+fn default_max_retry_after_ms() -> u64 {
+    300_000
+}
 fn default_min_seconds_per_char() -> f64 {
     0.02
 }
 fn default_max_seconds_per_char() -> f64 {
     2.0
+}
+fn default_deterministic() -> bool {
+    true
 }
 
 impl ServiceConfig {

@@ -1,6 +1,6 @@
 //! `briefcast build`: synthesise what is missing, assemble what changed.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
@@ -24,6 +24,8 @@ pub struct BuildOptions {
     pub jobs: Option<usize>,
     /// A miss of the loudness target by more than 1 LU is an error.
     pub strict_loudness: bool,
+    /// Another run holding the cache or output folder is an error, not waited for.
+    pub no_wait: bool,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -39,6 +41,7 @@ pub struct BuildReport {
 /// Load, synthesise, assemble and publish.
 pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
     let project = Project::load(&options.config, options.only.as_deref())?;
+    let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -61,7 +64,8 @@ struct Progress {
     /// The assembly's input while it runs; dropped when the episode fails.
     feed: Option<mpsc::Sender<ClipFile>>,
     started: bool,
-    failures: Vec<String>,
+    /// (service, message) per failed segment.
+    failures: Vec<(String, String)>,
 }
 
 type Assemblies = JoinSet<(usize, Result<EpisodeEntry>)>;
@@ -72,6 +76,7 @@ struct AssemblyContext {
     project: Arc<Project>,
     out_dir: PathBuf,
     strict: Strictness,
+    reporter: Arc<dyn Reporter>,
 }
 
 impl Progress {
@@ -100,6 +105,7 @@ impl Progress {
                     &context.out_dir,
                     &project.created,
                     context.strict,
+                    context.reporter.as_ref(),
                 );
                 (e, written)
             });
@@ -116,8 +122,8 @@ impl Progress {
         }
     }
 
-    fn fail(&mut self, message: String) {
-        self.failures.push(message);
+    fn fail(&mut self, service: &str, message: String) {
+        self.failures.push((service.to_owned(), message));
         // The assembly sees its input end early and writes nothing.
         self.feed = None;
     }
@@ -130,10 +136,6 @@ async fn run(
     reporter: Arc<dyn Reporter>,
 ) -> Result<BuildReport> {
     let out_dir = project.output_dir();
-    if out_dir.exists() && !out_dir.is_dir() {
-        anyhow::bail!("output folder {} is a file", out_dir.display());
-    }
-    fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
     let leftovers = crate::publish::remove_leftovers(&out_dir);
     if leftovers > 0 {
         tracing::info!(
@@ -151,10 +153,19 @@ async fn run(
         reporter.as_ref(),
     );
 
+    // A neural voice whose model or runtime is missing stops the build
+    // before any request, with the command that installs it.
+    for voice in project.config.voices.values() {
+        let service = project.config.services.get(voice.service.get_ref());
+        if service.is_some_and(|s| s.kind == crate::config::ServiceKind::Embedded) {
+            crate::tts::embedded::check_installed(&voice.voice, &Default::default())?;
+        }
+    }
     let validator = Validator {
         response: audio::check_clip,
         stored: audio::check_stored_clip,
     };
+    project.probe_voices()?;
     let synth = Synthesizer::start(
         &project.config.services,
         &project.used_services(),
@@ -221,6 +232,7 @@ async fn run(
         project: Arc::clone(&project),
         out_dir: out_dir.clone(),
         strict,
+        reporter: Arc::clone(&reporter),
     };
     let mut assemblies = JoinSet::new();
     for (e, state) in states.iter_mut().enumerate() {
@@ -232,12 +244,15 @@ async fn run(
     let mut fetches = JoinSet::new();
     for (request, slots) in pending {
         let synth = Arc::clone(&synth);
-        fetches.spawn(async move { (slots, synth.fetch(&request).await) });
+        fetches.spawn(async move {
+            let result = synth.fetch(&request).await;
+            (slots, request.service, result)
+        });
     }
     loop {
         tokio::select! {
             Some(joined) = fetches.join_next() => {
-                let (slots, result) = joined.context("a synthesis task panicked")?;
+                let (slots, service, result) = joined.context("a synthesis task panicked")?;
                 for (e, i) in slots {
                     let episode = &project.episodes[e];
                     let state = states[e]
@@ -254,7 +269,7 @@ async fn run(
                         }
                         Err(error) => {
                             let segment = episode.segments().nth(i).expect("slot in range");
-                            state.fail(format!("{}: {error}", segment.describe()));
+                            state.fail(&service, format!("{}: {error}", segment.describe()));
                         }
                     }
                 }
@@ -281,8 +296,12 @@ async fn run(
             else => break,
         }
     }
+    // A service given up as misconfigured gets one line for all its
+    // episodes instead of one per segment.
+    let given_up = synth.misconfigured();
+    let mut given_up_episodes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (e, state) in states.into_iter().enumerate() {
-        let Some(mut state) = state.filter(|s| !s.failures.is_empty()) else {
+        let Some(state) = state.filter(|s| !s.failures.is_empty()) else {
             continue;
         };
         let slug = &project.episodes[e].slug;
@@ -291,8 +310,23 @@ async fn run(
             state.failures.len()
         );
         reporter.done(slug, &summary);
-        state.failures.sort();
-        report.failures.extend(state.failures);
+        let mut failures = Vec::new();
+        for (service, message) in state.failures {
+            match given_up.get_key_value(&service) {
+                Some((name, _)) => given_up_episodes.entry(name).or_default().push(slug),
+                None => failures.push(message),
+            }
+        }
+        failures.sort();
+        report.failures.extend(failures);
+    }
+    for (service, mut slugs) in given_up_episodes {
+        slugs.dedup();
+        report.failures.push(format!(
+            "{} (not written: {})",
+            given_up[service],
+            slugs.join(", ")
+        ));
     }
     for episode in &project.episodes {
         if let Some(entry) = manifest.episodes.get_mut(&episode.slug) {
@@ -346,10 +380,13 @@ fn remove_stale(
 
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
     let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
-        let limited = if l.ceiling_limited {
-            ", held down by the true-peak ceiling"
-        } else {
-            ""
+        let limited = match &l.limiter {
+            Some(limiter) => format!(
+                ", gain {:+.1} dB, limiter up to {:.1} dB",
+                l.gain_db, limiter.max_reduction_db
+            ),
+            None if l.ceiling_limited => ", held down by the true-peak ceiling".into(),
+            None => format!(", gain {:+.1} dB", l.gain_db),
         };
         format!(
             ", {:.1} LUFS, LRA {:.1} LU, true peak {:.1} dBTP{limited}",

@@ -5,15 +5,17 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::audio::{self, Assembled, ClipFile, EpisodeMeta};
+use crate::audio::{self, Assembled, ClipFile, EpisodeMeta, Tap, TapError};
 use crate::config::{Config, PublishFormat};
 use crate::model::{EpisodePlan, EpisodeTiming};
-use crate::publish::manifest::{file_entry, ChapterEntry, LoudnessEntry};
+use crate::progress::Reporter;
+use crate::publish::manifest::{file_entry, ChapterEntry, LimiterEntry, LoudnessEntry};
 use crate::publish::{self, captions, mp3, EpisodeEntry, SegmentEntry};
 use crate::tts::ClipKey;
+use crate::util::{Slot, Slots};
 
 /// Bump when assembly or publishing changes the bytes written for the same inputs.
-const ASSEMBLY_VERSION: &str = "briefcast assembly 2";
+const ASSEMBLY_VERSION: &str = "briefcast assembly 3";
 
 /// A hash of everything that shapes an episode's files: clip keys and
 /// pauses in order, titles, audio and publish settings, intro and outro,
@@ -64,6 +66,8 @@ pub struct Strictness {
 /// Assemble into a temporary file, write the sidecars, then rename the WAV
 /// into place: the previous episode stays until the new one is whole.
 /// `clips` may block until the next clip arrives (see [`audio::assemble`]).
+// One call per episode from `build`'s scheduler, which holds each of these apart.
+#[allow(clippy::too_many_arguments)]
 pub fn write_episode(
     config: &Config,
     episode: &EpisodePlan,
@@ -72,18 +76,32 @@ pub fn write_episode(
     out_dir: &Path,
     created: &str,
     strict: Strictness,
+    reporter: &dyn Reporter,
 ) -> Result<EpisodeEntry> {
     let slug = &episode.slug;
     let wav_path = out_dir.join(format!("{slug}.wav"));
     let temp = publish::temp_file_in(&wav_path)
         .with_context(|| format!("cannot write in {}", out_dir.display()))?;
     let meta = episode_meta(config, episode, created);
-    let assembled = audio::assemble(episode, clips, &config.audio, &meta, &temp)?;
+    let mut tap = Publishing {
+        config,
+        episode,
+        out_dir,
+        reporter,
+        mp3: None,
+        mp3_temp: None,
+        written: 0,
+        reported: 0,
+        total: 0,
+        rate: config.audio.sample_rate,
+        slot: None,
+    };
+    let assembled = audio::assemble(episode, clips, &config.audio, &meta, &temp, &mut tap)?;
     if strict.loudness && config.audio.normalize_loudness {
         let miss = (assembled.achieved.integrated_lufs - config.audio.loudness).abs();
         if miss > 1.0 {
             bail!(
-                "loudness {:.1} LUFS misses the target {:.1} LUFS by {miss:.1} LU (the true-peak ceiling {} dBTP limits the gain); the previous file is kept",
+                "loudness {:.1} LUFS misses the target {:.1} LUFS by {miss:.1} LU (under the true-peak ceiling {} dBTP); the previous file is kept",
                 assembled.achieved.integrated_lufs,
                 config.audio.loudness,
                 config.audio.true_peak
@@ -110,8 +128,13 @@ pub fn write_episode(
     }
     temp.persist(&wav_path)
         .with_context(|| format!("cannot write {}", wav_path.display()))?;
-    if config.publish.formats.contains(&PublishFormat::Mp3) {
-        names.push(write_mp3(config, episode, timing, out_dir)?);
+    if let Some(mp3_temp) = tap.mp3_temp.take() {
+        let name = format!("{slug}.mp3");
+        let path = out_dir.join(&name);
+        mp3_temp
+            .persist(&path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        names.push(name);
     }
     let files = names
         .iter()
@@ -159,19 +182,101 @@ fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> Episod
     }
 }
 
-fn write_mp3(
-    config: &Config,
-    episode: &EpisodePlan,
-    timing: &EpisodeTiming,
-    out_dir: &Path,
-) -> Result<String> {
-    let name = format!("{}.mp3", episode.slug);
-    let path = out_dir.join(&name);
-    let wav_path = out_dir.join(format!("{}.wav", episode.slug));
-    let mut blocks = audio::WavBlocks::open(&wav_path)
-        .with_context(|| format!("cannot read {}", wav_path.display()))?;
+/// Pass two's other outputs: the MP3, encoded from the very samples the
+/// WAV gets, and the progress of the writing; it holds one of the
+/// per-core slots while it runs, so episodes write in parallel up to the
+/// number of cores.
+struct Publishing<'a> {
+    config: &'a Config,
+    episode: &'a EpisodePlan,
+    out_dir: &'a Path,
+    reporter: &'a dyn Reporter,
+    mp3: Option<mp3::Mp3Writer>,
+    mp3_temp: Option<tempfile::TempPath>,
+    written: u64,
+    reported: u64,
+    total: u64,
+    rate: u32,
+    slot: Option<Slot<'static>>,
+}
+
+impl Tap for Publishing<'_> {
+    fn start(&mut self, timing: &EpisodeTiming) -> Result<(), TapError> {
+        // Called again when the episode is written again: the slot stays.
+        if self.slot.is_none() {
+            self.slot = Some(Slots::per_core().acquire());
+        }
+        self.written = 0;
+        self.total = timing.total_frames;
+        let config = self.config;
+        if config.publish.formats.contains(&PublishFormat::Mp3) {
+            let path = self.out_dir.join(format!("{}.mp3", self.episode.slug));
+            let temp = publish::temp_file_in(&path)
+                .with_context(|| format!("cannot write in {}", self.out_dir.display()))?;
+            let options = mp3::Mp3Options {
+                bitrate_kbps: config.publish.mp3_bitrate,
+                quality: config.publish.mp3_quality,
+            };
+            let info = id3_info(config, self.episode, timing);
+            let writer = mp3::Mp3Writer::create(timing.rate, &temp, &options, &info)
+                .with_context(|| format!("encoding {}", path.display()))?;
+            self.mp3 = Some(writer);
+            self.mp3_temp = Some(temp);
+        }
+        self.progress();
+        Ok(())
+    }
+
+    fn write(&mut self, samples: &[f32]) -> Result<(), TapError> {
+        if let Some(mp3) = &mut self.mp3 {
+            mp3.write(samples).map_err(|e| self.context(e))?;
+        }
+        self.written += samples.len() as u64;
+        // Every 5 s of audio: often enough for a bar, rare enough to cost nothing.
+        if self.written - self.reported >= 5 * u64::from(self.rate) {
+            self.progress();
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> Result<(), TapError> {
+        if let Some(mp3) = self.mp3.take() {
+            mp3.finish().map_err(|e| self.context(e))?;
+        }
+        self.progress();
+        self.slot = None;
+        Ok(())
+    }
+}
+
+impl Publishing<'_> {
+    fn progress(&mut self) {
+        self.reported = self.written;
+        let seconds = |frames| crate::util::frames_to_seconds(frames, self.rate);
+        let what = if self.mp3.is_some() || self.mp3_temp.is_some() {
+            "WAV + MP3"
+        } else {
+            "WAV"
+        };
+        self.reporter.writing(
+            &self.episode.slug,
+            what,
+            seconds(self.written),
+            seconds(self.total),
+        );
+    }
+
+    fn context(&self, error: mp3::Mp3Error) -> TapError {
+        let path = self.out_dir.join(format!("{}.mp3", self.episode.slug));
+        anyhow::Error::new(error)
+            .context(format!("encoding {}", path.display()))
+            .into()
+    }
+}
+
+fn id3_info(config: &Config, episode: &EpisodePlan, timing: &EpisodeTiming) -> mp3::Id3Info {
     let ms = |frames: u64| crate::util::frames_to_millis(frames, timing.rate) as u32;
-    let info = mp3::Id3Info {
+    mp3::Id3Info {
         title: episode.title.clone(),
         artist: episode.speaker.clone(),
         album: config.show.title.clone(),
@@ -188,22 +293,7 @@ fn write_mp3(
                 )
             })
             .collect(),
-    };
-    let temp = publish::temp_file_in(&path)?;
-    let options = mp3::Mp3Options {
-        bitrate_kbps: config.publish.mp3_bitrate,
-    };
-    mp3::encode_mp3(
-        timing.rate,
-        &mut || blocks.next_block(),
-        &temp,
-        &options,
-        &info,
-    )
-    .with_context(|| format!("encoding {}", path.display()))?;
-    temp.persist(&path)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(name)
+    }
 }
 
 fn entry(
@@ -221,8 +311,15 @@ fn entry(
         true_peak_dbtp: round2(assembled.achieved.true_peak_dbtp),
         max_momentary_lufs: round2(assembled.achieved.max_momentary_lufs),
         max_short_term_lufs: round2(assembled.achieved.max_short_term_lufs),
-        gain_db: round2(assembled.gain.map_or(0.0, |g| g.gain_db)),
-        ceiling_limited: assembled.gain.is_some_and(|g| g.ceiling_limited),
+        gain_db: round2(assembled.gain_db.unwrap_or(0.0)),
+        ceiling_limited: assembled.ceiling_limited,
+        limiter: assembled.limiter.map(|l| LimiterEntry {
+            max_reduction_db: round2(l.max_reduction_db),
+            limited_seconds: round2(crate::util::frames_to_seconds(
+                l.limited_samples,
+                timing.rate,
+            )),
+        }),
     });
     EpisodeEntry {
         order: 0,

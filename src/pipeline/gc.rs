@@ -1,12 +1,18 @@
 //! `briefcast cache gc`: remove clips no script references any more.
+//!
+//! Deletes only what it can prove is briefcast's: files of the cache's own
+//! layout (`xx/<key>.wav|pcm` and `.tmp…` leftovers) in a folder carrying
+//! briefcast's `CACHEDIR.TAG`, never a cache that overlaps the scripts or
+//! output folder, and only while it holds the cache's lock, so a running
+//! build's files are never touched.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
 use super::Project;
-use crate::tts::Catalog;
+use crate::tts::{CacheEntry, Catalog};
 
 #[derive(Debug, Default)]
 pub struct GcReport {
@@ -15,30 +21,34 @@ pub struct GcReport {
     pub kept: usize,
 }
 
-/// Every file in the cache whose key no current segment uses (and leftover
-/// temporary files); deleted unless `dry_run`.
+/// Every clip in the cache whose key no current segment uses (and leftover
+/// temporary files); deleted unless `dry_run`. The caller holds the lock.
 pub fn collect_garbage(project: &Project, catalog: &Catalog, dry_run: bool) -> Result<GcReport> {
+    super::check_cache_folder(project)?;
     let mut referenced = BTreeSet::new();
     for segment in project.episodes.iter().flat_map(|e| e.segments()) {
         referenced.insert(catalog.key(&project.request(segment))?.to_string());
     }
     let mut report = GcReport::default();
-    let root = catalog.cache().dir();
-    let Ok(shards) = std::fs::read_dir(root) else {
+    let cache = catalog.cache();
+    if !cache.dir().exists() {
         return Ok(report);
-    };
-    let mut files = Vec::new();
-    for shard in shards.flatten().filter(|e| e.path().is_dir()) {
-        let entries = fs_err::read_dir(shard.path()).context("reading the cache")?;
-        files.extend(entries.flatten().map(|e| e.path()));
     }
-    files.sort();
-    for path in files {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if referenced.contains(stem) {
-            report.kept += 1;
-            continue;
+    if !cache.is_marked() {
+        bail!(
+            "{} is not a briefcast cache (it has no CACHEDIR.TAG written by briefcast); nothing removed. A build marks the cache it uses",
+            cache.dir().display()
+        );
+    }
+    let entries = cache.entries().context("reading the cache")?;
+    for entry in entries {
+        if let CacheEntry::Clip { key, .. } = &entry {
+            if referenced.contains(key) {
+                report.kept += 1;
+                continue;
+            }
         }
+        let path = entry.path().to_owned();
         report.bytes += path.metadata().map_or(0, |m| m.len());
         if !dry_run {
             fs_err::remove_file(&path).context("removing a cached clip")?;

@@ -8,8 +8,11 @@
 //! last clip is stored. Each stage gets only its own configuration section.
 
 mod build;
+mod check;
+mod doctor;
 mod episode;
 mod gc;
+mod guard;
 mod import;
 mod plan;
 mod show;
@@ -17,17 +20,20 @@ mod show_files;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
-use crate::config::Config;
+use crate::config::{Config, MandarinForm, ServiceKind};
 use crate::model::{EpisodePlan, Segment};
 use crate::script;
 use crate::tts::{self, Cache, Catalog, ClipRequest};
 
 pub use build::{build, BuildOptions, BuildReport};
+pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
+pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
+pub use guard::{check_cache_folder, lock_cache, lock_for_build};
 pub use import::{import, ImportOptions};
-pub use plan::{plan_episodes, speaker_for, PlanError};
+pub use plan::{plan_episodes, readings_for, speaker_for, spoken_without_project, PlanError};
 pub use show::{plan_json, plan_text};
 
 /// Configuration, scripts and episode plans: everything before any request.
@@ -43,7 +49,8 @@ pub struct Project {
 
 impl Project {
     pub fn load(config_path: &Path, only: Option<&str>) -> Result<Project> {
-        let config = Config::load(config_path)?;
+        let mut config = Config::load(config_path)?;
+        use_mandarin_voices(&mut config);
         let scripts = config.resolve(&config.paths.scripts);
         let speeches = script::load_dir(&scripts)?;
         let mut episodes = plan_episodes(&config, speeches)?;
@@ -101,10 +108,59 @@ impl Project {
         used
     }
 
+    /// Refuse, before any request, an embedded Mandarin voice that reads
+    /// what it would be sent by English rules.
+    pub fn probe_voices(&self) -> Result<()> {
+        let used = self.used_services();
+        for (name, voice) in &self.config.voices {
+            let service = voice.service.get_ref();
+            let embedded = self.config.services[service].kind == ServiceKind::Embedded;
+            let lower = voice.voice.to_ascii_lowercase();
+            if !embedded
+                || !used.contains(&service.as_str())
+                || !(lower.starts_with("cmn") || lower.starts_with("zh"))
+            {
+                continue;
+            }
+            let sample = match self.config.mandarin_for(voice) {
+                MandarinForm::Pinyin => "ni3 hao3，shi4 jie4。",
+                MandarinForm::Hanzi => "你好，世界。",
+            };
+            tts::embedded::probe_mandarin(&voice.voice, sample)
+                .with_context(|| format!("[voices.{name}]"))?;
+        }
+        Ok(())
+    }
+
     /// Keys and cache paths without starting anything: for `plan` and `cache gc`.
     pub fn catalog(&self) -> Catalog {
         let espeak =
             tts::embedded::espeak_version().unwrap_or_else(|_| "espeak-ng (not installed)".into());
         Catalog::new(&self.config.services, &espeak, self.cache())
+    }
+}
+
+/// The embedded service's `cmn` voices become `cmn-latn-pinyin` (see
+/// `tts::embedded::mandarin_voice`), with one notice naming them.
+fn use_mandarin_voices(config: &mut Config) {
+    let mut mapped = Vec::new();
+    for (name, voice) in config.voices.iter_mut() {
+        let embedded = config
+            .services
+            .get(voice.service.get_ref())
+            .is_some_and(|s| s.kind == ServiceKind::Embedded);
+        if let Some(working) = embedded
+            .then(|| tts::embedded::mandarin_voice(&voice.voice))
+            .flatten()
+        {
+            mapped.push(format!("{name} ({} → {working})", voice.voice));
+            voice.voice = working;
+        }
+    }
+    if !mapped.is_empty() {
+        eprintln!(
+            "briefcast: notice: espeak-ng's cmn reads Mandarin by English rules, so voices {} use cmn-latn-pinyin; write that voice in voices.toml to silence this",
+            mapped.join(", ")
+        );
     }
 }

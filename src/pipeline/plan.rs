@@ -2,9 +2,9 @@
 //! cut paragraphs into segments that fit the voice's service.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::config::{Config, NormalizeSetting};
+use crate::config::{Config, LexiconEntry, MandarinForm, NormalizeSetting};
 use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SourcePos, Speech};
 use crate::text;
 
@@ -96,9 +96,59 @@ fn show_position(speech: &Speech) -> (i64, PathBuf) {
     (speech.order.unwrap_or(i64::MAX), speech.path.clone())
 }
 
+/// What a line is sent as without any project: the defaults of a Chinese
+/// show for a line with Chinese characters, of an English one otherwise.
+pub fn spoken_without_project(line: &str) -> String {
+    let language = if line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+        "zh-CN"
+    } else {
+        "en"
+    };
+    let text = format!("[show]\nlanguage = \"{language}\"\n");
+    let config = Config::parse(&text, Path::new("(defaults)"), PathBuf::from("."))
+        .expect("the defaults are valid");
+    speaker_for(&config, None)(line)
+}
+
 /// The function turning written text into what a voice is sent; without a
-/// voice, the show's default normalisation and the global lexicon.
+/// voice, the show's default normalisation, hanzi and the global lexicon.
 pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> String {
+    let (normalize, form, lexicon) = voicing(config, voice);
+    move |written: &str| text::spoken_form(written, normalize, form, &lexicon)
+}
+
+/// Cut a paragraph into (written, spoken) segments for a voice. Where the
+/// cuts fall is decided on the hanzi form, so that a pinyin voice (sent
+/// about five letters per character) gets the same sentence-sized segments.
+fn segments_for(
+    config: &Config,
+    voice: &str,
+    paragraph: &str,
+    limit: text::Limit,
+) -> Vec<(String, String)> {
+    let (normalize, form, lexicon) = voicing(config, Some(voice));
+    let hanzi = |w: &str| text::spoken_form(w, normalize, text::Form::Hanzi, &lexicon);
+    let pieces = text::segment_spoken(paragraph, limit, &hanzi);
+    match form {
+        text::Form::Hanzi => pieces,
+        text::Form::Pinyin | text::Form::PinyinWords => pieces
+            .into_iter()
+            .map(|(written, _)| {
+                let spoken = text::spoken_form(&written, normalize, form, &lexicon);
+                (written, spoken)
+            })
+            .collect(),
+    }
+}
+
+/// The function giving the words and readings of written text for a voice
+/// (pinyin syllables with tone digits, separated by spaces).
+pub fn readings_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> String {
+    let (normalize, _, lexicon) = voicing(config, voice);
+    move |written: &str| text::render_readings(&text::readings(written, normalize, &lexicon))
+}
+
+fn voicing(config: &Config, voice: Option<&str>) -> (text::Normalize, text::Form, text::Lexicon) {
     let voice = voice.map(|name| &config.voices[name]);
     let setting = match voice {
         Some(voice) => config.normalize_for(voice),
@@ -108,10 +158,34 @@ pub fn speaker_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> Str
         NormalizeSetting::Zh => text::Normalize::Zh,
         NormalizeSetting::None => text::Normalize::None,
     };
+    let form = match voice.map(|v| (v, config.mandarin_for(v))) {
+        Some((v, MandarinForm::Pinyin)) if is_kokoro(&v.voice) => text::Form::PinyinWords,
+        Some((_, MandarinForm::Pinyin)) => text::Form::Pinyin,
+        _ => text::Form::Hanzi,
+    };
     let empty = Default::default();
     let own = voice.map_or(&empty, |v| &v.lexicon);
-    let lexicon = text::Lexicon::merged(&config.lexicon, own);
-    move |written: &str| text::spoken_form(written, normalize, &lexicon)
+    let lexicon = text::Lexicon::merged(&lexicon_entries(&config.lexicon), &lexicon_entries(own));
+    (normalize, form, lexicon)
+}
+
+fn lexicon_entries(entries: &BTreeMap<String, LexiconEntry>) -> BTreeMap<String, text::Entry> {
+    entries
+        .iter()
+        .map(|(word, entry)| {
+            let entry = match entry {
+                LexiconEntry::Say(spoken) => text::Entry::Say(spoken.clone()),
+                LexiconEntry::Reading(reading) => text::Entry::Pinyin(
+                    reading
+                        .pinyin
+                        .split_whitespace()
+                        .map(|s| s.replace('ü', "v"))
+                        .collect(),
+                ),
+            };
+            (word.clone(), entry)
+        })
+        .collect()
 }
 
 fn plan_episode(
@@ -126,9 +200,7 @@ fn plan_episode(
         max_chars: service.effective_max_chars(),
         max_bytes: service.effective_max_bytes(),
     };
-    let speak = speaker_for(config, Some(voice));
     let announcer = config.audio.announcer.as_deref().unwrap_or(voice);
-    let speak_announcement = speaker_for(config, Some(announcer));
     let announce_service = &config.services[config.voices[announcer].service.get_ref()];
     let announce_limit = text::Limit {
         max_chars: announce_service.effective_max_chars(),
@@ -145,19 +217,11 @@ fn plan_episode(
             };
             if config.audio.announce {
                 let line = if s == 0 && c == 0 {
-                    let title = match &speech.subtitle {
-                        Some(sub) => format!("{}——{sub}", speech.title),
-                        None => speech.title.clone(),
-                    };
-                    config
-                        .audio
-                        .announce_template
-                        .replace("{speaker}", &speaker)
-                        .replace("{title}", &title)
+                    config.announcement(&speaker, &speech.title, speech.subtitle.as_deref())
                 } else {
                     chapter.title.clone()
                 };
-                let pieces = text::segment_spoken(&line, announce_limit, &speak_announcement);
+                let pieces = segments_for(config, announcer, &line, announce_limit);
                 for (n, (written, spoken)) in pieces.into_iter().enumerate() {
                     segments.push(Segment {
                         id: format!("{slug}/{}/{}/0/{}", s + 1, c + 1, n + 1),
@@ -171,7 +235,7 @@ fn plan_episode(
                 }
             }
             for (p, paragraph) in chapter.paragraphs.iter().enumerate() {
-                let pieces = text::segment_spoken(&paragraph.text, limit, &speak);
+                let pieces = segments_for(config, voice, &paragraph.text, limit);
                 let count = pieces.len();
                 for (n, (written, spoken)) in pieces.into_iter().enumerate() {
                     let pause_after = if n + 1 < count {
@@ -213,4 +277,9 @@ fn plan_episode(
         title,
         chapters,
     }
+}
+
+/// The embedded service's Kokoro voices (`kokoro:NAME`).
+fn is_kokoro(voice: &str) -> bool {
+    voice.to_ascii_lowercase().starts_with("kokoro:")
 }

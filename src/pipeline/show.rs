@@ -43,6 +43,9 @@ pub struct SegmentJson {
     pub source: String,
     pub text: String,
     pub spoken: String,
+    /// Pinyin readings of the text (tone digits, tone changes applied),
+    /// whatever form the voice is sent.
+    pub pinyin: String,
     pub voice: String,
     pub service: String,
     pub key: String,
@@ -61,6 +64,7 @@ pub struct ServiceJson {
 pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
     let mut services: BTreeMap<String, ServiceJson> = BTreeMap::new();
     let mut episodes = Vec::new();
+    let mut readers = BTreeMap::new();
     for episode in &project.episodes {
         let mut chapters = Vec::new();
         let (mut cached_count, mut total) = (0, 0);
@@ -84,6 +88,10 @@ pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
                     source: segment.source.to_string(),
                     text: segment.text.clone(),
                     spoken: segment.spoken.clone(),
+                    pinyin: readers.entry(segment.voice.clone()).or_insert_with(|| {
+                        Box::new(super::readings_for(&project.config, Some(&segment.voice)))
+                            as Box<dyn Fn(&str) -> String>
+                    })(&segment.text),
                     voice: segment.voice.clone(),
                     key: catalog.key(&request)?.to_string(),
                     service: request.service,

@@ -73,7 +73,7 @@ pub fn write_show_files(
                 chapters_file: format!("{slug}.chapters.json"),
                 vtt_file: format!("{slug}.vtt"),
                 srt_file: format!("{slug}.srt"),
-                description: format!("{}：{}", entry.speaker, entry.title),
+                description: config.announcement(&entry.speaker, &entry.title, None),
             }
         })
         .collect();

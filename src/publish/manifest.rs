@@ -55,6 +55,19 @@ pub struct LoudnessEntry {
     pub gain_db: f64,
     /// The true-peak ceiling kept the gain below the loudness target.
     pub ceiling_limited: bool,
+    /// What the true-peak limiter did (absent when it is off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limiter: Option<LimiterEntry>,
+}
+
+/// The true-peak limiter's work on one episode.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct LimiterEntry {
+    /// The largest gain reduction, dB.
+    pub max_reduction_db: f64,
+    /// How long the gain was reduced (by more than 0.01 dB) in all, seconds.
+    pub limited_seconds: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -187,10 +200,14 @@ impl Manifest {
 }
 
 impl EpisodeEntry {
-    /// Every recorded file is present with its recorded size.
+    /// Every recorded file is present with its recorded size and blake3
+    /// hash (a file damaged in place keeps its size; hashing runs at
+    /// gigabytes per second, so checking costs little beside a rebuild).
     pub fn files_intact(&self, dir: &Path) -> bool {
         self.files.iter().all(|f| {
-            std::fs::metadata(dir.join(&f.name)).is_ok_and(|m| m.is_file() && m.len() == f.bytes)
+            let path = dir.join(&f.name);
+            let sized = std::fs::metadata(&path).is_ok_and(|m| m.is_file() && m.len() == f.bytes);
+            sized && file_entry(dir, &f.name).is_ok_and(|now| now.blake3 == f.blake3)
         })
     }
 }

@@ -6,7 +6,6 @@
 //! and the temporary-file-then-rename discipline, so an interrupted build
 //! leaves the previous good files untouched. It never changes samples.
 
-mod atomic;
 pub mod captions;
 mod chapters;
 pub mod feed;
@@ -14,6 +13,6 @@ pub mod manifest;
 pub mod mp3;
 pub mod page;
 
-pub use atomic::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
+pub use crate::util::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
 pub use chapters::chapters_json;
 pub use manifest::{EpisodeEntry, FileEntry, Manifest, SegmentEntry};

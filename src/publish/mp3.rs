@@ -20,6 +20,8 @@ use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality, VbrMod
 pub struct Mp3Options {
     /// Constant bitrate in kbit/s: 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320.
     pub bitrate_kbps: u32,
+    /// LAME's algorithm quality, 0 (best, slowest) to 9 (fastest).
+    pub quality: u8,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -38,6 +40,8 @@ pub enum Mp3Error {
     Rate(u32),
     #[error("{0} kbit/s is not an MP3 bitrate (use 32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256 or 320)")]
     Bitrate(u32),
+    #[error("MP3 quality {0} is not one of LAME's 0..9")]
+    Quality(u8),
     #[error("the MP3 encoder refused its settings: {0}")]
     Setup(String),
     #[error("the MP3 encoder failed: {0}")]
@@ -71,6 +75,22 @@ fn bitrate(kbps: u32) -> Result<Bitrate, Mp3Error> {
         256 => Bitrate::Kbps256,
         320 => Bitrate::Kbps320,
         other => return Err(Mp3Error::Bitrate(other)),
+    })
+}
+
+fn quality(q: u8) -> Result<Quality, Mp3Error> {
+    Ok(match q {
+        0 => Quality::Best,
+        1 => Quality::SecondBest,
+        2 => Quality::NearBest,
+        3 => Quality::VeryNice,
+        4 => Quality::Nice,
+        5 => Quality::Good,
+        6 => Quality::Decent,
+        7 => Quality::Ok,
+        8 => Quality::SecondWorst,
+        9 => Quality::Worst,
+        other => return Err(Mp3Error::Quality(other)),
     })
 }
 
@@ -114,9 +134,8 @@ fn id3_tag(info: &Id3Info) -> Tag {
     tag
 }
 
-/// Encode mono f32 samples pulled in blocks from `next_block` (returns None at the end) at `rate` (44100 or 48000) to `out`, then write ID3v2.4 tags: TIT2, TPE1, TALB, COMM, plus CHAP frames (element ids chp1..) with TIT2 sub-frames and a top-level ordered CTOC listing them.
-///
-/// Layout: ID3v2.4 tag, LAME Info frame (filled in at the end), audio frames.
+/// Encode mono f32 samples pulled in blocks from `next_block` (returns
+/// None at the end); see [`Mp3Writer`].
 pub fn encode_mp3(
     rate: u32,
     next_block: &mut dyn FnMut() -> Option<Vec<f32>>,
@@ -124,59 +143,123 @@ pub fn encode_mp3(
     options: &Mp3Options,
     info: &Id3Info,
 ) -> Result<(), Mp3Error> {
-    if rate != 44_100 && rate != 48_000 {
-        return Err(Mp3Error::Rate(rate));
-    }
-    let setup = |e: mp3lame_encoder::BuildError| Mp3Error::Setup(e.to_string());
-    let mut builder = Builder::new().ok_or_else(|| Mp3Error::Setup("out of memory".into()))?;
-    builder.set_num_channels(1).map_err(setup)?;
-    builder.set_sample_rate(rate).map_err(setup)?;
-    builder.set_mode(Mode::Mono).map_err(setup)?;
-    builder.set_vbr_mode(VbrMode::Off).map_err(setup)?;
-    builder
-        .set_brate(bitrate(options.bitrate_kbps)?)
-        .map_err(setup)?;
-    builder.set_quality(Quality::NearBest).map_err(setup)?;
-    builder.set_to_write_vbr_tag(true).map_err(setup)?;
-    let mut encoder = builder.build().map_err(setup)?;
-
-    let mut tag = Vec::new();
-    id3_tag(info).write_to(&mut tag, Version::Id3v24)?;
-    let io = |source| Mp3Error::Io {
-        path: out.to_path_buf(),
-        source,
-    };
-    let encode = |e: mp3lame_encoder::EncodeError| Mp3Error::Encode(e.to_string());
-    let mut file = BufWriter::new(File::create(out).map_err(io)?);
-    file.write_all(&tag).map_err(io)?;
-
-    // LAME's first output frame is an empty Info frame, completed below.
-    let mut buffer = Vec::new();
+    let mut writer = Mp3Writer::create(rate, out, options, info)?;
     while let Some(block) = next_block() {
-        for chunk in block.chunks(CHUNK) {
-            buffer.clear();
-            buffer.reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
-            encoder
-                .encode_to_vec(MonoPcm(chunk), &mut buffer)
-                .map_err(encode)?;
-            file.write_all(&buffer).map_err(io)?;
+        writer.write(&block)?;
+    }
+    writer.finish()
+}
+
+/// A streaming MP3 file: samples pushed in blocks of any size at `rate`
+/// (44100 or 48000) leave as MP3 frames.
+///
+/// Layout: ID3v2.4 tag (TIT2, TPE1, TALB, COMM, CHAP frames chp1.. with
+/// TIT2 sub-frames and a top-level ordered CTOC), the LAME Info frame
+/// (filled in by [`Mp3Writer::finish`]), the audio frames.
+pub struct Mp3Writer {
+    encoder: mp3lame_encoder::Encoder,
+    file: BufWriter<File>,
+    tag_len: u64,
+    buffer: Vec<u8>,
+    path: PathBuf,
+}
+
+fn encode_err(e: mp3lame_encoder::EncodeError) -> Mp3Error {
+    Mp3Error::Encode(e.to_string())
+}
+
+impl Mp3Writer {
+    pub fn create(
+        rate: u32,
+        out: &Path,
+        options: &Mp3Options,
+        info: &Id3Info,
+    ) -> Result<Mp3Writer, Mp3Error> {
+        if rate != 44_100 && rate != 48_000 {
+            return Err(Mp3Error::Rate(rate));
+        }
+        let setup = |e: mp3lame_encoder::BuildError| Mp3Error::Setup(e.to_string());
+        let mut builder = Builder::new().ok_or_else(|| Mp3Error::Setup("out of memory".into()))?;
+        builder.set_num_channels(1).map_err(setup)?;
+        builder.set_sample_rate(rate).map_err(setup)?;
+        builder.set_mode(Mode::Mono).map_err(setup)?;
+        builder.set_vbr_mode(VbrMode::Off).map_err(setup)?;
+        builder
+            .set_brate(bitrate(options.bitrate_kbps)?)
+            .map_err(setup)?;
+        builder
+            .set_quality(quality(options.quality)?)
+            .map_err(setup)?;
+        builder.set_to_write_vbr_tag(true).map_err(setup)?;
+        let encoder = builder.build().map_err(setup)?;
+
+        let mut tag = Vec::new();
+        id3_tag(info).write_to(&mut tag, Version::Id3v24)?;
+        let mut writer = Mp3Writer {
+            encoder,
+            file: BufWriter::new(File::create(out).map_err(|source| Mp3Error::Io {
+                path: out.to_path_buf(),
+                source,
+            })?),
+            tag_len: tag.len() as u64,
+            buffer: Vec::new(),
+            path: out.to_path_buf(),
+        };
+        writer.file.write_all(&tag).map_err(|e| writer.io(e))?;
+        Ok(writer)
+    }
+
+    fn io(&self, source: std::io::Error) -> Mp3Error {
+        Mp3Error::Io {
+            path: self.path.clone(),
+            source,
         }
     }
-    buffer.clear();
-    buffer.reserve(mp3lame_encoder::max_required_buffer_size(0));
-    encoder
-        .flush_to_vec::<FlushGap>(&mut buffer)
-        .map_err(encode)?;
-    file.write_all(&buffer).map_err(io)?;
 
-    buffer.clear();
-    buffer.reserve(encoder.lame_tag_size());
-    if encoder.lame_tag_encode_to_vec(&mut buffer).is_some() {
-        file.seek(SeekFrom::Start(tag.len() as u64)).map_err(io)?;
-        file.write_all(&buffer).map_err(io)?;
+    /// Encodes `samples` (mono, ±1 full scale).
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), Mp3Error> {
+        // LAME's first output frame is an empty Info frame, completed in `finish`.
+        for chunk in samples.chunks(CHUNK) {
+            self.buffer.clear();
+            self.buffer
+                .reserve(mp3lame_encoder::max_required_buffer_size(chunk.len()));
+            self.encoder
+                .encode_to_vec(MonoPcm(chunk), &mut self.buffer)
+                .map_err(encode_err)?;
+            self.file.write_all(&self.buffer).map_err(|e| self.io(e))?;
+        }
+        Ok(())
     }
-    let file = file.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)
+
+    /// Flushes the encoder, completes the Info frame and syncs the file.
+    pub fn finish(mut self) -> Result<(), Mp3Error> {
+        self.buffer.clear();
+        self.buffer
+            .reserve(mp3lame_encoder::max_required_buffer_size(0));
+        self.encoder
+            .flush_to_vec::<FlushGap>(&mut self.buffer)
+            .map_err(encode_err)?;
+        self.file.write_all(&self.buffer).map_err(|e| self.io(e))?;
+
+        self.buffer.clear();
+        self.buffer.reserve(self.encoder.lame_tag_size());
+        if self
+            .encoder
+            .lame_tag_encode_to_vec(&mut self.buffer)
+            .is_some()
+        {
+            let start = SeekFrom::Start(self.tag_len);
+            self.file.seek(start).map_err(|e| self.io(e))?;
+            self.file.write_all(&self.buffer).map_err(|e| self.io(e))?;
+        }
+        let path = self.path;
+        let io = |source| Mp3Error::Io {
+            path: path.clone(),
+            source,
+        };
+        let file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
+        file.sync_all().map_err(io)
+    }
 }
 
 #[cfg(test)]
@@ -208,7 +291,10 @@ mod tests {
                 ("第三章".into(), 2000, 3000),
             ],
         };
-        let options = Mp3Options { bitrate_kbps: 64 };
+        let options = Mp3Options {
+            bitrate_kbps: 64,
+            quality: 2,
+        };
         encode_mp3(RATE, &mut blocks, path, &options, &info).unwrap();
     }
 
@@ -366,12 +452,24 @@ mod tests {
         let path = dir.path().join("x.mp3");
         let mut none = || None;
         let info = Id3Info::default();
-        let ok = Mp3Options { bitrate_kbps: 128 };
+        let ok = Mp3Options {
+            bitrate_kbps: 128,
+            quality: 5,
+        };
         let err = encode_mp3(22_050, &mut none, &path, &ok, &info).unwrap_err();
         assert!(matches!(err, Mp3Error::Rate(22_050)));
-        let bad = Mp3Options { bitrate_kbps: 100 };
+        let bad = Mp3Options {
+            bitrate_kbps: 100,
+            quality: 5,
+        };
         let err = encode_mp3(RATE, &mut none, &path, &bad, &info).unwrap_err();
         assert!(matches!(err, Mp3Error::Bitrate(100)));
+        let slow = Mp3Options {
+            bitrate_kbps: 128,
+            quality: 10,
+        };
+        let err = encode_mp3(RATE, &mut none, &path, &slow, &info).unwrap_err();
+        assert!(matches!(err, Mp3Error::Quality(10)));
         encode_mp3(RATE, &mut none, &path, &ok, &info).expect("empty input still encodes");
     }
 }

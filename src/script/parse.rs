@@ -63,6 +63,7 @@ pub fn load_dir(dir: &Path) -> Result<Vec<Speech>, ScriptError> {
         .map_err(read_err)?;
     paths.retain(|p| {
         p.extension().is_some_and(|e| e == "md")
+            && !is_hidden(p)
             && !p
                 .file_name()
                 .is_some_and(|n| n.eq_ignore_ascii_case("readme.md"))
@@ -86,11 +87,22 @@ pub fn newest_modification(dir: &Path) -> Option<i64> {
         .max()
 }
 
+/// The largest script read (a long speech is well under 1 MiB).
+const SCRIPT_LIMIT: u64 = 64 << 20;
+
+/// Hidden files (`.x.md`, an editor's `.#x.md` lock, macOS `._x.md`) are
+/// not speeches.
+fn is_hidden(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+}
+
 fn read_script(path: &Path) -> Result<Speech, ScriptError> {
-    let bytes = fs_err::read(path).map_err(|source| ScriptError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let bytes =
+        crate::util::read_regular(path, SCRIPT_LIMIT).map_err(|source| ScriptError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
     parse_script(&bytes, path)
 }
 

@@ -6,12 +6,16 @@
 //! slugs for file names. It knows nothing of services, files or audio.
 
 mod normalize;
+mod pinyin;
 mod pronounce;
 mod segment;
 mod slug;
 
 pub use normalize::normalize_zh;
-pub use pronounce::Lexicon;
+pub use pinyin::{
+    pinyin_text, polyphone_score, render as render_readings, spell_latin, PolyphoneScore, Reading,
+};
+pub use pronounce::{Entry, Lexicon};
 pub use segment::{fit_to_limit, segment_paragraph, split_sentences, Limit};
 pub use slug::{is_valid_slug, slugify};
 
@@ -24,12 +28,41 @@ pub enum Normalize {
     None,
 }
 
-/// What a voice is sent for `text`: normalised (Mandarin rules apply only
-/// to segments with Chinese characters; English digits are left to the
-/// service), then the lexicon.
-pub fn spoken_form(text: &str, normalize: Normalize, lexicon: &Lexicon) -> String {
+/// How Mandarin reaches a voice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Characters (after normalisation and the lexicon).
+    Hanzi,
+    /// Pinyin with tone digits (`pinyin_text`), Latin words spelled as
+    /// capital letters (`spell_latin`): what espeak-ng's cmn-latn-pinyin reads.
+    Pinyin,
+    /// Pinyin with tone digits, Latin words kept as written: what the
+    /// embedded Kokoro voices read (their English comes from espeak-ng IPA).
+    PinyinWords,
+}
+
+/// What a voice is sent for `text`: normalised (Mandarin rules apply to
+/// segments with Chinese characters and to those with no letters at all,
+/// such as a bare `98%`; English digits are left to the service), then the
+/// lexicon, then for a pinyin voice the Mandarin front end.
+pub fn spoken_form(text: &str, normalize: Normalize, form: Form, lexicon: &Lexicon) -> String {
+    match form {
+        Form::Hanzi => written_form(text, normalize, lexicon),
+        Form::Pinyin => spell_latin(&render_readings(&readings(text, normalize, lexicon))),
+        Form::PinyinWords => render_readings(&readings(text, normalize, lexicon)),
+    }
+}
+
+/// The words of `text` (normalised, the lexicon applied) with their
+/// readings: what `say --pinyin` and `plan --json` show.
+pub fn readings(text: &str, normalize: Normalize, lexicon: &Lexicon) -> Vec<Reading> {
+    pinyin::readings(&written_form(text, normalize, lexicon), lexicon.readings())
+}
+
+fn written_form(text: &str, normalize: Normalize, lexicon: &Lexicon) -> String {
+    let mandarin = text.chars().any(is_han) || !text.chars().any(char::is_alphabetic);
     let normalised = match normalize {
-        Normalize::Zh if text.chars().any(is_han) => normalize_zh(text),
+        Normalize::Zh if mandarin => normalize_zh(text),
         _ => text.to_owned(),
     };
     lexicon.apply(&normalised)
@@ -78,7 +111,7 @@ fn push_fitting(
     }
 }
 
-fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
 }
 
@@ -89,22 +122,57 @@ mod tests {
     #[test]
     fn english_segments_keep_their_digits_and_mixed_ones_their_latin_words() {
         let none = Lexicon::default();
+        let hanzi = |t: &str, n| spoken_form(t, n, Form::Hanzi, &none);
         assert_eq!(
-            spoken_form("In 2019, 56% agreed.", Normalize::Zh, &none),
+            hanzi("In 2019, 56% agreed.", Normalize::Zh),
             "In 2019, 56% agreed."
         );
         assert_eq!(
-            spoken_form("利用LED屏播放2019年的", Normalize::Zh, &none),
+            hanzi("利用LED屏播放2019年的", Normalize::Zh),
             "利用LED屏播放二零一九年的"
         );
-        assert_eq!(spoken_form("2019年", Normalize::None, &none), "2019年");
+        assert_eq!(hanzi("2019年", Normalize::None), "2019年");
+    }
+
+    #[test]
+    fn segments_without_letters_take_the_voices_language() {
+        let none = Lexicon::default();
+        let hanzi = |t: &str| spoken_form(t, Normalize::Zh, Form::Hanzi, &none);
+        assert_eq!(hanzi("98%"), "百分之九十八");
+        assert_eq!(hanzi("2008-08"), "二零零八年八月");
+        assert_eq!(hanzi("13:10:36"), "十三点十分三十六秒");
+        assert_eq!(hanzi("1000"), "一千");
+    }
+
+    #[test]
+    fn pinyin_voices_get_pinyin_with_the_lexicon_readings() {
+        let mut entries = std::collections::BTreeMap::new();
+        entries.insert(
+            "重镇".to_owned(),
+            Entry::Pinyin(vec!["chong2".into(), "zhen4".into()]),
+        );
+        let lexicon = Lexicon::merged(&entries, &Default::default());
+        let pinyin = |t: &str, l: &Lexicon| spoken_form(t, Normalize::Zh, Form::Pinyin, l);
+        assert_eq!(
+            pinyin("利用LED屏，占56%。", &Lexicon::default()),
+            "li4 yong4 L E D ping2，zhan4 bai3 fen1 zhi1 wu3 shi2 liu4。"
+        );
+        assert_eq!(pinyin("工业重镇", &lexicon), "gong1 ye4 chong2 zhen4");
+        assert_eq!(
+            pinyin("工业城市", &lexicon),
+            pinyin("工业城市", &Lexicon::default())
+        );
+        assert_eq!(
+            spoken_form("工业重镇", Normalize::Zh, Form::Hanzi, &lexicon),
+            "工业重镇"
+        );
     }
 
     #[test]
     fn spoken_forms_fit_the_limit_after_normalisation() {
         let paragraph = "全市2019年少数民族人口222.98万人，占56.66%，有2个自治县，6个民族乡。";
         let limit = Limit::chars(30);
-        let speak = |t: &str| spoken_form(t, Normalize::Zh, &Lexicon::default());
+        let speak = |t: &str| spoken_form(t, Normalize::Zh, Form::Hanzi, &Lexicon::default());
         let segments = segment_spoken(paragraph, limit, &speak);
         assert!(segments.len() > 1);
         for (written, spoken) in &segments {

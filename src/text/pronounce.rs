@@ -1,35 +1,54 @@
 //! The pronunciation lexicon: written forms replaced by what a voice should
-//! be sent (a homophone, pinyin, or an expansion such as `LED` → `L E D`).
-//! Longest match first, left to right, applied after normalisation.
+//! be sent (a homophone, pinyin, or an expansion such as `LED` → `L E D`),
+//! longest match first, left to right, applied after normalisation; and
+//! readings (`重镇` → zhong4 zhen4), which the Mandarin front end takes
+//! over its dictionary and which leave the written text alone.
 
 use std::collections::BTreeMap;
+
+/// One lexicon entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// Send this text instead.
+    Say(String),
+    /// Read the word with these syllables (tone digits, `v` for ü).
+    Pinyin(Vec<String>),
+}
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Lexicon {
     /// (written, spoken), longest written form first.
     entries: Vec<(String, String)>,
+    /// (written, syllables), longest written form first.
+    readings: Vec<(String, Vec<String>)>,
 }
 
 impl Lexicon {
     /// The global entries overridden by a voice's own.
-    pub fn merged(global: &BTreeMap<String, String>, voice: &BTreeMap<String, String>) -> Lexicon {
+    pub fn merged(global: &BTreeMap<String, Entry>, voice: &BTreeMap<String, Entry>) -> Lexicon {
         let mut all = global.clone();
         all.extend(voice.iter().map(|(k, v)| (k.clone(), v.clone())));
-        let mut entries: Vec<(String, String)> = all
-            .into_iter()
-            .filter(|(written, _)| !written.is_empty())
-            .collect();
-        entries.sort_by(|a, b| {
-            b.0.chars()
-                .count()
-                .cmp(&a.0.chars().count())
-                .then(a.0.cmp(&b.0))
-        });
-        Lexicon { entries }
+        let mut lexicon = Lexicon::default();
+        for (written, entry) in all.into_iter().filter(|(w, _)| !w.is_empty()) {
+            match entry {
+                Entry::Say(spoken) => lexicon.entries.push((written, spoken)),
+                Entry::Pinyin(syllables) => lexicon.readings.push((written, syllables)),
+            }
+        }
+        let longest_first =
+            |a: &String, b: &String| b.chars().count().cmp(&a.chars().count()).then(a.cmp(b));
+        lexicon.entries.sort_by(|a, b| longest_first(&a.0, &b.0));
+        lexicon.readings.sort_by(|a, b| longest_first(&a.0, &b.0));
+        lexicon
     }
 
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.entries.is_empty() && self.readings.is_empty()
+    }
+
+    /// The readings, longest written form first.
+    pub fn readings(&self) -> &[(String, Vec<String>)] {
+        &self.readings
     }
 
     /// Replace every entry, longest first; replaced text is not scanned again.
@@ -58,10 +77,10 @@ impl Lexicon {
 mod tests {
     use super::*;
 
-    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn map(pairs: &[(&str, &str)]) -> BTreeMap<String, Entry> {
         pairs
             .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .map(|(a, b)| (a.to_string(), Entry::Say(b.to_string())))
             .collect()
     }
 
@@ -93,5 +112,17 @@ mod tests {
             lexicon.apply("工业重镇，仫佬族"),
             "工业zhong4 zhen4，木佬族"
         );
+    }
+
+    #[test]
+    fn readings_leave_the_text_alone() {
+        let mut global = map(&[("仫佬", "木佬")]);
+        global.insert(
+            "重镇".into(),
+            Entry::Pinyin(vec!["zhong4".into(), "zhen4".into()]),
+        );
+        let lexicon = Lexicon::merged(&global, &BTreeMap::new());
+        assert_eq!(lexicon.apply("工业重镇，仫佬族"), "工业重镇，木佬族");
+        assert_eq!(lexicon.readings()[0].0, "重镇");
     }
 }

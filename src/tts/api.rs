@@ -13,9 +13,9 @@ pub(crate) trait Api: Send + Sync {
     fn request(&self, http: &Client, request: &ClipRequest, key: Option<&str>) -> RequestBuilder;
 
     /// The audio in a successful (2xx) answer, or why there is none. By
-    /// default the body is the audio, unless it is text or JSON.
-    fn audio(&self, body: Vec<u8>, content_type: &str) -> Result<Vec<u8>, String> {
-        reject_text(&body, content_type)?;
+    /// default the body is the audio; whether it really is audio is judged
+    /// from its bytes afterwards, whatever `content_type` says.
+    fn audio(&self, body: Vec<u8>, _content_type: &str) -> Result<Vec<u8>, String> {
         Ok(body)
     }
 
@@ -23,21 +23,6 @@ pub(crate) trait Api: Send + Sync {
     fn error_message(&self, body: &[u8]) -> String {
         openai::error_message(body)
     }
-}
-
-/// An answer that is text (an HTML error page, a JSON error) is not audio.
-pub(crate) fn reject_text(body: &[u8], content_type: &str) -> Result<(), String> {
-    let content_type = content_type.to_ascii_lowercase();
-    if content_type.starts_with("text/")
-        || content_type.contains("json")
-        || content_type.contains("xml")
-    {
-        return Err(format!(
-            "expected audio, got {content_type}: {}",
-            openai::first_line(&String::from_utf8_lossy(body))
-        ));
-    }
-    Ok(())
 }
 
 /// The endpoint a service is asked at (the embedded one is given its URL).

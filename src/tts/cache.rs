@@ -4,9 +4,13 @@
 //! identity, model, voice, speed, the exact text sent, the response format),
 //! never over secrets. Clips are written to a temporary file and renamed the
 //! moment they arrive, so a paid request survives any crash after it.
+//!
+//! The layout is `<root>/<first two hex digits>/<key>.<wav|pcm>`, and the
+//! root carries a `CACHEDIR.TAG` (the Cache Directory Tagging convention,
+//! so backup tools skip it) naming briefcast. `cache gc` deletes only in a
+//! folder with that marker, and only files of that layout.
 
 use std::fmt;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::model::ClipFormat;
@@ -75,17 +79,104 @@ impl Cache {
         let path = self.path(key, format);
         let folder = path.parent().expect("cache paths have a parent");
         fs_err::create_dir_all(folder)?;
-        let mut file = tempfile::NamedTempFile::new_in(folder)?;
-        file.write_all(bytes)?;
-        file.as_file().sync_all()?;
-        file.persist(&path).map_err(|e| e.error)?;
+        crate::util::write_atomic(&path, bytes)?;
         Ok(path)
+    }
+
+    /// Create the cache folder with its marker (if it has none yet).
+    pub fn mark(&self) -> std::io::Result<()> {
+        fs_err::create_dir_all(&self.dir)?;
+        if !self.is_marked() {
+            crate::util::write_atomic(&self.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        }
+        Ok(())
+    }
+
+    /// Whether the folder carries briefcast's marker.
+    pub fn is_marked(&self) -> bool {
+        std::fs::read(self.dir.join(MARKER)).is_ok_and(|text| text == MARKER_TEXT.as_bytes())
+    }
+
+    /// Every file of the cache's own layout: clips (with their key) and the
+    /// temporary files an interrupted write left. Anything else in the
+    /// folder, whoever put it there, is not listed.
+    pub fn entries(&self) -> std::io::Result<Vec<CacheEntry>> {
+        let mut entries = Vec::new();
+        let Ok(shards) = fs_err::read_dir(&self.dir) else {
+            return Ok(entries);
+        };
+        for shard in shards.flatten() {
+            let shard_name = shard.file_name().to_string_lossy().into_owned();
+            let is_shard = shard_name.len() == 2 && shard_name.bytes().all(is_lower_hex);
+            if !is_shard || !shard.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            for file in fs_err::read_dir(shard.path())?.flatten() {
+                if !file.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
+                let name = file.file_name().to_string_lossy().into_owned();
+                let path = file.path();
+                if let Some(key) = clip_key(&name).filter(|k| k.starts_with(&shard_name)) {
+                    entries.push(CacheEntry::Clip {
+                        key: key.to_owned(),
+                        path,
+                    });
+                } else if is_temporary(&name) {
+                    entries.push(CacheEntry::Temporary(path));
+                }
+            }
+        }
+        entries.sort_by(|a, b| a.path().cmp(b.path()));
+        Ok(entries)
     }
 
     /// Remove a stored clip (a corrupt entry about to be replaced).
     pub fn remove(&self, key: &ClipKey, format: ClipFormat) {
         let _ = fs_err::remove_file(self.path(key, format));
     }
+}
+
+/// The marker file in a cache's root.
+pub const MARKER: &str = "CACHEDIR.TAG";
+const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+# This file is a cache directory tag created by briefcast: the folder holds\n\
+# its clip cache. `briefcast cache gc` only deletes clips in a folder with\n\
+# this file. See https://bford.info/cachedir/\n";
+
+/// A file of the cache's layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CacheEntry {
+    Clip {
+        key: String,
+        path: PathBuf,
+    },
+    /// A hidden `.tmp…` file a killed write left behind.
+    Temporary(PathBuf),
+}
+
+impl CacheEntry {
+    pub fn path(&self) -> &Path {
+        match self {
+            CacheEntry::Clip { path, .. } | CacheEntry::Temporary(path) => path,
+        }
+    }
+}
+
+fn is_lower_hex(b: u8) -> bool {
+    b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
+}
+
+/// `<64 lowercase hex>.wav` or `.pcm` → the key.
+fn clip_key(name: &str) -> Option<&str> {
+    let (stem, extension) = name.split_once('.')?;
+    let is_key = stem.len() == 64 && stem.bytes().all(is_lower_hex);
+    (is_key && matches!(extension, "wav" | "pcm")).then_some(stem)
+}
+
+/// The names [`crate::util::write_atomic`] gives its temporary files.
+fn is_temporary(name: &str) -> bool {
+    name.len() == 10 && name.starts_with(".tmp")
 }
 
 #[cfg(test)]

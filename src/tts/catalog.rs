@@ -16,6 +16,7 @@ struct Entry {
     identity: String,
     model: String,
     format: ClipFormat,
+    embedded: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -46,6 +47,7 @@ impl Catalog {
                         identity,
                         model,
                         format,
+                        embedded: config.kind == ServiceKind::Embedded,
                     },
                 )
             })
@@ -70,6 +72,14 @@ impl Catalog {
     /// The content key of a request's clip: everything that changes the sound.
     pub fn key(&self, request: &ClipRequest) -> Result<ClipKey, TtsError> {
         let entry = self.entry(&request.service)?;
+        // A neural voice of the embedded service sounds like its model.
+        let identity = match (
+            entry.embedded,
+            super::embedded::model_identity(&request.voice),
+        ) {
+            (true, Some(model)) => format!("embedded {model}"),
+            _ => entry.identity.clone(),
+        };
         let format = match entry.format {
             ClipFormat::Wav => "wav".to_owned(),
             ClipFormat::Pcm {
@@ -79,7 +89,7 @@ impl Catalog {
             } => format!("pcm {sample:?} {rate} {channels}"),
         };
         Ok(ClipKey::from_fields(&[
-            &entry.identity,
+            &identity,
             &entry.model,
             &request.voice,
             &format!("{:.3}", request.speed),

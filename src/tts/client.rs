@@ -15,10 +15,13 @@ use std::time::{Duration, SystemTime};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
+use super::answer::{self, Streak};
 use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
+use super::redact::Redactor;
+use super::response::{self, BodyError};
 use super::{retry, TtsError};
 use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
@@ -59,17 +62,24 @@ struct Service {
     name: String,
     api: Box<dyn Api>,
     api_key: Option<String>,
+    redactor: Option<Redactor>,
     format: ClipFormat,
     timeout: Duration,
     retries: u32,
+    /// A server asking to wait longer than this fails the segment.
+    max_retry_after: Duration,
     slots: Semaphore,
     pace: Option<DefaultDirectRateLimiter>,
     /// Plausible seconds of audio per character sent.
     seconds_per_char: (f64, f64),
+    /// Its first answers: whether it has been given up as misconfigured.
+    streak: Streak,
 }
 
 pub struct Synthesizer {
     http: reqwest::Client,
+    /// For services with an API key: no redirect to another origin.
+    keyed_http: reqwest::Client,
     services: BTreeMap<String, Service>,
     jobs: Option<Semaphore>,
     catalog: Catalog,
@@ -126,10 +136,7 @@ impl Synthesizer {
                 (name.clone(), Service::new(name, config, url, &catalog))
             })
             .collect();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("briefcast/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| TtsError::Client(e.to_string()))?;
+        let (http, keyed_http) = http_clients()?;
         let time_scale = std::env::var("BRIEFCAST_TIME_SCALE")
             .ok()
             .and_then(|v| v.parse::<f64>().ok())
@@ -137,6 +144,7 @@ impl Synthesizer {
             .unwrap_or(1.0);
         Ok(Synthesizer {
             http,
+            keyed_http,
             services,
             jobs: jobs.map(Semaphore::new),
             catalog,
@@ -180,34 +188,61 @@ impl Synthesizer {
     }
 
     /// The segment → clip step: from the cache, or from the service with
-    /// retries, stored the moment it arrives.
+    /// retries, stored the moment it arrives. A service given up as
+    /// misconfigured is not asked again.
     pub async fn fetch(&self, request: &ClipRequest) -> Result<StoredClip, TtsError> {
         if let Some(clip) = self.cached(request)? {
             return Ok(clip);
         }
         let service = self.service(&request.service)?;
+        if let Some(message) = service.streak.given_up() {
+            return Err(TtsError::Misconfigured(message));
+        }
+        self.fetch_with_retries(service, request).await
+    }
+
+    /// The messages of the services given up as misconfigured in this run.
+    pub fn misconfigured(&self) -> BTreeMap<String, String> {
+        self.services
+            .iter()
+            .filter_map(|(name, s)| Some((name.clone(), s.streak.given_up()?)))
+            .collect()
+    }
+
+    async fn fetch_with_retries(
+        &self,
+        service: &Service,
+        request: &ClipRequest,
+    ) -> Result<StoredClip, TtsError> {
         let key = self.catalog.key(request)?;
         let mut attempt = 0;
         loop {
+            if let Some(message) = service.streak.given_up() {
+                return Err(TtsError::Misconfigured(message));
+            }
             let (result, asked_wait) = self.attempt(service, request).await;
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
                     Ok(path) => {
+                        service.streak.success();
                         return Ok(StoredClip {
                             key,
                             path,
                             format: service.format,
                             from_cache: false,
-                        })
+                        });
                     }
                     Err(error) => error,
                 },
                 Err(error) => error,
             };
+            if let Some(message) = service.streak.failure(&service.name, &request.text, &error) {
+                return Err(TtsError::Misconfigured(message));
+            }
             if !error.is_retryable() || attempt >= service.retries {
                 return Err(error);
             }
-            let wait = asked_wait.unwrap_or_else(|| retry::backoff(attempt));
+            let wait = service.wait_before_retry(&error, asked_wait, attempt)?;
             tracing::debug!("{error}; attempt {} in {wait:?}", attempt + 2);
             tokio::time::sleep(wait.mul_f64(self.time_scale)).await;
             attempt += 1;
@@ -269,12 +304,20 @@ impl Synthesizer {
             None => None,
         };
         let _slot = service.slots.acquire().await.expect("never closed");
+        // Given up while this request waited for its slot: send nothing.
+        if let Some(message) = service.streak.given_up() {
+            return (Err(TtsError::Misconfigured(message)), None);
+        }
         if let Some(pace) = &service.pace {
             pace.until_ready().await;
         }
+        let http = match service.api_key {
+            Some(_) => &self.keyed_http,
+            None => &self.http,
+        };
         let builder = service
             .api
-            .request(&self.http, request, service.api_key.as_deref())
+            .request(http, request, service.api_key.as_deref())
             .timeout(service.timeout);
         let response = match builder.send().await {
             Ok(r) => r,
@@ -288,26 +331,30 @@ impl Synthesizer {
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
             .to_owned();
-        let body = match response.bytes().await {
-            Ok(b) => b.to_vec(),
-            Err(e) => return (Err(service.transport_error(e)), asked_wait),
-        };
         if !status.is_success() {
+            let body = response::read_prefix(response, response::ERROR_BODY_LIMIT).await;
             let error = TtsError::Http {
                 service: service.name.clone(),
                 status: status.as_u16(),
+                body: crate::util::sniff(&body),
                 message: service.redact(&service.api.error_message(&body)),
             };
             return (Err(error), asked_wait);
         }
-        let audio = service
-            .api
-            .audio(body, &content_type)
-            .map_err(|reason| TtsError::Rejected {
-                service: service.name.clone(),
-                reason: service.redact(&reason),
-            });
-        (audio, None)
+        let body = match service.read_audio(response, &request.text).await {
+            Ok(body) => body,
+            Err(error) => return (Err(error), None),
+        };
+        (service.audio_in(status.as_u16(), body, &content_type), None)
+    }
+}
+
+/// `12.5 s`, or `forever` for a wait no clock can count.
+fn describe_wait(wait: Duration) -> String {
+    if wait == Duration::MAX {
+        "forever".to_owned()
+    } else {
+        format!("{:.1} s", wait.as_secs_f64())
     }
 }
 
@@ -332,7 +379,60 @@ fn plausible(seconds: f64, chars: f64, (min, max): (f64, f64)) -> Result<(), Str
     Ok(())
 }
 
+/// One client for keyless services, one that refuses cross-origin
+/// redirects for services with a key.
+fn http_clients() -> Result<(reqwest::Client, reqwest::Client), TtsError> {
+    let builder =
+        || reqwest::Client::builder().user_agent(concat!("briefcast/", env!("CARGO_PKG_VERSION")));
+    let client_error = |e: reqwest::Error| TtsError::Client(e.to_string());
+    let http = builder().build().map_err(client_error)?;
+    let keyed = builder()
+        .redirect(response::keyed_redirect_policy())
+        .build()
+        .map_err(client_error)?;
+    Ok((http, keyed))
+}
+
 impl Service {
+    /// A successful answer's body, at most what `text` could plausibly need.
+    async fn read_audio(&self, answer: reqwest::Response, text: &str) -> Result<Vec<u8>, TtsError> {
+        let limit = response::body_limit(
+            self.format,
+            plausibility_chars(text),
+            self.seconds_per_char.1,
+        );
+        response::read_bounded(answer, limit)
+            .await
+            .map_err(|error| match error {
+                BodyError::TooLarge { bytes, declared } => TtsError::TooLarge {
+                    service: self.name.clone(),
+                    reason: BodyError::describe(bytes, declared, limit),
+                },
+                BodyError::Transport(e) => self.transport_error(e),
+            })
+    }
+
+    /// How long to wait before the next attempt: what the server asked for
+    /// (unless beyond `max-retry-after-ms`: then the segment fails now with
+    /// the server's reason), else backoff.
+    fn wait_before_retry(
+        &self,
+        error: &TtsError,
+        asked: Option<Duration>,
+        attempt: u32,
+    ) -> Result<Duration, TtsError> {
+        match asked {
+            Some(wait) if wait > self.max_retry_after => Err(TtsError::WaitTooLong {
+                service: self.name.clone(),
+                reason: error.to_string(),
+                asked: describe_wait(wait),
+                max_ms: self.max_retry_after.as_millis() as u64,
+            }),
+            Some(wait) => Ok(wait),
+            None => Ok(retry::backoff(attempt)),
+        }
+    }
+
     fn new(name: &str, config: &ServiceConfig, url: String, catalog: &Catalog) -> Service {
         let pace = config
             .requests_per_minute
@@ -340,23 +440,59 @@ impl Service {
             .map(|per_minute| {
                 RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN))
             });
+        let api_key = config
+            .api_key_env
+            .as_ref()
+            .and_then(|var| std::env::var(var).ok());
+        let redactor = Redactor::new(api_key.as_deref());
         Service {
             name: name.to_owned(),
             api: api::api_for(config, url),
-            api_key: config
-                .api_key_env
-                .as_ref()
-                .and_then(|var| std::env::var(var).ok()),
+            api_key,
+            redactor,
             format: catalog.format(name).expect("configured"),
             timeout: Duration::from_millis(config.timeout_ms),
             retries: config.retries,
+            max_retry_after: Duration::from_millis(config.max_retry_after_ms),
             slots: Semaphore::new(config.effective_concurrency()),
             pace,
             seconds_per_char: (config.min_seconds_per_char, config.max_seconds_per_char),
+            streak: Streak::default(),
         }
     }
 
+    /// The audio in a successful answer, judged by its bytes: a body that
+    /// is not audio is an answer no retry changes.
+    fn audio_in(
+        &self,
+        status: u16,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<Vec<u8>, TtsError> {
+        let not_audio = |kind, answer: String| TtsError::NotAudio {
+            service: self.name.clone(),
+            status,
+            body: kind,
+            answer: self.redact(&answer),
+        };
+        let kind = crate::util::sniff(&body);
+        let audio = self
+            .api
+            .audio(body, content_type)
+            .map_err(|reason| not_audio(kind, reason))?;
+        answer::judge(&audio, content_type, self.format)
+            .map_err(|reason| not_audio(crate::util::sniff(&audio), reason))?;
+        Ok(audio)
+    }
+
     fn transport_error(&self, error: reqwest::Error) -> TtsError {
+        if let Some(refused) = response::cross_origin(&error) {
+            return TtsError::CrossOriginRedirect {
+                service: self.name.clone(),
+                from: refused.from.clone(),
+                to: refused.to.clone(),
+            };
+        }
         if error.is_timeout() {
             return TtsError::Timeout {
                 service: self.name.clone(),
@@ -375,11 +511,12 @@ impl Service {
         }
     }
 
-    /// A service may echo the key back; it never reaches a message.
+    /// A service may echo the key back, a URL may carry it encoded; no
+    /// form of it reaches a message.
     fn redact(&self, text: &str) -> String {
-        match &self.api_key {
-            Some(key) if key.len() >= 4 => text.replace(key.as_str(), "[redacted]"),
-            _ => text.to_owned(),
+        match &self.redactor {
+            Some(redactor) => redactor.redact(text),
+            None => text.to_owned(),
         }
     }
 }

@@ -6,7 +6,7 @@
 use base64::Engine;
 use reqwest::{Client, RequestBuilder};
 
-use super::api::{reject_text, Api};
+use super::api::Api;
 use super::ClipRequest;
 use crate::config::ServiceConfig;
 
@@ -54,9 +54,13 @@ impl Api for Google {
         }
     }
 
-    fn audio(&self, body: Vec<u8>, _content_type: &str) -> Result<Vec<u8>, String> {
-        let json: serde_json::Value = serde_json::from_slice(&body)
-            .map_err(|_| reject_text(&body, "text/plain").unwrap_err())?;
+    fn audio(&self, body: Vec<u8>, content_type: &str) -> Result<Vec<u8>, String> {
+        let json: serde_json::Value = serde_json::from_slice(&body).map_err(|_| {
+            format!(
+                "expected JSON with audioContent, got {}",
+                crate::util::describe(&body, content_type)
+            )
+        })?;
         let content = json["audioContent"]
             .as_str()
             .ok_or_else(|| "the answer has no audioContent".to_owned())?;

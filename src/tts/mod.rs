@@ -5,6 +5,7 @@
 //! and the embedded espeak-ng server. It knows nothing of chapters, episodes
 //! or output paths: a request goes in, a cached clip comes out.
 
+mod answer;
 mod api;
 mod azure;
 mod cache;
@@ -12,12 +13,18 @@ mod catalog;
 mod client;
 pub mod embedded;
 mod google;
+pub mod listen;
 mod marytts;
 mod openai;
-pub mod retry;
+pub mod probe;
+mod redact;
+mod response;
+pub use crate::util::retry;
 mod template;
+pub mod voices;
 
-pub use cache::{Cache, ClipKey};
+pub use answer::GIVE_UP_AFTER;
+pub use cache::{Cache, CacheEntry, ClipKey};
 pub use catalog::Catalog;
 pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
 
@@ -27,6 +34,8 @@ pub enum TtsError {
     EspeakMissing,
     #[error("{}", missing_keys(.0))]
     MissingKeys(Vec<(String, String)>),
+    #[error("espeak-ng voice \"{voice}\" does not read Mandarin here (it switches to English rules: {heard}); use voice = \"cmn-latn-pinyin\" (or a variant such as \"cmn-latn-pinyin+f3\") with mandarin = \"pinyin\" in voices.toml")]
+    EnglishVoice { voice: String, heard: String },
     #[error("cannot start the embedded service on {addr}: {message}")]
     Bind { addr: String, message: String },
     #[error("voice uses service \"{0}\", which is not configured")]
@@ -35,8 +44,21 @@ pub enum TtsError {
     Http {
         service: String,
         status: u16,
+        /// What the error body was, judged by its bytes.
+        body: crate::util::BodyKind,
         message: String,
     },
+    /// A successful status with a body that is not audio: no retry helps.
+    #[error("service {service}: {answer}")]
+    NotAudio {
+        service: String,
+        status: u16,
+        body: crate::util::BodyKind,
+        answer: String,
+    },
+    /// The service gave the same unusable answer to its first segments.
+    #[error("{0}")]
+    Misconfigured(String),
     #[error("service {service}: {message}")]
     Network { service: String, message: String },
     #[error("service {service}: no answer within {timeout_ms} ms")]
@@ -48,6 +70,23 @@ pub enum TtsError {
         path: std::path::PathBuf,
         source: std::io::Error,
     },
+    #[error("{0}")]
+    VoiceMissing(String),
+    #[error("{reason}; it asks to wait {asked} before trying again, longer than max-retry-after-ms ({max_ms} ms)")]
+    WaitTooLong {
+        service: String,
+        reason: String,
+        asked: String,
+        max_ms: u64,
+    },
+    #[error("service {service}: redirected from {from} to {to}, another origin; its API key is never sent there (set url to the address that answers)")]
+    CrossOriginRedirect {
+        service: String,
+        from: String,
+        to: String,
+    },
+    #[error("service {service}: {reason}")]
+    TooLarge { service: String, reason: String },
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
 }
@@ -66,6 +105,11 @@ impl TtsError {
         match self {
             TtsError::Http { status, .. } => retry::is_retryable_status(*status),
             TtsError::Network { .. } | TtsError::Timeout { .. } | TtsError::Rejected { .. } => true,
+            // A maintenance page or an empty body may be gone next time;
+            // compressed audio or undeclared raw samples will not.
+            TtsError::NotAudio { body, .. } => {
+                body.is_text() || *body == crate::util::BodyKind::Empty
+            }
             _ => false,
         }
     }

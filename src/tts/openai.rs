@@ -102,20 +102,15 @@ pub fn error_message(body: &[u8]) -> String {
             }
         }
     }
-    first_line(&text)
+    match crate::util::sniff(body) {
+        // An error page: its words, not its first tag.
+        crate::util::BodyKind::Html | crate::util::BodyKind::Xml => crate::util::describe(body, ""),
+        _ => first_line(&text),
+    }
 }
 
-pub fn first_line(text: &str) -> String {
-    let line = text
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("(empty body)");
-    let mut short: String = line.chars().take(200).collect();
-    if line.chars().count() > 200 {
-        short.push('…');
-    }
-    short
+fn first_line(text: &str) -> String {
+    crate::util::first_line(text, 200)
 }
 
 #[cfg(test)]
@@ -148,7 +143,7 @@ mod tests {
         );
         assert_eq!(
             error_message(b"\n<html>\n<body>Bad gateway</body>"),
-            "<html>"
+            "an HTML page, 32 bytes: \"Bad gateway\""
         );
         assert_eq!(error_message(b""), "(empty body)");
     }

@@ -11,7 +11,7 @@
 use base64::Engine;
 use reqwest::{Client, RequestBuilder};
 
-use super::api::{reject_text, Api};
+use super::api::Api;
 use super::ClipRequest;
 use crate::config::{BodyKind, HttpMethod, ResponseKind, ServiceConfig};
 use crate::util::escape_xml;
@@ -158,14 +158,14 @@ impl Api for Template {
         builder
     }
 
-    fn audio(&self, body: Vec<u8>, content_type: &str) -> Result<Vec<u8>, String> {
+    fn audio(&self, body: Vec<u8>, _content_type: &str) -> Result<Vec<u8>, String> {
         let config = &self.config;
         let json = serde_json::from_slice::<serde_json::Value>(&body).ok();
         if let (Some(path), Some(json)) = (&config.error_path, &json) {
             if let Some(error) = at_path(json, path).filter(|v| !v.is_null()) {
                 let message = match error {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    serde_json::Value::String(s) => crate::util::clipped(s, 200),
+                    other => crate::util::clipped(&other.to_string(), 200),
                 };
                 return Err(format!(
                     "the service reported an error at {path}: {message}"
@@ -173,10 +173,7 @@ impl Api for Template {
             }
         }
         match config.response.unwrap_or(ResponseKind::Audio) {
-            ResponseKind::Audio => {
-                reject_text(&body, content_type)?;
-                Ok(body)
-            }
+            ResponseKind::Audio => Ok(body),
             ResponseKind::JsonBase64 => {
                 let path = config.audio_path.as_deref().unwrap_or("");
                 let encoded = json

@@ -1,12 +1,25 @@
 //! Helpers that belong to no stage: every stage may use them, and they use
 //! no stage. One home for each, so copies cannot drift apart.
 
+mod atomic;
+mod body;
 mod dates;
 mod escape;
 mod location;
+mod lock;
+mod paths;
+mod read;
+pub mod retry;
+mod slots;
 mod time;
 
+pub use atomic::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
+pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
 pub use dates::{civil_date, is_iso_date, unix_from_date};
 pub use escape::escape_xml;
 pub use location::line_column;
+pub use lock::{lock_folders, FolderLock, LockError};
+pub use paths::{overlap, real_path};
+pub use read::read_regular;
+pub use slots::{Slot, Slots};
 pub use time::{frames_to_millis, frames_to_seconds};

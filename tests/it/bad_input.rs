@@ -213,7 +213,7 @@ fn a_missing_configuration_file_is_named_once() {
         args: &[],
         env: &[],
         code: 2,
-        message: "briefcast: cannot read voices.toml: failed to open file `voices.toml`: No such file or directory (os error 2)",
+        message: "briefcast: cannot read voices.toml: No such file or directory (os error 2)",
     }]);
 }
 
@@ -388,7 +388,7 @@ fn service_answers() {
             args: &[],
             env: &[],
             code: 1,
-            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: unusable audio: the service did not return a WAV file (no RIFF/WAVE header); the body starts with: \"ID3     not a wave\"",
+            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: expected a WAV file, got MP3 audio (audio/wav), 18 bytes; briefcast reads WAV or raw PCM: ask the service for WAV (response-format, output-format or the request's format field)",
         },
         Case {
             name: "HTML under 200",
@@ -396,7 +396,7 @@ fn service_answers() {
             args: &[],
             env: &[],
             code: 1,
-            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: unusable audio: expected audio, got text/html: <html><body>Service maintenance</body></html>",
+            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: expected a WAV file, got an HTML page (text/html), 45 bytes: \"Service maintenance\"",
         },
         Case {
             name: "empty body",
@@ -404,7 +404,7 @@ fn service_answers() {
             args: &[],
             env: &[],
             code: 1,
-            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: unusable audio: the service did not return a WAV file (no RIFF/WAVE header); the body starts with: \"<empty body>\"",
+            message: "briefcast: 1 failure(s):\n  ./scripts/01-liuzhou.md:10 “最后一句变了？”: service fake: expected a WAV file, got an empty body (audio/wav), 0 bytes",
         },
         Case {
             name: "0 channels",

@@ -202,12 +202,12 @@ fn episodes_reach_the_loudness_target_under_the_true_peak_ceiling() {
 }
 
 #[test]
-fn a_clip_too_loud_for_the_target_is_held_by_the_ceiling_and_reported() {
+fn without_the_limiter_a_clip_too_loud_for_the_target_is_held_by_the_ceiling() {
     let service = FakeService::start(48_000);
     service.default_reply(Some(Reply::Peaky));
     let project = project(
         &service,
-        "announce = false\nloudness = -14.0\ntrue-peak = -1.0",
+        "announce = false\nloudness = -14.0\ntrue-peak = -1.0\nlimiter = false",
     );
     let run = project.run(&["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -242,6 +242,72 @@ fn a_clip_too_loud_for_the_target_is_held_by_the_ceiling_and_reported() {
         before,
         "the previous file is kept"
     );
+}
+
+/// A quiet 300 Hz tone (0.1 of full scale) with a 1 ms spike to 0.9 every
+/// 400 ms, as plosives stand out of speech: its peaks stand 19 dB over its level, far more than the 15 dB
+/// between a −16 LUFS target and a −1 dBTP ceiling.
+fn spiky_speech() -> Vec<u8> {
+    let rate = 48_000;
+    let samples: Vec<i16> = (0..rate)
+        .map(|i| {
+            let t = i as f32 / rate as f32;
+            let spike = if i % 19_200 < 48 { 0.8 } else { 0.0 };
+            let tone = 0.1 * (t * 300.0 * std::f32::consts::TAU).sin();
+            ((tone + spike * (t * 2_000.0 * std::f32::consts::TAU).sin()) * 32767.0) as i16
+        })
+        .collect();
+    crate::support::fake::wav_bytes(&samples, rate)
+}
+
+#[test]
+fn the_limiter_reaches_the_target_under_the_ceiling_and_bext_holds_the_file_as_written() {
+    let service = FakeService::start(48_000);
+    service.default_reply(Some(Reply::Bytes("audio/wav", spiky_speech())));
+    let project = project(&service, "announce = false");
+    let run = project.run(&["build", "--strict-loudness"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let wav = project.read("audio/liuzhou.wav");
+    let mut meter = LoudnessMeter::new(48_000).unwrap();
+    meter.add(&samples(&wav)).unwrap();
+    let measured = meter.finish().unwrap();
+    assert!(
+        (measured.integrated_lufs + 16.0).abs() <= 0.5,
+        "{measured:?}"
+    );
+    assert!(measured.true_peak_dbtp <= -1.0, "{measured:?}");
+
+    let entry = &manifest(&project)["episodes"]["liuzhou"]["loudness"];
+    let reduction = entry["limiter"]["max-reduction-db"].as_f64().unwrap();
+    assert!(reduction > 3.0, "{entry}");
+    assert_eq!(entry["ceiling-limited"], false);
+    let bext = read_bext(
+        &read_chunks(&wav)
+            .unwrap()
+            .into_iter()
+            .find(|c| c.id == "bext")
+            .unwrap()
+            .data,
+    )
+    .unwrap()
+    .loudness
+    .unwrap();
+    // The file as written, to the bext field's 0.01 resolution.
+    assert!((bext.integrated_lufs - measured.integrated_lufs).abs() <= 0.006);
+    assert!((bext.true_peak_dbtp - measured.true_peak_dbtp).abs() <= 0.006);
+    assert!((bext.range_lu - measured.range_lu).abs() <= 0.006);
+    assert!(
+        run.stderr
+            .contains(&format!("limiter up to {reduction:.1} dB")),
+        "{}",
+        run.stderr
+    );
+
+    // A rebuild from scratch writes the same bytes.
+    std::fs::remove_file(project.path("audio/manifest.json")).unwrap();
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(project.read("audio/liuzhou.wav"), wav);
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The crash suite: `briefcast build` is SIGKILLed at 20 moments drawn by a
 //! seeded PRNG over a build's course (after a drawn share of the clips
 //! arrived, or a drawn time into assembling and publishing, measured on an
-//! uninterrupted build). After every kill,
+//! uninterrupted build and shortened whenever a build ends before its kill).
+//! After every kill,
 //! each published file in `audio/` and each clip in the cache must parse,
 //! and the next build must complete while requesting exactly the clips the
 //! cache does not hold: a paid request is never made twice.
@@ -63,8 +64,8 @@ fn assert_nothing_partial(project: &Project, moment: &str) {
     }
     for (name, bytes) in files_under(&project.path(".briefcast/cache")) {
         let file = name.rsplit('/').next().unwrap();
-        if file.starts_with('.') {
-            continue; // a killed clip write's temporary file: never read
+        if file.starts_with('.') || name == "CACHEDIR.TAG" {
+            continue; // a killed clip write's temporary file, or the cache's marker
         }
         assert!(name.ends_with(".wav"), "{moment}: {name}");
         briefcast::audio::check_clip(&bytes, briefcast::model::ClipFormat::Wav)
@@ -92,7 +93,7 @@ fn builds_killed_at_twenty_moments_lose_nothing_and_repeat_no_request() {
     }
     let answered = Instant::now();
     let status = child.wait().unwrap();
-    let assembly = answered.elapsed();
+    let mut assembly = answered.elapsed();
     assert!(status.success());
     assert_nothing_partial(&project, "uninterrupted build");
 
@@ -108,6 +109,7 @@ fn builds_killed_at_twenty_moments_lose_nothing_and_repeat_no_request() {
         // share of the requests was answered; above, that far into assembly.
         let unit = (mix(7, &[&round.to_le_bytes()]) >> 11) as f64 / (1u64 << 53) as f64;
         let mut child = build(&project);
+        let mut waited_into_assembly = None;
         let moment = if unit < 0.6 {
             let answered = (unit / 0.6 * texts.len() as f64) as usize;
             while service.log().len() < answered {
@@ -120,6 +122,7 @@ fn builds_killed_at_twenty_moments_lose_nothing_and_repeat_no_request() {
             }
             let wait = assembly.mul_f64((unit - 0.6) / 0.4);
             std::thread::sleep(wait);
+            waited_into_assembly = Some(wait);
             format!("{wait:?} after the last clip was requested")
         };
         let exited = child.try_wait().unwrap().is_some();
@@ -130,7 +133,15 @@ fn builds_killed_at_twenty_moments_lose_nothing_and_repeat_no_request() {
 
         let (_, missing) = planned_texts(&project);
         match (exited, missing.is_empty()) {
-            (true, _) => finished += 1,
+            (true, _) => {
+                finished += 1;
+                // Assembly ran faster than on the measured build (a warm
+                // disk, a quieter machine): aim later kills earlier, so the
+                // phase is still hit wherever the suite runs.
+                if let Some(wait) = waited_into_assembly {
+                    assembly = assembly.min(wait.mul_f64(0.7));
+                }
+            }
             (false, true) => after_requests += 1,
             (false, false) => during_requests += 1,
         }

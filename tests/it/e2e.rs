@@ -63,7 +63,46 @@ fn shipped_scripts_become_four_chaptered_episodes_with_espeak() {
         if let Some(chapters) = ffprobe_chapters(&project.path(&format!("audio/{slug}.wav"))) {
             assert_eq!(chapters, expected, "{slug}: ffprobe -show_chapters");
         }
+
+        // The level a station measures: ffmpeg's own EBU R128 meter.
+        let (integrated, true_peak) = ffmpeg_ebur128(&project.path(&format!("audio/{slug}.wav")));
+        assert!(
+            (integrated + 16.0).abs() <= 0.5,
+            "{slug}: ffmpeg measures {integrated} LUFS"
+        );
+        assert!(
+            true_peak <= -1.0,
+            "{slug}: ffmpeg measures a true peak of {true_peak} dBTP"
+        );
     }
+}
+
+/// Integrated loudness (LUFS) and true peak (dBTP) of a mono file as
+/// ffmpeg's ebur128 filter measures it played on two speakers
+/// (`dualmono=true`, `peak=true`).
+fn ffmpeg_ebur128(path: &Path) -> (f64, f64) {
+    let output = std::process::Command::new("ffmpeg")
+        .args(["-hide_banner", "-nostats", "-i"])
+        .arg(path)
+        .args(["-af", "ebur128=dualmono=true:peak=true", "-f", "null", "-"])
+        .output()
+        .expect("ffmpeg runs (dev/setup installs it)");
+    let log = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "ffmpeg failed: {log}");
+    let summary = &log[log.rfind("Summary:").expect("an ebur128 summary")..];
+    let value = |label: &str| -> f64 {
+        let line = summary
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label} in {summary}"));
+        line[label.len()..]
+            .split_whitespace()
+            .next()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("cannot read {line}"))
+    };
+    (value("I:"), value("Peak:"))
 }
 
 /// Chapter titles as ffprobe reads them, when ffprobe is installed (.ci/run installs it).

@@ -6,9 +6,13 @@
 mod bad_input;
 mod broadcast;
 mod build;
+mod cache_safety;
+mod check;
 mod crash;
 mod e2e;
 mod faults;
+mod first_contact;
+mod hostile;
 mod import;
 mod publishing;
 mod readalong;

@@ -150,6 +150,22 @@ fn binds_loopback_unless_told_and_warns_for_other_addresses() {
 }
 
 #[test]
+fn without_a_voice_the_text_s_language_decides() {
+    let server = serve(&["--addr", "127.0.0.1:0"], &[]);
+    let mut durations = Vec::new();
+    for input in ["你好。", "Hello."] {
+        let answer = speech(server.addr, serde_json::json!({"input": input}), &[]);
+        assert_eq!(answer.status, 200, "{input}");
+        let clip = briefcast::audio::decode::decode_wav(&answer.body).unwrap();
+        durations.push(clip.samples.len());
+    }
+    // cmn reads 你好 as two syllables; en-us would spell out its code points.
+    let named = speech(server.addr, hello("cmn"), &[]);
+    let clip = briefcast::audio::decode::decode_wav(&named.body).unwrap();
+    assert_eq!(clip.samples.len(), durations[0]);
+}
+
+#[test]
 fn a_token_is_required_when_configured() {
     let token = "s3cret-token-for-serve";
     let server = serve(
@@ -382,3 +398,47 @@ fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }
+
+#[test]
+fn idle_half_sent_requests_are_dropped_and_cannot_hold_the_server() {
+    let server = serve(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--max-connections",
+            "8",
+            "--header-timeout-ms",
+            "500",
+        ],
+        &[],
+    );
+    // Five times the cap, each stopping in the middle of its headers.
+    let idle: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut stream = TcpStream::connect(server.addr).unwrap();
+            stream
+                .write_all(b"POST /v1/audio/speech HTTP/1.1\r\nhost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    let answer = send(server.addr, "GET", "/nothing-here", &[], b"");
+    assert_eq!(answer.status, 404);
+    for mut stream in idle {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+            .unwrap();
+        let mut rest = Vec::new();
+        // The server hangs up (after at most a 408): the read ends, not times out.
+        let ended = stream.read_to_end(&mut rest);
+        let kept = ended.as_ref().is_err_and(|e| {
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            )
+        });
+        assert!(!kept, "an idle connection was kept: {ended:?}");
+    }
+}
+
+mod neural;

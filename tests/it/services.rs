@@ -290,7 +290,7 @@ fn a_json_error_under_http_200_fails_the_segment_with_the_services_words() {
     let project = project(&tencent_like(&recorder), "101001");
     let run = build(&project);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("scripts/01.md:6 “你好，世界 & <朋友>。”: service svc: unusable audio: the service reported an error at Response.Error: {\"Code\":\"UnsupportedOperation.TextTooLong\",\"Message\":\"text too long\"}"), "{}", run.stderr);
+    assert!(run.stderr.contains("scripts/01.md:6 “你好，世界 & <朋友>。”: service svc: the service reported an error at Response.Error: {\"Code\":\"UnsupportedOperation.TextTooLong\",\"Message\":\"text too long\"}"), "{}", run.stderr);
     assert!(!project.exists("audio/liuzhou.wav"));
     assert!(!run.stderr.contains(KEY));
 }

@@ -168,6 +168,17 @@ pub fn digit_string(c: &[char], i: usize) -> Hit {
     if s.len() >= 3 && ends_any(c, cue_end, ID_CUES) {
         return digits(false);
     }
+    // Codes: a leading zero (备05023036号), or four or more digits glued to
+    // Latin letters (sp20241122); a date or time word after a short one
+    // makes it a date (02月).
+    let glued = prev(c, i).is_some_and(|p| p.is_ascii_alphabetic()) && s.len() >= 4;
+    let zero_led = s.len() >= 2 && s.starts_with('0');
+    let dated = c
+        .get(e)
+        .is_some_and(|n| "年月日号时点分秒.:：-/".contains(*n));
+    if ((glued || zero_led) && !dated) || (zero_led && s.len() >= 4 && c.get(e) != Some(&'年')) {
+        return digits(false);
+    }
     let alone =
         c[..i].iter().all(|ch| ch.is_whitespace()) && c[e..].iter().all(|ch| ch.is_whitespace());
     if SERVICE_NUMBERS.contains(&s.as_str()) && (alone || starts_any(c, e, SERVICE_AFTER).is_some())

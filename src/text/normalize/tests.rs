@@ -337,3 +337,19 @@ fn spec_edge_cases() {
         ("2 = 1 + 1", "二等于一加一"),
     ]);
 }
+
+#[test]
+fn codes_and_numbers_after_phone_cues_are_read_digit_by_digit() {
+    for (input, expected) in [
+        ("京ICP备05023036号", "京ICP备零五零二三零三六号"),
+        ("编码sp20241122", "编码sp二零二四一一二二"),
+        ("总机：3825000", "总机：三八二五零零零"),
+        ("传真3825111", "传真三八二五幺幺幺"),
+        ("服务电话12345", "服务电话幺二三四五"),
+        ("热线0771-5851234", "热线零七七一五八五一二三四"),
+        ("G20峰会", "G二十峰会"),
+        ("02月", "二月"),
+    ] {
+        assert_eq!(normalize_zh(input), expected, "{input}");
+    }
+}

@@ -99,7 +99,7 @@ pub const MONEY_WORDS: &[&str] = &[
 
 /// Digits with 幺 after these (尾号为1702 → 尾号为幺七零二).
 pub const PHONE_CUES: &[&str] = &[
-    "电话", "拨打", "致电", "热线", "尾号", "号码", "手机", "短号",
+    "电话", "拨打", "致电", "热线", "尾号", "号码", "手机", "短号", "总机", "传真", "客服",
 ];
 /// Digits with 一 after these (编号27149 → 二七一四九).
 pub const ID_CUES: &[&str] = &[

@@ -5,6 +5,8 @@ pub mod fake;
 pub mod faults;
 pub mod project;
 pub mod recorder;
+pub mod transcriber;
+pub mod whisper;
 
 pub use fake::{FakeService, Reply};
 pub use project::Project;

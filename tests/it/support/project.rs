@@ -69,6 +69,18 @@ impl Project {
         }
     }
 
+    /// Start the executable without waiting for it (stdout and stderr piped).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_briefcast"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("BRIEFCAST_TIME_SCALE", "0.01")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    }
+
     /// Every file in `audio/` with its bytes and modification time.
     pub fn outputs(&self) -> Vec<(String, Vec<u8>, std::time::SystemTime)> {
         let mut files: Vec<_> = std::fs::read_dir(self.path("audio"))
@@ -91,8 +103,9 @@ impl Project {
     pub fn cached_clips(&self) -> Vec<PathBuf> {
         let mut clips = Vec::new();
         if let Ok(shards) = std::fs::read_dir(self.path(".briefcast/cache")) {
-            for shard in shards {
-                for file in std::fs::read_dir(shard.unwrap().path()).unwrap() {
+            // Shard folders only (not the cache's CACHEDIR.TAG).
+            for shard in shards.map(|s| s.unwrap().path()).filter(|p| p.is_dir()) {
+                for file in std::fs::read_dir(shard).unwrap() {
                     let path = file.unwrap().path();
                     if !path.file_name().unwrap().to_string_lossy().starts_with('.') {
                         clips.push(path);

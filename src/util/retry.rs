@@ -1,9 +1,12 @@
-//! When to try a request again, and how long to wait first.
+//! When to try a request again, and how long to wait first: the same rules
+//! for every stage that calls a service (synthesis, transcription).
 //!
 //! 408, 429 and 5xx, connection failures, timeouts and rejected audio are
 //! retried with exponential backoff and full jitter; a server's
 //! `retry-after-ms` or `Retry-After` (seconds or HTTP date) wins over the
-//! computed wait. Other 4xx fail at once.
+//! computed wait; whatever it says (`1e30`, `inf`, a date in 2099) is read
+//! without panicking, and the client fails a segment whose service asks for
+//! more than `max-retry-after-ms`. Other 4xx fail at once.
 
 use std::time::{Duration, SystemTime};
 
@@ -12,8 +15,6 @@ use reqwest::header::HeaderMap;
 /// The first backoff step; doubles per attempt up to [`MAX_BACKOFF`].
 pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
 pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
-/// A server asking for longer than this is not waited for.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
 
 /// Whether an HTTP status is worth another attempt.
 pub fn is_retryable_status(status: u16) -> bool {
@@ -28,7 +29,17 @@ pub fn backoff(attempt: u32) -> Duration {
     ceiling.mul_f64(rand::random::<f64>())
 }
 
-/// The wait a response asks for, from `retry-after-ms` or `Retry-After`.
+/// A number of seconds as a wait: negative is now, beyond what a
+/// `Duration` holds (`1e30`, `inf`) is [`Duration::MAX`], NaN is no wait asked.
+fn wait_of(seconds: f64) -> Option<Duration> {
+    if seconds.is_nan() {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(seconds.max(0.0)).unwrap_or(Duration::MAX))
+}
+
+/// The wait a response asks for, from `retry-after-ms` or `Retry-After`,
+/// as asked (the caller decides whether it is too long).
 pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
     let text = |name: &str| {
         headers
@@ -37,17 +48,60 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
             .map(str::trim)
     };
     if let Some(ms) = text("retry-after-ms").and_then(|v| v.parse::<f64>().ok()) {
-        return Some(Duration::from_secs_f64(ms.max(0.0) / 1000.0).min(MAX_RETRY_AFTER));
+        if let Some(wait) = wait_of(ms / 1000.0) {
+            return Some(wait);
+        }
     }
     let value = text("retry-after")?;
-    let wait = match value.parse::<f64>() {
-        Ok(seconds) => Duration::from_secs_f64(seconds.max(0.0)),
-        Err(_) => httpdate::parse_http_date(value)
-            .ok()?
-            .duration_since(now)
-            .unwrap_or(Duration::ZERO),
-    };
-    Some(wait.min(MAX_RETRY_AFTER))
+    match value.parse::<f64>() {
+        Ok(seconds) => wait_of(seconds),
+        Err(_) => Some(
+            httpdate::parse_http_date(value)
+                .ok()?
+                .duration_since(now)
+                .unwrap_or(Duration::ZERO),
+        ),
+    }
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or `retries` more
+/// attempts have failed. Each failure waits for what the server asked
+/// (the attempt's second value), else [`backoff`], scaled by `time_scale`.
+pub async fn with_retries<T, E, F, Fut>(
+    retries: u32,
+    time_scale: f64,
+    retryable: impl Fn(&E) -> bool,
+    mut attempt: F,
+) -> Result<T, E>
+where
+    E: std::fmt::Display,
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = (Result<T, E>, Option<Duration>)>,
+{
+    let mut done = 0;
+    loop {
+        let (result, asked_wait) = attempt().await;
+        let error = match result {
+            Ok(value) => return Ok(value),
+            Err(error) => error,
+        };
+        if !retryable(&error) || done >= retries {
+            return Err(error);
+        }
+        let wait = asked_wait.unwrap_or_else(|| backoff(done));
+        tracing::debug!("{error}; attempt {} in {wait:?}", done + 2);
+        tokio::time::sleep(wait.mul_f64(time_scale)).await;
+        done += 1;
+    }
+}
+
+/// `BRIEFCAST_TIME_SCALE` multiplies every wait (tests shorten them); 1 by default.
+pub fn time_scale() -> f64 {
+    std::env::var("BRIEFCAST_TIME_SCALE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .unwrap_or(1.0)
 }
 
 #[cfg(test)]
@@ -105,8 +159,24 @@ mod tests {
         assert_eq!(retry_after(&headers(&[("retry-after", "soon")]), now), None);
         assert_eq!(
             retry_after(&headers(&[("retry-after", "99999")]), now),
-            Some(MAX_RETRY_AFTER)
+            Some(Duration::from_secs(99999))
         );
+        for huge in ["1e20", "inf", "1e400"] {
+            assert_eq!(
+                retry_after(&headers(&[("retry-after", huge)]), now),
+                Some(Duration::MAX),
+                "{huge}"
+            );
+        }
+        assert_eq!(
+            retry_after(&headers(&[("retry-after-ms", "1e30")]), now),
+            Some(Duration::MAX)
+        );
+        assert_eq!(
+            retry_after(&headers(&[("retry-after", "-5")]), now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(retry_after(&headers(&[("retry-after", "NaN")]), now), None);
         assert_eq!(retry_after(&HeaderMap::new(), now), None);
     }
 }

@@ -1,4 +1,5 @@
-//! Atomic file replacement: write beside the target, fsync, rename.
+//! Atomic file replacement: write beside the target, fsync, rename. The
+//! one implementation for published files and cached clips alike.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,0 +1,100 @@
+//! `briefcast voices list | install | remove`: the neural voices and the
+//! ONNX Runtime library in the user's data directory.
+
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::{VoicesArgs, VoicesCommand};
+use crate::tts::voices::{self, Catalogue, Pack};
+
+pub fn execute(args: VoicesArgs) -> Result<ExitCode> {
+    let catalogue = Catalogue::load(args.catalogue.as_deref())?;
+    let data = voices::data_dir();
+    match args.command {
+        VoicesCommand::List => {
+            for pack in &catalogue.packs {
+                let state = if voices::is_installed(&data, pack) {
+                    "installed"
+                } else {
+                    "not installed"
+                };
+                println!(
+                    "{}  [{}, {:.0} MB, {}]  licence: {}",
+                    pack.name,
+                    pack.engine,
+                    pack.size() as f64 / 1e6,
+                    state,
+                    pack.licence
+                );
+                println!("    {}", pack.description);
+                if !pack.voices.is_empty() {
+                    let names: Vec<String> = pack
+                        .voices
+                        .iter()
+                        .map(|v| format!("{}:{v}", pack.engine))
+                        .collect();
+                    println!("    voices: {}", names.join(", "));
+                }
+            }
+            println!("data directory: {}", data.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        VoicesCommand::Install { names, from } => {
+            let packs = chosen(&catalogue, &names)?;
+            let runtime =
+                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            for pack in packs {
+                if voices::is_installed(&data, pack) {
+                    eprintln!("{}: already installed", pack.name);
+                    continue;
+                }
+                let bar = ProgressBar::new(pack.size());
+                bar.set_style(
+                    ProgressStyle::with_template("{msg:24} {bar:30} {bytes}/{total_bytes} {eta}")
+                        .expect("a valid template"),
+                );
+                bar.set_message(pack.name.clone());
+                let dir =
+                    runtime.block_on(voices::install(pack, &data, from.as_deref(), &|n| {
+                        bar.inc(n)
+                    }))?;
+                bar.finish_and_clear();
+                eprintln!(
+                    "{}: installed in {} ({:.0} MB, licence {})",
+                    pack.name,
+                    dir.display(),
+                    pack.size() as f64 / 1e6,
+                    pack.licence
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        VoicesCommand::Remove { names } => {
+            for pack in chosen(&catalogue, &names)? {
+                if voices::remove(pack, &data)? {
+                    eprintln!("{}: removed", pack.name);
+                } else {
+                    eprintln!("{}: not installed", pack.name);
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The packs named, or all of them.
+fn chosen<'a>(catalogue: &'a Catalogue, names: &[String]) -> Result<Vec<&'a Pack>> {
+    if names.is_empty() {
+        return Ok(catalogue.packs.iter().collect());
+    }
+    names
+        .iter()
+        .map(|name| {
+            catalogue
+                .pack(name)
+                .ok_or_else(|| voices::VoicesError::UnknownPack(name.clone()).into())
+        })
+        .collect()
+}

@@ -1,0 +1,275 @@
+//! `briefcast doctor`: one short sentence to every voice in use, through
+//! the same synthesizer a build uses, and what came back: whether the
+//! service was reached and accepted the key, how long it took, the audio's
+//! format, rate and length, and whether a Mandarin voice on espeak-ng
+//! really speaks Mandarin. Plus the local tools found.
+//!
+//! Each service is probed on its own (a missing key or a dead server fails
+//! only its voices), without retries and with a short timeout, into a
+//! throw-away cache, so a probe is always a real request.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use super::plan::speaker_for;
+use crate::audio;
+use crate::config::{Config, NormalizeSetting, ServiceConfig, ServiceKind};
+use crate::model::ClipFormat;
+use crate::tts::{self, Cache, ClipRequest, Synthesizer, TtsError, Validator};
+
+/// Longest a probe waits for one answer.
+const PROBE_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Serialize)]
+pub struct DoctorReport {
+    /// Every voice in use answered with usable speech in its language.
+    pub ok: bool,
+    pub voices: Vec<VoiceProbe>,
+    pub tools: Tools,
+    /// What was not checked, and why.
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct VoiceProbe {
+    pub voice: String,
+    pub service: String,
+    pub kind: String,
+    pub ok: bool,
+    /// `reach`, `auth`, `answer`, `audio` or `language` when not ok.
+    pub problem: Option<String>,
+    pub latency_ms: Option<u64>,
+    /// `wav` or `pcm`.
+    pub format: Option<String>,
+    pub sample_rate: Option<u32>,
+    pub seconds: Option<f64>,
+    /// For a Mandarin voice on espeak-ng: whether it reads Mandarin.
+    pub speaks_mandarin: Option<bool>,
+    /// One sentence for people.
+    pub summary: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Tools {
+    pub espeak_ng: Option<String>,
+    /// Voices espeak-ng has installed, and which of them are Chinese.
+    pub espeak_voices: usize,
+    pub espeak_chinese_voices: Vec<String>,
+    /// The ONNX Runtime library, for neural voices.
+    pub onnx_runtime: Option<String>,
+}
+
+/// The voices a build would use: the speakers' and the announcer; all
+/// voices when no speaker is assigned yet.
+fn voices_in_use(config: &Config) -> Vec<String> {
+    let mut used: Vec<String> = config
+        .speakers
+        .values()
+        .map(|s| s.voice().to_owned())
+        .chain(config.audio.announcer.clone())
+        .collect();
+    if used.is_empty() {
+        used = config.voices.keys().cloned().collect();
+    }
+    used.sort();
+    used.dedup();
+    used
+}
+
+fn is_mandarin(config: &Config, voice: &str) -> bool {
+    let entry = &config.voices[voice];
+    let name = entry.voice.to_ascii_lowercase();
+    config.normalize_for(entry) == NormalizeSetting::Zh
+        || name.starts_with("cmn")
+        || name.starts_with("zh")
+}
+
+pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
+    let config = Config::load(config_path)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let voices = voices_in_use(&config);
+    let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for voice in &voices {
+        let service = config.voices[voice].service.get_ref().clone();
+        by_service.entry(service).or_default().push(voice.clone());
+    }
+    let mut probes = Vec::new();
+    for (service, voices) in &by_service {
+        let cache = Cache::new(scratch.path().join(service));
+        let found = runtime.block_on(probe_service(&config, service, voices, cache));
+        probes.extend(found);
+    }
+    let mut espeak_voices = tts::probe::espeak_voices();
+    espeak_voices.sort();
+    espeak_voices.dedup();
+    let tools = Tools {
+        espeak_ng: tts::embedded::espeak_version().ok(),
+        espeak_chinese_voices: espeak_voices
+            .iter()
+            .filter(|v| v.starts_with("cmn") || v.starts_with("zh") || v.starts_with("yue"))
+            .cloned()
+            .collect(),
+        espeak_voices: espeak_voices.len(),
+        onnx_runtime: tts::probe::onnx_runtime(),
+    };
+    let mut notes = Vec::new();
+    if probes
+        .iter()
+        .any(|p| p.kind != ServiceKind::Embedded.name())
+    {
+        notes.push("voices not on espeak-ng are not checked for their language: that needs a transcription service, which this version cannot use yet".to_owned());
+    }
+    Ok(DoctorReport {
+        ok: probes.iter().all(|p| p.ok),
+        voices: probes,
+        tools,
+        notes,
+    })
+}
+
+/// The service as a probe uses it: no retries, a short timeout.
+fn for_probe(config: &ServiceConfig) -> ServiceConfig {
+    let mut config = config.clone();
+    config.retries = 0;
+    config.timeout_ms = config.timeout_ms.min(PROBE_TIMEOUT.as_millis() as u64);
+    config
+}
+
+async fn probe_service(
+    config: &Config,
+    service: &str,
+    voices: &[String],
+    cache: Cache,
+) -> Vec<VoiceProbe> {
+    let services: BTreeMap<String, ServiceConfig> = config
+        .services
+        .iter()
+        .map(|(name, c)| (name.clone(), for_probe(c)))
+        .collect();
+    let kind = services[service].kind;
+    let validator = Validator {
+        response: audio::check_clip,
+        stored: audio::check_stored_clip,
+    };
+    let started = Synthesizer::start(&services, &[service], cache, validator, None).await;
+    let mut probes = Vec::new();
+    for voice in voices {
+        let mut probe = VoiceProbe {
+            voice: voice.clone(),
+            service: service.to_owned(),
+            kind: kind.name().to_owned(),
+            ok: false,
+            problem: None,
+            latency_ms: None,
+            format: None,
+            sample_rate: None,
+            seconds: None,
+            speaks_mandarin: None,
+            summary: String::new(),
+        };
+        let synth = match &started {
+            Ok(synth) => synth,
+            Err(error) => {
+                probe.problem = Some(problem_of(error).into());
+                probe.summary = format!("voice {voice}: {error}");
+                probes.push(probe);
+                continue;
+            }
+        };
+        let mandarin = is_mandarin(config, voice);
+        let sample = if mandarin {
+            "你好，这是一次声音测试。"
+        } else {
+            "Hello, this is a short voice test."
+        };
+        let entry = &config.voices[voice];
+        let text = speaker_for(config, Some(voice))(sample);
+        let request = ClipRequest {
+            service: service.to_owned(),
+            voice: entry.voice.clone(),
+            speed: entry.speed,
+            text: text.clone(),
+        };
+        let clock = Instant::now();
+        let fetched = synth.fetch(&request).await;
+        let latency = clock.elapsed();
+        probe.latency_ms = Some(latency.as_millis() as u64);
+        let clip = match fetched {
+            Ok(clip) => clip,
+            Err(error) => {
+                probe.problem = Some(problem_of(&error).into());
+                probe.summary = format!("voice {voice}: {error}");
+                probes.push(probe);
+                continue;
+            }
+        };
+        let decoded = std::fs::read(&clip.path)
+            .ok()
+            .and_then(|bytes| audio::decode_clip(&bytes, clip.format).ok());
+        let Some(decoded) = decoded else {
+            probe.problem = Some("audio".into());
+            probe.summary = format!("voice {voice}: the stored answer could not be read back");
+            probes.push(probe);
+            continue;
+        };
+        let seconds = decoded.samples.len() as f64 / f64::from(decoded.rate.max(1));
+        let format = match clip.format {
+            ClipFormat::Wav => "a WAV file",
+            ClipFormat::Pcm { .. } => "raw PCM",
+        };
+        probe.format = Some(
+            match clip.format {
+                ClipFormat::Wav => "wav",
+                ClipFormat::Pcm { .. } => "pcm",
+            }
+            .into(),
+        );
+        probe.sample_rate = Some(decoded.rate);
+        probe.seconds = Some((seconds * 100.0).round() / 100.0);
+        let mut summary = format!(
+            "voice {voice} on {service}: answered in {:.2} s with {format}, {} Hz, {seconds:.1} s of audio",
+            latency.as_secs_f64(),
+            decoded.rate
+        );
+        probe.ok = true;
+        if mandarin && kind == ServiceKind::Embedded {
+            let english = tts::probe::espeak_switches_to_english(&entry.voice, &text);
+            probe.speaks_mandarin = english.map(|e| !e);
+            if english == Some(true) {
+                probe.ok = false;
+                probe.problem = Some("language".into());
+                summary.push_str(&format!(
+                    ", but espeak-ng voice {} reads Chinese characters as English-spelled pinyin: listeners will not understand it; use a neural voice (or cmn-latn-pinyin with pinyin text)",
+                    entry.voice
+                ));
+            } else if english == Some(false) {
+                summary.push_str(", in Mandarin");
+            }
+        }
+        probe.summary = summary;
+        probes.push(probe);
+    }
+    probes
+}
+
+/// Where a probe failed: the network, the key, the answer, the audio.
+fn problem_of(error: &TtsError) -> &'static str {
+    match error {
+        TtsError::Network { .. } | TtsError::Timeout { .. } | TtsError::Bind { .. } => "reach",
+        TtsError::MissingKeys(_) => "auth",
+        TtsError::Http {
+            status: 401 | 403, ..
+        } => "auth",
+        TtsError::Http { .. } | TtsError::NotAudio { .. } | TtsError::Misconfigured(_) => "answer",
+        TtsError::EspeakMissing => "reach",
+        _ => "audio",
+    }
+}

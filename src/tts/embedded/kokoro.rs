@@ -1,0 +1,379 @@
+//! The Kokoro engine: Kokoro-82M through ONNX Runtime, 24 kHz.
+//!
+//! Input is what the Mandarin front end sends: pinyin syllables with tone
+//! digits, punctuation, and Latin words. Pinyin becomes Kokoro's Mandarin
+//! symbols ([`super::pinyin`]); runs of other words are English, through
+//! espeak-ng's IPA mapped to Kokoro's symbols. The symbols become token ids
+//! from the model's `vocab.json`, framed by 0, with the voice's style
+//! vector for that many tokens. Hanzi are read only through the text
+//! converter the server was given. The model loads on the first request
+//! and serves every later one; there is no randomness in it, so the same
+//! request gives the same bytes.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ort::session::Session;
+use ort::value::Tensor;
+
+use super::engine::{Engine, Failure, Synthesis};
+use super::{ipa, onnx, pinyin, Available, TextConverter};
+
+/// Kokoro's output rate.
+const SAMPLE_RATE: u32 = 24_000;
+/// Tokens per inference, framing excluded (the style packs have 510 rows).
+const MAX_TOKENS: usize = 500;
+/// A style vector's length.
+const STYLE: usize = 256;
+
+pub struct Kokoro {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    available: Available,
+    converter: Option<TextConverter>,
+    loaded: OnceLock<Result<Loaded, String>>,
+}
+
+struct Loaded {
+    session: Mutex<Session>,
+    vocab: HashMap<char, i64>,
+    /// Per voice: rows of [`STYLE`] floats, one per token count.
+    styles: HashMap<String, Vec<f32>>,
+}
+
+impl Kokoro {
+    pub fn new(available: Available, converter: Option<TextConverter>) -> Kokoro {
+        Kokoro {
+            inner: Arc::new(Inner {
+                available,
+                converter,
+                loaded: OnceLock::new(),
+            }),
+        }
+    }
+}
+
+impl Engine for Kokoro {
+    fn name(&self) -> &'static str {
+        "kokoro"
+    }
+
+    fn program(&self) -> &'static str {
+        "Kokoro"
+    }
+
+    fn check_voice(&self, voice: &str) -> Result<(), String> {
+        self.inner.available.check(voice)
+    }
+
+    fn synthesize<'a>(&'a self, text: &'a str, voice: &'a str, speed: f32) -> Synthesis<'a> {
+        Box::pin(async move {
+            let text = match &self.inner.converter {
+                Some(convert) if has_hanzi(text) => convert.0(text),
+                _ => text.to_owned(),
+            };
+            if has_hanzi(&text) {
+                return Err(Failure::BadInput(
+                    "Kokoro voices read pinyin with tone digits (ni3 hao3), not hanzi".into(),
+                ));
+            }
+            let phonemes = phonemes(&text).await?;
+            let inner = Arc::clone(&self.inner);
+            let voice = voice.to_owned();
+            tokio::task::spawn_blocking(move || inner.speak(&phonemes, &voice, speed))
+                .await
+                .map_err(|e| Failure::Other(format!("Kokoro stopped: {e}")))?
+        })
+    }
+}
+
+fn has_hanzi(text: &str) -> bool {
+    text.chars()
+        .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
+}
+
+/// Kokoro's phoneme string for pinyin-and-Latin text.
+pub async fn phonemes(text: &str) -> Result<String, Failure> {
+    let mut out = String::new();
+    let mut english: Vec<&str> = Vec::new();
+    let spaced = spaced_punctuation(text);
+    for word in spaced.split_whitespace() {
+        if let Some(ps) = pinyin::syllable_phonemes(word) {
+            flush_english(&mut out, &mut english).await?;
+            push_word(&mut out, &ps);
+        } else if let Some(mark) = single_mark(word) {
+            flush_english(&mut out, &mut english).await?;
+            out.push_str(mark);
+        } else {
+            english.push(word);
+        }
+    }
+    flush_english(&mut out, &mut english).await?;
+    Ok(out.trim().to_owned())
+}
+
+/// Each punctuation mark as a word of its own.
+fn spaced_punctuation(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        match pinyin::punctuation(c) {
+            Some(mark) => {
+                out.push(' ');
+                out.push_str(mark);
+                out.push(' ');
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
+fn single_mark(word: &str) -> Option<&'static str> {
+    let mut chars = word.chars();
+    let c = chars.next()?;
+    chars
+        .next()
+        .is_none()
+        .then(|| pinyin::punctuation(c))
+        .flatten()
+}
+
+fn push_word(out: &mut String, phonemes: &str) {
+    if !out.is_empty() && !out.ends_with([' ', '“', '(']) {
+        out.push(' ');
+    }
+    out.push_str(phonemes);
+}
+
+async fn flush_english(out: &mut String, words: &mut Vec<&str>) -> Result<(), Failure> {
+    if words.is_empty() {
+        return Ok(());
+    }
+    let ipa = ipa::espeak_ipa(&words.join(" "), "en-us", true).await?;
+    words.clear();
+    push_word(out, &ipa::kokoro_english(&ipa));
+    Ok(())
+}
+
+/// Token ids for the phonemes, symbols outside the vocabulary dropped, cut
+/// into pieces of at most [`MAX_TOKENS`] at spaces.
+pub fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
+    let mut chunks = vec![Vec::new()];
+    for word in phonemes.split(' ') {
+        let ids: Vec<i64> = word
+            .chars()
+            .filter_map(|c| vocab.get(&c).copied())
+            .collect();
+        let current = chunks.last_mut().expect("one chunk at least");
+        let space = usize::from(!current.is_empty());
+        if current.len() + space + ids.len() > MAX_TOKENS && !current.is_empty() {
+            chunks.push(Vec::new());
+        }
+        let current = chunks.last_mut().expect("one chunk at least");
+        if !current.is_empty() {
+            if let Some(&id) = vocab.get(&' ') {
+                current.push(id);
+            }
+        }
+        current.extend(ids.into_iter().take(MAX_TOKENS));
+    }
+    chunks.retain(|c| !c.is_empty());
+    chunks
+}
+
+impl Inner {
+    fn load(&self, voice: &str) -> Result<&Loaded, String> {
+        self.loaded
+            .get_or_init(|| {
+                let (runtime, dir) = self.available.paths(voice)?;
+                let vocab = read_vocab(&dir.join("vocab.json"))?;
+                let styles = read_styles(&dir.join("voices_ja.npz"))?;
+                let session = onnx::session(runtime, &dir.join("kokoro.onnx"))?;
+                Ok(Loaded {
+                    session,
+                    vocab,
+                    styles,
+                })
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    fn speak(&self, phonemes: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
+        let loaded = self.load(voice)?;
+        let style = loaded
+            .styles
+            .get(voice)
+            .ok_or_else(|| Failure::BadInput(format!("Kokoro has no voice {voice:?}")))?;
+        let rows = style.len() / STYLE;
+        let mut audio = Vec::new();
+        for tokens in token_chunks(phonemes, &loaded.vocab) {
+            let row = tokens.len().min(rows - 1);
+            let style = style[row * STYLE..(row + 1) * STYLE].to_vec();
+            let mut framed = Vec::with_capacity(tokens.len() + 2);
+            framed.push(0);
+            framed.extend_from_slice(&tokens);
+            framed.push(0);
+            let samples = run(&loaded.session, framed, style, speed).map_err(Failure::Other)?;
+            audio.extend_from_slice(&samples);
+        }
+        if audio.is_empty() {
+            return Err(Failure::BadInput("nothing to say in this text".into()));
+        }
+        onnx::wav(&audio, SAMPLE_RATE).map_err(Failure::Other)
+    }
+}
+
+fn run(
+    session: &Mutex<Session>,
+    tokens: Vec<i64>,
+    style: Vec<f32>,
+    speed: f32,
+) -> Result<Vec<f32>, String> {
+    let n = tokens.len();
+    let tokens = Tensor::from_array(([1usize, n], tokens)).map_err(|e| e.to_string())?;
+    let style = Tensor::from_array(([1usize, STYLE], style)).map_err(|e| e.to_string())?;
+    let speed = Tensor::from_array(([1usize], vec![speed])).map_err(|e| e.to_string())?;
+    let mut session = session
+        .lock()
+        .map_err(|_| "the Kokoro session failed earlier")?;
+    let outputs = session
+        .run(ort::inputs!["tokens" => tokens, "style" => style, "speed" => speed])
+        .map_err(|e| format!("Kokoro: {e}"))?;
+    let (_, samples) = outputs[0]
+        .try_extract_tensor::<f32>()
+        .map_err(|e| format!("Kokoro's output: {e}"))?;
+    Ok(samples.to_vec())
+}
+
+fn read_vocab(path: &Path) -> Result<HashMap<char, i64>, String> {
+    #[derive(serde::Deserialize)]
+    struct Vocab {
+        vocab: HashMap<String, i64>,
+    }
+    let text = fs_err::read_to_string(path).map_err(|e| e.to_string())?;
+    let vocab: Vocab =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(vocab
+        .vocab
+        .into_iter()
+        .filter_map(|(k, v)| {
+            let mut chars = k.chars();
+            let c = chars.next()?;
+            chars.next().is_none().then_some((c, v))
+        })
+        .collect())
+}
+
+/// The style packs: an `.npz` (zip) of `<voice>.npy` arrays of little-endian
+/// f32, shape (rows, 1, 256).
+fn read_styles(path: &Path) -> Result<HashMap<String, Vec<f32>>, String> {
+    let bad = |m: String| format!("{}: {m}", path.display());
+    let file = fs_err::File::open(path).map_err(|e| e.to_string())?;
+    let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(e.to_string()))?;
+    let mut styles = HashMap::new();
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
+        let name = entry.name().map_err(|e| bad(e.to_string()))?.into_owned();
+        let Some(voice) = name.strip_suffix(".npy").map(str::to_owned) else {
+            continue;
+        };
+        let mut bytes = Vec::new();
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| bad(e.to_string()))?;
+        let floats = npy_f32(&bytes).map_err(|m| bad(format!("{voice}: {m}")))?;
+        if floats.is_empty() || floats.len() % STYLE != 0 {
+            return Err(bad(format!("{voice}: not rows of {STYLE} floats")));
+        }
+        styles.insert(voice, floats);
+    }
+    Ok(styles)
+}
+
+/// The data of a `.npy` array of little-endian f32 in C order.
+pub fn npy_f32(bytes: &[u8]) -> Result<Vec<f32>, String> {
+    if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
+        return Err("not a .npy array".into());
+    }
+    let (header_len, start) = match bytes[6] {
+        1 => (u16::from_le_bytes([bytes[8], bytes[9]]) as usize, 10),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+        _ => return Err("unknown .npy version".into()),
+    };
+    let header = bytes
+        .get(start..start + header_len)
+        .map(String::from_utf8_lossy)
+        .ok_or("truncated .npy header")?;
+    if !header.contains("'<f4'") || header.contains("'fortran_order': True") {
+        return Err("not a C-order little-endian f32 array".into());
+    }
+    let data = &bytes[start + header_len..];
+    Ok(data
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn pinyin_and_punctuation_become_kokoro_phonemes() {
+        assert_eq!(
+            phonemes("ni3 hao3，shi4 jie4。").await.unwrap(),
+            "ni↓ xau↓, ʂɨ↘ ʨje↘."
+        );
+        assert_eq!(
+            phonemes("《ren2 min2 ri4 bao4》").await.unwrap(),
+            "“ɻə↗n mi↗n ɻɨ↘ pau↘”"
+        );
+    }
+
+    #[tokio::test]
+    async fn latin_words_are_read_as_english() {
+        // espeak-ng: "GDP" → dʒˌiːdˌiːpˈiː
+        assert_eq!(
+            phonemes("GDP zeng1 zhang3").await.unwrap(),
+            "ʤˌidˌipˈi ʦə→ŋ ꭧa↓ŋ"
+        );
+    }
+
+    #[test]
+    fn long_phoneme_strings_are_cut_at_spaces() {
+        let vocab: HashMap<char, i64> = [('a', 1), (' ', 2)].into();
+        let text = vec!["aaaa"; 300].join(" ");
+        let chunks = token_chunks(&text, &vocab);
+        assert!(chunks.len() > 1);
+        assert!(chunks.iter().all(|c| c.len() <= MAX_TOKENS));
+        let total: usize = chunks.iter().map(|c| c.len()).sum();
+        assert_eq!(total, 300 * 4 + 300 - chunks.len());
+        assert_eq!(token_chunks("a ☃ a", &vocab), vec![vec![1, 2, 2, 1]]);
+    }
+
+    #[test]
+    fn npy_arrays_are_read() {
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+        bytes.extend_from_slice(&(header.len() as u16).to_le_bytes());
+        bytes.extend_from_slice(header.as_bytes());
+        bytes.extend_from_slice(&1.5f32.to_le_bytes());
+        bytes.extend_from_slice(&(-2f32).to_le_bytes());
+        assert_eq!(npy_f32(&bytes).unwrap(), vec![1.5, -2.0]);
+        assert!(npy_f32(b"PK\x03\x04").is_err());
+    }
+
+    #[test]
+    fn hanzi_are_recognised() {
+        assert!(has_hanzi("你好"));
+        assert!(!has_hanzi("ni3 hao3，GDP"));
+    }
+}

