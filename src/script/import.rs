@@ -307,9 +307,13 @@ fn is_cjk(c: char) -> bool {
         | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// Width in columns, a CJK character counting 2.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+}
+
 fn short(s: &str) -> bool {
-    let columns: usize = s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum();
-    columns <= SHORT_LINE
+    columns(s) <= SHORT_LINE
 }
 
 /// Whether a text ends a sentence (looking through closing quotes/brackets).
@@ -505,6 +509,15 @@ fn alone(line: &str) -> bool {
     heading_line(line).is_some() || speaker_line(line).is_some()
 }
 
+/// Whether `line`, title-shaped, stands on its own before `next` rather
+/// than starting a paragraph wrapped onto `next`: only the last line of a
+/// wrapped paragraph falls short of the column, so a line at most half as
+/// wide as the one after it is a title or heading (`掌声亦民声` above its
+/// subtitle), not a wrapped line.
+fn ends_before(line: &str, next: &str) -> bool {
+    title_shaped(line) && 2 * columns(line) <= columns(next)
+}
+
 /// Split the page into nodes, dropping furniture (whole blocks, then single
 /// lines inside blocks) into `findings`.
 fn nodes(lines: &[Line], per_line: bool, findings: &mut Vec<Finding>) -> Vec<Node> {
@@ -517,7 +530,17 @@ fn nodes(lines: &[Line], per_line: bool, findings: &mut Vec<Finding>) -> Vec<Nod
         let own = alone(line);
         match blocks.last_mut() {
             _ if line.is_empty() => {}
-            Some(block) if open && !own && !per_line && !indented => block.push((*n, line)),
+            Some(block)
+                if open
+                    && !own
+                    && !per_line
+                    && !indented
+                    && !block
+                        .last()
+                        .is_some_and(|(_, prev)| ends_before(prev, line)) =>
+            {
+                block.push((*n, line))
+            }
             _ => blocks.push(vec![(*n, line)]),
         }
         open = !line.is_empty() && !own;
@@ -892,7 +915,15 @@ fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
 fn mark_plain_headings(nodes: &mut [Node]) {
     for i in 0..nodes.len() {
         let n = &nodes[i];
-        if n.kind != Kind::Text || !n.single || !title_shaped(&n.text) || numbered_point(&n.text) {
+        // A paragraph that opened with its speaker (`冀国强委员：我们要…`)
+        // starts a speech body, however short what is left of it.
+        let speech_start = n.who.is_some();
+        if n.kind != Kind::Text
+            || !n.single
+            || speech_start
+            || !title_shaped(&n.text)
+            || numbered_point(&n.text)
+        {
             continue;
         }
         let unfinished = |m: &Node| m.kind == Kind::Text && !ends_sentence(&m.text);
@@ -1103,10 +1134,14 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             .filter(|n| matches!(n.kind, Kind::Text | Kind::Heading))
             .collect();
         if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
+            let lines = if a.line == b.last {
+                format!("line {}", a.line)
+            } else {
+                format!("lines {}–{}", a.line, b.last)
+            };
             let message = format!(
-                "text before the first speech (lines {}–{}) is kept as the start of the intro \
-                 of “{}”",
-                a.line, b.last, speech.title
+                "text before the first speech ({lines}) is kept as the start of the intro of “{}”",
+                speech.title
             );
             warn(&mut findings, a.line, message);
             let texts = pre.iter().map(|n| n.text.clone());
@@ -1537,7 +1572,7 @@ mod tests {
     fn text_before_first_speech_is_kept_and_warned() {
         let r = import("报纸版面\n\n以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
         assert_eq!(r.speeches[0].intro, ["以下是发言摘登。", "正文。"]);
-        assert!(warned(&r, 3, "before the first speech"));
+        assert!(warned(&r, 3, "before the first speech (line 3)"));
         // An editor's note is furniture, not the speech: dropped and reported.
         let r = import("报纸版面\n\n编者按：以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
         assert_eq!(r.speeches[0].intro, ["正文。"]);
@@ -1545,6 +1580,26 @@ mod tests {
             dropped(&r),
             [(3, "编者按：以下是发言摘登。", "editor's note")]
         );
+    }
+
+    #[test]
+    fn a_short_line_above_a_much_wider_one_stands_alone() {
+        // No blank line between the page title and its subtitle, nor inside
+        // the wrapped paragraph: the title is a line of its own, the
+        // paragraph's lines are one paragraph.
+        let r = import(
+            "会议发言\n温家宝总理作政府工作报告后记者第一时间连线代表委员\n\n## 标题\n\n□ 某单位\n\n\
+             正文第一行写到这里还\n没有结束的句子。\n",
+        );
+        assert_eq!(r.show_title.as_deref(), Some("会议发言"));
+        assert_eq!(
+            r.speeches[0].intro,
+            [
+                "温家宝总理作政府工作报告后记者第一时间连线代表委员",
+                "正文第一行写到这里还没有结束的句子。"
+            ]
+        );
+        assert!(warned(&r, 2, "before the first speech (line 2)"));
     }
 
     #[test]
