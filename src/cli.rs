@@ -171,8 +171,16 @@ pub struct PlanArgs {
 
 #[derive(Debug, Args)]
 pub struct ImportArgs {
-    /// The page: UTF-8 text (BOM, CRLF and full-width spaces are fine).
+    /// The page: text (UTF-8, UTF-16 with BOM, GB18030), a Word .docx or a
+    /// saved .html page; `-` reads standard input.
     pub page: PathBuf,
+    /// Also add the new speakers to voices.toml's [speakers], each with the
+    /// next free voice (the change is shown first).
+    #[arg(long)]
+    pub into_config: bool,
+    /// The configuration file `--into-config` edits.
+    #[arg(long, short, default_value = "voices.toml")]
+    pub config: PathBuf,
     /// Folder for the scripts.
     #[arg(long, default_value = "scripts")]
     pub out: PathBuf,

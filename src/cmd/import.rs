@@ -10,6 +10,7 @@ use crate::pipeline;
 pub fn execute(args: ImportArgs) -> Result<ExitCode> {
     let options = pipeline::ImportOptions {
         page: args.page,
+        into_config: args.into_config.then_some(args.config),
         out: args.out,
         dry_run: args.dry_run,
         force: args.force,

@@ -14,6 +14,7 @@ use toml::Spanned;
 
 mod check;
 mod services;
+pub mod speakers_edit;
 
 pub use check::{CheckConfig, TranscriberConfig, TranscriberKind};
 

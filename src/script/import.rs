@@ -7,10 +7,19 @@
 //! Doubtful text is never moved or dropped: it stays where it stands and is
 //! reported as a warning so an editor can decide.
 //!
+//! The page's layout is inferred, not assumed: every line that could name a
+//! speaker is classified by its shape (see `speaker`), the page votes on
+//! whether titles stand above or below those lines, and the most consistent
+//! structure is used for the whole page; the report names it.
+//!
 //! Leaves alone: file IO and file names (the CLI reads the page and writes the
-//! scripts) and parsing of finished scripts (the rest of `script`).
+//! scripts), formats and encodings (`source`) and parsing of finished scripts
+//! (the rest of `script`).
 
 use std::fmt::Write as _;
+
+use super::source::{read_source, Format};
+use super::speaker::{inline_speaker, name_shaped, speaker_line, strip_marks, Form, Speaker};
 
 /// One speech found on the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,6 +58,13 @@ pub enum Finding {
         text: String,
         rule: &'static str,
     },
+    /// A line read as naming the speaker of the speech it belongs to.
+    Attribution {
+        line: usize,
+        text: String,
+        speaker: String,
+        role: Option<String>,
+    },
     /// Something doubtful, kept where it stands.
     Warning { line: usize, message: String },
 }
@@ -58,6 +74,7 @@ impl Finding {
         match self {
             Finding::Joined { line, .. }
             | Finding::Dropped { line, .. }
+            | Finding::Attribution { line, .. }
             | Finding::Warning { line, .. } => *line,
         }
     }
@@ -65,6 +82,14 @@ impl Finding {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportReport {
+    /// What the bytes were: format and encoding.
+    pub format: Format,
+    pub encoding: &'static str,
+    /// The layout found, in words, and whether the page agreed on it.
+    pub layout: String,
+    pub unsure: bool,
+    /// Notes on reading the page (HTML chrome left out, punctuation made full width).
+    pub notes: Vec<String>,
     /// The page's own title line (before the first speech), if any.
     pub show_title: Option<String>,
     pub speeches: Vec<ImportedSpeech>,
@@ -76,6 +101,10 @@ pub struct ImportReport {
 pub enum ImportError {
     #[error("not valid UTF-8: first bad byte at offset {offset}")]
     InvalidUtf8 { offset: usize },
+    #[error("not valid {encoding} text")]
+    BadEncoding { encoding: &'static str },
+    #[error("not a readable Word document: {why}")]
+    BadDocument { why: String },
     #[error("no speech found: the page holds no text besides editorial furniture")]
     NoSpeech,
 }
@@ -104,7 +133,123 @@ const FURNITURE: &[(&str, Matcher, bool)] = &[
     ("editor line", is_editor_line, true),
     ("jump line", is_jump_line, false),
     ("page number", is_page_number, false),
+    ("paper and page line", is_paper_line, false),
+    ("order note", is_order_note, false),
+    ("photo caption", is_caption, false),
+    ("byline", is_byline, false),
+    ("site chrome", is_chrome, false),
 ];
+
+/// `《 某某日报 》（ 2021年03月02日 05 版）`, `《人民政协报》(2023年03月05日 第03版)`.
+fn is_paper_line(t: &str) -> bool {
+    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
+    short(t)
+        && compact.starts_with('《')
+        && compact.contains('》')
+        && compact.contains('年')
+        && compact.contains('日')
+        && compact.trim_end_matches(['）', ')']).ends_with('版')
+}
+
+/// `（按发言先后排列）`, `(以发言先后为序)`, `（按姓氏笔画排序）`.
+fn is_order_note(t: &str) -> bool {
+    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
+    t.starts_with(['（', '('])
+        && inner.chars().count() <= 20
+        && (inner.starts_with('按') || inner.starts_with('以'))
+        && ["排列", "排序", "为序"].iter().any(|w| inner.ends_with(w))
+}
+
+/// `（新华社记者 姚大伟摄）`, `…(视频发言截图)`, `新华社发`, `资料图片`.
+fn is_caption(t: &str) -> bool {
+    let core = t.trim_end_matches(['）', ')', ' ']);
+    short(t)
+        && (core.ends_with('摄')
+            || core.ends_with("截图")
+            || core.ends_with("供图")
+            || core.ends_with("资料图片")
+            || core.ends_with("图片") && t.ends_with(['）', ')'])
+            || ["新华社发", "新华社传真", "本报资料图片"].contains(&core))
+}
+
+/// `本报记者 吕巍`, `本报讯（记者 张三）` alone, `（记者 王五 整理）`,
+/// `（作者单位：…）`, `（作者系…）`: who wrote it, not the speech.
+fn is_byline(t: &str) -> bool {
+    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
+    let prefixes = [
+        "本报记者",
+        "本报通讯员",
+        "记者",
+        "通讯员",
+        "作者单位",
+        "作者系",
+        "整理",
+    ];
+    short(t)
+        && !ends_sentence(t)
+        && inner.chars().count() <= 30
+        && (prefixes.iter().any(|p| inner.starts_with(p))
+            || inner.ends_with("整理") && t.starts_with(['（', '(']))
+}
+
+/// Web page furniture: breadcrumbs, `来源：… 发布时间：…`, share and print
+/// buttons, `上一篇`/`下一篇`, font size pickers.
+fn is_chrome(t: &str) -> bool {
+    let starts = [
+        "来源：",
+        "来源:",
+        "发布时间",
+        "时间：",
+        "时间:",
+        "作者：",
+        "作者:",
+        "编辑：",
+        "编辑:",
+        "字号",
+        "分享到",
+        "您的位置",
+        "当前位置",
+        "上一篇",
+        "下一篇",
+        "【打印】",
+        "【关闭】",
+        "打印本页",
+        "关闭窗口",
+        "扫一扫",
+        "浏览次数",
+        "点击数",
+        "阅读量",
+    ];
+    let breadcrumb = (t.contains('>') || t.contains('›') || t.contains('＞'))
+        && (t.contains("首页") || t.contains("正文"));
+    let menu = t.starts_with("首页") || t.matches('|').count() >= 1 && !t.contains(['。', '，']);
+    let source = t.contains("来源：") && !ends_sentence(t);
+    short(t) && (breadcrumb || menu || source || starts.iter().any(|p| t.starts_with(p)))
+}
+
+/// `编者按`, `阅读提示` alone: the editor's note that follows goes too.
+fn is_note_label(t: &str) -> bool {
+    let core = t.trim_end_matches(['：', ':', ' ']);
+    ["编者按", "编者的话", "阅读提示", "编后", "编后语"].contains(&core)
+}
+
+/// `编者按：…` with its note on the same line, or the `——编者` that signs one.
+fn is_editor_note(t: &str) -> bool {
+    let signed = t.trim_start_matches(['—', '-', ' ']) == "编者" && t.starts_with(['—', '-']);
+    signed || ["编者按", "编者的话"].iter().any(|p| t.starts_with(p))
+}
+
+/// Enumerated points inside a body (`一是…`, `二是…`, `首先，`): never headings.
+fn numbered_point(t: &str) -> bool {
+    let mut cs = t.chars();
+    let first = cs.next();
+    let second = cs.next();
+    let numeral = first.is_some_and(|c| "一二三四五六七八九十".contains(c));
+    (numeral && second == Some('是'))
+        || ["首先", "其次", "再次", "最后", "第一是", "第二是"]
+            .iter()
+            .any(|p| t.starts_with(p))
+}
 
 /// `本版由…供稿` (also when split over two lines), `本版稿件…`, `…供稿`.
 fn is_credit(t: &str) -> bool {
@@ -162,9 +307,13 @@ fn is_cjk(c: char) -> bool {
         | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
 }
 
+/// Width in columns, a CJK character counting 2.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
+}
+
 fn short(s: &str) -> bool {
-    let columns: usize = s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum();
-    columns <= SHORT_LINE
+    columns(s) <= SHORT_LINE
 }
 
 /// Whether a text ends a sentence (looking through closing quotes/brackets).
@@ -185,13 +334,6 @@ fn heading_line(l: &str) -> Option<&str> {
     let hashes = l.len() - rest.len();
     let ok = (1..=6).contains(&hashes) && rest.starts_with(char::is_whitespace);
     Some(rest.trim()).filter(|h| ok && !h.is_empty())
-}
-
-/// `□ name`, `■ name`, `—— name`, `— name` → the name.
-fn attribution(l: &str) -> Option<&str> {
-    let dashes = || l.starts_with('—').then(|| l.trim_start_matches('—'));
-    let name = l.strip_prefix(['□', '■']).or_else(dashes)?.trim();
-    Some(name).filter(|n| !n.is_empty() && short(n))
 }
 
 /// Join two pieces of one paragraph: no space next to CJK text or brackets,
@@ -228,7 +370,7 @@ enum Kind {
     Subtitle,
 }
 
-/// A block of consecutive non-blank lines (headings and attributions always
+/// A block of consecutive non-blank lines (headings and speaker lines always
 /// stand alone), after furniture is removed.
 #[derive(Debug)]
 struct Node {
@@ -237,52 +379,208 @@ struct Node {
     last: usize,
     text: String,
     single: bool,
+    /// The speaker this line names, if its shape says it names one.
+    who: Option<(Form, Speaker)>,
+    /// Starts with a paragraph indent: never the continuation of a page break.
+    fresh: bool,
+}
+
+/// Columns of leading padding that mark a paragraph start (`　　` is 4).
+const INDENT: usize = 2;
+/// Runs of at least this many spaces inside a line separate what stands
+/// before them from a credit or byline after them.
+const SPACE_RUN: usize = 3;
+
+/// One raw line after padding is normalised: (line number, text, indented).
+type Line = (usize, String, bool);
+
+/// Normalise a raw page into lines: non-breaking and other odd spaces
+/// become plain ones, ASCII punctuation beside Chinese text becomes full
+/// width (`,` → `，`), and a credit after a run of spaces is split off.
+/// Returns the lines and the line numbers whose punctuation was changed.
+fn normalise(text: &str) -> (Vec<Line>, Vec<usize>) {
+    let mut out = Vec::new();
+    let mut changed = Vec::new();
+    for (i, raw) in text.split('\n').enumerate() {
+        let raw: String = raw
+            .chars()
+            .map(|c| match c {
+                '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\t' => ' ',
+                '\u{200b}' | '\u{feff}' => '\u{0}',
+                c => c,
+            })
+            .filter(|&c| c != '\u{0}')
+            .collect();
+        let pad: usize = raw
+            .chars()
+            .take_while(|c| c.is_whitespace())
+            .map(|c| if c == '\u{3000}' { 2 } else { 1 })
+            .sum();
+        let (line, n) = full_width(raw.trim());
+        if n > 0 {
+            changed.push(i + 1);
+        }
+        match split_credit(&line) {
+            Some((body, credit)) => {
+                out.push((i + 1, body, pad >= INDENT));
+                out.push((i + 1, credit, true));
+            }
+            None => out.push((i + 1, line, pad >= INDENT)),
+        }
+    }
+    (out, changed)
+}
+
+/// `正文。      （本报记者 张三 整理）` → the text and the credit.
+fn split_credit(line: &str) -> Option<(String, String)> {
+    let run = " ".repeat(SPACE_RUN);
+    let at = line.rfind(&run)?;
+    let (body, tail) = (line[..at].trim(), line[at..].trim());
+    let ends = ends_sentence(body) && !body.is_empty();
+    (ends && furniture(tail).is_some()).then(|| (body.to_string(), tail.to_string()))
+}
+
+/// ASCII `, : ; ( ) ! ?` next to Chinese text → full width; returns the
+/// count changed. `09:15`, `1,000` and English text are left alone.
+fn full_width(line: &str) -> (String, usize) {
+    let cs: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len());
+    let mut n = 0;
+    let hanzi = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(|&c| is_cjk(c));
+    for (i, &c) in cs.iter().enumerate() {
+        let (before, after) = (hanzi(i.checked_sub(1)), hanzi(Some(i + 1)));
+        let wide = match c {
+            ',' | ':' | ';' | '!' | '?' if before => Some(match c {
+                ',' => '，',
+                ':' => '：',
+                ';' => '；',
+                '!' => '！',
+                _ => '？',
+            }),
+            '(' if before || after => Some('（'),
+            ')' if before
+                || after
+                || cs[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|&&c| c != '(')
+                    .any(|&c| is_cjk(c)) =>
+            {
+                Some('）')
+            }
+            _ => None,
+        };
+        match wide {
+            Some(w) => {
+                out.push(w);
+                n += 1;
+            }
+            None => out.push(c),
+        }
+    }
+    (out, n)
+}
+
+/// Whether the page puts one paragraph on each line (a web or Word copy)
+/// rather than wrapping paragraphs over several lines: lines followed by
+/// another line end a sentence far more often than long lines stop in
+/// mid-sentence (short title-shaped lines say nothing either way).
+/// Shortest line, in characters, taken as a line of a justified column.
+const JUSTIFIED: usize = 10;
+
+fn one_per_line(lines: &[Line]) -> bool {
+    let (mut ended, mut wrapped) = (0, 0);
+    for w in lines.windows(2) {
+        if w[0].1.is_empty() || w[1].1.is_empty() {
+            continue;
+        }
+        let (t, next) = (&w[0].1, &w[1].1);
+        ended += usize::from(ends_sentence(t));
+        // A long line stopping mid-sentence, or two unfinished lines of one
+        // width (a justified column), is a paragraph wrapped over lines.
+        let (a, b) = (t.chars().count(), next.chars().count());
+        let justified = a >= JUSTIFIED && a.abs_diff(b) <= 1 && !ends_sentence(next);
+        wrapped += usize::from(!ends_sentence(t) && (!short(t) || justified));
+    }
+    ended >= 2 && ended >= 3 * wrapped
+}
+
+fn alone(line: &str) -> bool {
+    heading_line(line).is_some() || speaker_line(line).is_some()
+}
+
+/// Whether `line`, title-shaped, stands on its own before `next` rather
+/// than starting a paragraph wrapped onto `next`: only the last line of a
+/// wrapped paragraph falls short of the column, so a line at most half as
+/// wide as the one after it is a title or heading (`掌声亦民声` above its
+/// subtitle), not a wrapped line.
+fn ends_before(line: &str, next: &str) -> bool {
+    title_shaped(line) && 2 * columns(line) <= columns(next)
 }
 
 /// Split the page into nodes, dropping furniture (whole blocks, then single
 /// lines inside blocks) into `findings`.
-fn nodes(text: &str, findings: &mut Vec<Finding>) -> Vec<Node> {
+fn nodes(lines: &[Line], per_line: bool, findings: &mut Vec<Finding>) -> Vec<Node> {
     let mut blocks: Vec<Vec<(usize, &str)>> = Vec::new();
     let mut open = false;
-    for (i, raw) in text.split('\n').enumerate() {
-        let line = raw.trim(); // also CR, tabs and U+3000
-        let alone = heading_line(line).is_some() || attribution(line).is_some();
+    let indented_at: std::collections::HashSet<usize> =
+        lines.iter().filter(|l| l.2).map(|l| l.0).collect();
+    for (n, line, indented) in lines {
+        let line = line.as_str();
+        let own = alone(line);
         match blocks.last_mut() {
             _ if line.is_empty() => {}
-            Some(block) if open && !alone => block.push((i + 1, line)),
-            _ => blocks.push(vec![(i + 1, line)]),
+            Some(block)
+                if open
+                    && !own
+                    && !per_line
+                    && !indented
+                    && !block
+                        .last()
+                        .is_some_and(|(_, prev)| ends_before(prev, line)) =>
+            {
+                block.push((*n, line))
+            }
+            _ => blocks.push(vec![(*n, line)]),
         }
-        open = !line.is_empty() && !alone;
+        open = !line.is_empty() && !own;
     }
     let mut out = Vec::new();
-    let mut drop = |out: &mut Vec<Node>, line: usize, text: String, whole: &str| {
-        let Some((rule, ends_flow)) = furniture(whole) else {
-            return false;
-        };
-        if ends_flow {
-            let seam = Node {
-                kind: Kind::Seam,
-                line,
-                last: line,
-                text: text.clone(),
-                single: true,
+    let mut note_follows = false;
+    let drop =
+        |out: &mut Vec<Node>, findings: &mut Vec<Finding>, line, text: String, whole: &str| {
+            let Some((rule, ends_flow)) = furniture(whole) else {
+                return false;
             };
-            out.push(seam);
-        }
-        findings.push(Finding::Dropped { line, text, rule });
-        true
-    };
+            if ends_flow {
+                out.push(node(Kind::Seam, line, line, text.clone(), true));
+            }
+            findings.push(Finding::Dropped { line, text, rule });
+            true
+        };
     for block in blocks {
         let whole = block
             .iter()
             .fold(String::new(), |acc, (_, l)| join(&acc, l));
         let lines: Vec<&str> = block.iter().map(|(_, l)| *l).collect();
-        if drop(&mut out, block[0].0, lines.join(" "), &whole) {
+        let first = block[0].0;
+        let label = is_note_label(&whole);
+        if std::mem::take(&mut note_follows) || label || is_editor_note(&whole) {
+            note_follows = label;
+            let rule = "editor's note";
+            findings.push(Finding::Dropped {
+                line: first,
+                text: lines.join(" "),
+                rule,
+            });
+            continue;
+        }
+        if drop(&mut out, findings, first, lines.join(" "), &whole) {
             continue;
         }
         let mut kept = Vec::new();
         for (n, l) in block {
-            if drop(&mut out, n, l.to_string(), l) {
+            if drop(&mut out, findings, n, l.to_string(), l) {
                 flush(&mut out, &mut kept);
             } else {
                 kept.push((n, l));
@@ -290,73 +588,325 @@ fn nodes(text: &str, findings: &mut Vec<Finding>) -> Vec<Node> {
         }
         flush(&mut out, &mut kept);
     }
-    out
+    for n in &mut out {
+        n.fresh = indented_at.contains(&n.line);
+    }
+    drop_caption_names(out, findings)
+}
+
+fn node(kind: Kind, line: usize, last: usize, text: String, single: bool) -> Node {
+    Node {
+        kind,
+        line,
+        last,
+        text,
+        single,
+        who: None,
+        fresh: false,
+    }
+}
+
+/// A run of at least this many bare names, each on its own line, is the
+/// caption list of a photo row (`吴向东` `李书福` `唐长红` …).
+const CAPTION_RUN: usize = 3;
+
+fn drop_caption_names(nodes: Vec<Node>, findings: &mut Vec<Finding>) -> Vec<Node> {
+    let bare = |n: &Node| n.kind == Kind::Text && n.single && name_shaped(&n.text);
+    let mut keep = vec![true; nodes.len()];
+    let mut i = 0;
+    while i < nodes.len() {
+        let run = nodes[i..].iter().take_while(|n| bare(n)).count();
+        if run >= CAPTION_RUN {
+            for n in &nodes[i..i + run] {
+                let (line, text, rule) = (n.line, n.text.clone(), "photo caption");
+                findings.push(Finding::Dropped { line, text, rule });
+            }
+            keep[i..i + run].iter_mut().for_each(|k| *k = false);
+        }
+        i += run.max(1);
+    }
+    nodes
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(n, k)| k.then_some(n))
+        .collect()
 }
 
 fn flush(out: &mut Vec<Node>, kept: &mut Vec<(usize, &str)>) {
     let (Some(&(line, l)), Some(&(last, _))) = (kept.first(), kept.last()) else {
         return;
     };
-    let (kind, text) = match (heading_line(l), attribution(l)) {
-        (Some(h), _) => (Kind::Heading, h.to_string()),
-        (_, Some(_)) => (Kind::Attribution, l.to_string()),
-        _ => (
-            Kind::Text,
-            kept.iter().fold(String::new(), |acc, (_, l)| join(&acc, l)),
-        ),
+    let single = kept.len() == 1;
+    let mut n = match heading_line(l) {
+        Some(h) => node(Kind::Heading, line, last, h.to_string(), single),
+        None => {
+            let text = kept.iter().fold(String::new(), |acc, (_, l)| join(&acc, l));
+            node(Kind::Text, line, last, text, single)
+        }
     };
-    out.push(Node {
-        kind,
-        line,
-        last,
-        text,
-        single: kept.len() == 1,
-    });
+    if single {
+        n.who = speaker_line(&n.text);
+        if n.who.is_none() {
+            n.text = strip_marks(&n.text).to_string();
+        }
+    }
+    out.push(n);
     kept.clear();
 }
 
-/// Mark speech starts (title, subtitles, attribution); returns their
-/// (title, attribution) indices.
-fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Vec<(usize, usize)> {
-    let mut starts = Vec::new();
-    for a in 0..nodes.len() {
-        if nodes[a].kind != Kind::Attribution {
-            continue;
+/// Where a speech's title stands relative to its speaker line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// Title (and subtitles), then the speaker line: the seed page's layout.
+    Above,
+    /// Speaker line (`张伟委员：`), then the title.
+    Below,
+}
+
+/// One speech's head: node indices of its title, subtitles, speaker line,
+/// and where its body starts.
+#[derive(Debug, Clone)]
+struct Start {
+    /// First node of the head (the title above, or the speaker line).
+    first: usize,
+    title: Option<usize>,
+    subtitles: std::ops::Range<usize>,
+    speaker: usize,
+    body: usize,
+}
+
+/// A line that may title a speech: a heading, or a short plain line.
+fn may_title(n: &Node) -> bool {
+    n.who.is_none()
+        && !numbered_point(&n.text)
+        && (n.kind == Kind::Heading || n.kind == Kind::Text && n.single && title_shaped(&n.text))
+}
+
+/// The title (and subtitles) above a speaker line at `a`: (title, subtitles).
+fn title_above(nodes: &[Node], a: usize) -> Option<(usize, std::ops::Range<usize>)> {
+    let (mut j, mut title) = (a, None);
+    while j > 0 && a - j <= MAX_SUBTITLES {
+        let n = &nodes[j - 1];
+        if !may_title(n) {
+            break;
         }
-        let (mut j, mut title) = (a, None);
-        while j > 0 && a - j <= MAX_SUBTITLES {
-            let n = &nodes[j - 1];
-            if n.kind == Kind::Heading {
-                title = Some(j - 1);
-                break;
-            }
-            if n.kind != Kind::Text || !n.single || !title_shaped(&n.text) {
-                break;
-            }
-            j -= 1;
-            title = Some(j);
-        }
-        // A run of plain short lines that reaches the page's first line
-        // leaves that line to be the show title.
-        if title == Some(0) && a >= 2 && nodes[0].kind == Kind::Text {
-            title = Some(1);
-        }
-        if let Some(t) = title {
-            nodes[t].kind = Kind::Title;
-            nodes[t + 1..a]
-                .iter_mut()
-                .for_each(|n| n.kind = Kind::Subtitle);
-            starts.push((t, a));
-        } else {
-            nodes[a].kind = Kind::Text;
-            let what = &nodes[a].text;
-            let message = format!(
-                "“{what}” looks like an attribution but has no title above it: kept as text"
-            );
-            warn(findings, nodes[a].line, message);
+        j -= 1;
+        title = Some(j);
+        if n.kind == Kind::Heading {
+            break;
         }
     }
-    starts
+    // A run of plain short lines that reaches the page's first line
+    // leaves that line to be the show title.
+    if title == Some(0) && a >= 2 && nodes[0].kind == Kind::Text {
+        title = Some(1);
+    }
+    title.map(|t| (t, t + 1..a))
+}
+
+/// The title below a speaker line at `a`, followed by body text.
+fn title_below(nodes: &[Node], a: usize) -> Option<usize> {
+    let t = nodes.get(a + 1).filter(|n| may_title(n)).map(|_| a + 1)?;
+    nodes
+        .get(t + 1)
+        .is_some_and(|n| n.kind == Kind::Text && n.who.is_none())
+        .then_some(t)
+}
+
+/// The layout the page agreed on.
+#[derive(Debug)]
+struct Layout {
+    starts: Vec<Start>,
+    description: String,
+    unsure: bool,
+}
+
+fn form_name(form: Form) -> &'static str {
+    match form {
+        Form::Marked => "a marked speaker line (□, ■ or —— before the name)",
+        Form::Plain => {
+            "a speaker line of title and name (省高级人民法院副院长 李明, 王强（全国人大代表）)"
+        }
+        Form::Colon => "a speaker line ending in a colon (张伟委员：)",
+    }
+}
+
+/// Find the speech starts: every line whose shape names a speaker votes
+/// for a title above or below it, and the side most of them agree on is
+/// used for the whole page. Lines that do not fit are kept as text, with a
+/// warning. With no speaker lines, paragraphs that open with one
+/// (`刘晓凯委员：…`) start speeches.
+fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
+    let marked = nodes
+        .iter()
+        .any(|n| matches!(n.who, Some((Form::Marked, _))));
+    let candidates: Vec<usize> = (0..nodes.len())
+        .filter(|&i| match &nodes[i].who {
+            Some((form, _)) => !marked || *form == Form::Marked,
+            None => false,
+        })
+        .collect();
+    if candidates.is_empty() {
+        return inline_starts(nodes, findings);
+    }
+    let above = candidates
+        .iter()
+        .filter(|&&a| title_above(nodes, a).is_some())
+        .count();
+    let below = candidates
+        .iter()
+        .filter(|&&a| title_below(nodes, a).is_some())
+        .count();
+    let side = if below > above {
+        Side::Below
+    } else {
+        Side::Above
+    };
+    let mut starts: Vec<Start> = Vec::new();
+    let mut forms = Vec::new();
+    for &a in &candidates {
+        let start = match side {
+            Side::Above => title_above(nodes, a).map(|(t, subtitles)| Start {
+                first: t,
+                title: Some(t),
+                subtitles,
+                speaker: a,
+                body: a + 1,
+            }),
+            Side::Below => title_below(nodes, a).map(|t| Start {
+                first: a,
+                title: Some(t),
+                subtitles: t + 1..t + 1,
+                speaker: a,
+                body: t + 1,
+            }),
+        };
+        // Starts never overlap: a head inside the previous head is text.
+        let overlaps = starts
+            .last()
+            .is_some_and(|p| start.as_ref().is_some_and(|s| s.first < p.body));
+        match start.filter(|_| !overlaps) {
+            Some(s) => {
+                let (form, who) = nodes[a].who.clone().expect("a candidate names a speaker");
+                forms.push(form);
+                findings.push(Finding::Attribution {
+                    line: nodes[a].line,
+                    text: nodes[a].text.clone(),
+                    speaker: who.name,
+                    role: who.role,
+                });
+                starts.push(s);
+            }
+            None => {
+                let what = &nodes[a].text;
+                let place = if side == Side::Above {
+                    "above"
+                } else {
+                    "below"
+                };
+                let message = format!(
+                    "“{what}” looks like a speaker line but has no title {place} it, as the \
+                     other speeches on this page have: kept as text"
+                );
+                warn(findings, nodes[a].line, message);
+                nodes[a].who = None;
+            }
+        }
+    }
+    for s in &starts {
+        mark_head(nodes, s);
+    }
+    forms.sort_by_key(|f| *f as u8);
+    forms.dedup();
+    let shapes: Vec<&str> = forms.into_iter().map(form_name).collect();
+    let order = match side {
+        Side::Above => "a title line, then",
+        Side::Below => "then a title line:",
+    };
+    let n = starts.len();
+    let description = match side {
+        Side::Above => format!("{order} {}", shapes.join(" or ")),
+        Side::Below => format!("{} {order}", shapes.join(" or ")),
+    };
+    let description = format!(
+        "{description}; {n} of {} speaker lines agree{}",
+        candidates.len(),
+        if n < candidates.len() {
+            " (unsure: see the warnings)"
+        } else {
+            ""
+        }
+    );
+    Layout {
+        unsure: n < candidates.len(),
+        starts,
+        description,
+    }
+}
+
+fn mark_head(nodes: &mut [Node], s: &Start) {
+    if let Some(t) = s.title {
+        nodes[t].kind = Kind::Title;
+    }
+    nodes[s.subtitles.clone()]
+        .iter_mut()
+        .for_each(|n| n.kind = Kind::Subtitle);
+    nodes[s.speaker].kind = Kind::Attribution;
+}
+
+/// Speeches that open a paragraph with their speaker: the heading before
+/// a run of them titles each (a page of short remarks under topic headings).
+fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
+    let opens: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].kind == Kind::Text && inline_speaker(&nodes[i].text).is_some())
+        .collect();
+    if opens.len() < 2 {
+        return Layout {
+            starts: Vec::new(),
+            description: "no speaker lines found (unsure: the page is read as one speech)".into(),
+            unsure: true,
+        };
+    }
+    let mut starts = Vec::new();
+    let mut topic: Option<usize> = None;
+    let mut prev_end = 0;
+    for &p in &opens {
+        if let Some(h) = (prev_end..p).rev().find(|&j| may_title(&nodes[j])) {
+            topic = Some(h);
+        }
+        let n = &mut nodes[p];
+        let (who, body) = inline_speaker(&n.text).expect("an opening paragraph");
+        findings.push(Finding::Attribution {
+            line: n.line,
+            text: n.text[..n.text.len() - body.len()].trim().to_string(),
+            speaker: who.name.clone(),
+            role: who.role.clone(),
+        });
+        n.text = body.to_string();
+        n.who = Some((Form::Colon, who));
+        starts.push(Start {
+            first: topic.filter(|&t| t >= prev_end).unwrap_or(p),
+            title: topic,
+            subtitles: p..p,
+            speaker: p,
+            body: p,
+        });
+        prev_end = p + 1;
+    }
+    for s in &starts {
+        if let Some(t) = s.title {
+            nodes[t].kind = Kind::Title;
+        }
+    }
+    let description = format!(
+        "paragraphs that open with their speaker (刘晓凯委员：…) under topic headings; {} speeches",
+        starts.len()
+    );
+    Layout {
+        starts,
+        description,
+        unsure: false,
+    }
 }
 
 /// With no `#` headings on the page, a short standalone line without final
@@ -365,7 +915,15 @@ fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Vec<(usize, u
 fn mark_plain_headings(nodes: &mut [Node]) {
     for i in 0..nodes.len() {
         let n = &nodes[i];
-        if n.kind != Kind::Text || !n.single || !title_shaped(&n.text) {
+        // A paragraph that opened with its speaker (`冀国强委员：我们要…`)
+        // starts a speech body, however short what is left of it.
+        let speech_start = n.who.is_some();
+        if n.kind != Kind::Text
+            || !n.single
+            || speech_start
+            || !title_shaped(&n.text)
+            || numbered_point(&n.text)
+        {
             continue;
         }
         let unfinished = |m: &Node| m.kind == Kind::Text && !ends_sentence(&m.text);
@@ -433,6 +991,14 @@ fn body(nodes: &[Node], findings: &mut Vec<Finding>) -> (Vec<String>, Vec<Import
             Some(c) => &mut c.paragraphs,
             None => &mut intro,
         };
+        if n.fresh {
+            if let Some(line) = open.take() {
+                let point = paras.last().is_some_and(|p| numbered_point(p));
+                if !point {
+                    warn_unfinished(Some(line), findings);
+                }
+            }
+        }
         match (open, paras.last_mut()) {
             (Some(line), Some(prev)) => {
                 let tail: Vec<char> = prev.chars().rev().take(5).collect();
@@ -461,24 +1027,43 @@ fn warn_unfinished(open: Option<usize>, findings: &mut Vec<Finding>) {
     }
 }
 
-/// Parse a raw pasted page into speeches and a list of findings.
+/// Parse a raw page (text, `.docx` or HTML, in any supported encoding) into
+/// speeches and a list of findings.
 pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
-    let invalid = |e: std::str::Utf8Error| ImportError::InvalidUtf8 {
-        offset: e.valid_up_to(),
-    };
-    let text = std::str::from_utf8(bytes).map_err(invalid)?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let source = read_source(bytes)?;
+    let per_line_source = source.format != Format::Text;
+    let (lines, widened) = normalise(&source.text);
+    let per_line = per_line_source || one_per_line(&lines);
+    let mut notes = source.notes.clone();
+    if per_line && !per_line_source {
+        notes.push("one paragraph per line (most lines end a sentence)".into());
+    }
+    if !widened.is_empty() {
+        let shown: Vec<String> = widened.iter().take(12).map(usize::to_string).collect();
+        let more = if widened.len() > 12 { ", …" } else { "" };
+        notes.push(format!(
+            "ASCII punctuation beside Chinese text made full width on lines {}{more}",
+            shown.join(", ")
+        ));
+    }
     let mut findings = Vec::new();
-    let mut nodes = nodes(text, &mut findings);
+    let mut nodes = nodes(&lines, per_line, &mut findings);
     let Some(first) = nodes.iter().position(|n| n.kind != Kind::Seam) else {
         return Err(ImportError::NoSpeech);
     };
-    let explicit = nodes.iter().any(|n| n.kind == Kind::Heading);
-    let starts = find_starts(&mut nodes, &mut findings);
-    let first_start = starts.first().map_or(nodes.len(), |s| s.0);
+    let explicit = nodes
+        .iter()
+        .any(|n| n.kind == Kind::Heading && n.who.is_none());
+    let layout = find_starts(&mut nodes, &mut findings);
+    let starts = &layout.starts;
+    let first_start = starts.first().map_or(nodes.len(), |s| s.first);
     let more = nodes[first + 1..].iter().any(|n| n.kind != Kind::Seam);
     let n = &nodes[first];
-    if first < first_start && more && n.single && (n.kind == Kind::Heading || title_shaped(&n.text))
+    if first < first_start
+        && more
+        && n.single
+        && n.who.is_none()
+        && (n.kind == Kind::Heading || title_shaped(&n.text))
     {
         nodes[first].kind = Kind::Show;
     }
@@ -497,8 +1082,8 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         let title = show_title.clone().unwrap_or_else(|| "untitled".into());
         let line = nodes[first].line;
         let message = format!(
-            "no attribution line (□, ■ or —— before a speaker's name): the page is read as \
-             one speech by “{speaker}”"
+            "no attribution line (a speaker line such as “□ 柳州市”, “省高级人民法院副院长 李明” \
+             or “张伟委员：”): the page is read as one speech by “{speaker}”"
         );
         warn(&mut findings, line, message);
         let (intro, chapters) = body(&nodes[first..], &mut findings);
@@ -511,30 +1096,52 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             line,
         });
     }
-    for (k, &(t, a)) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.0);
-        let (intro, chapters) = body(&nodes[a + 1..end], &mut findings);
-        let subtitles: Vec<&str> = nodes[t + 1..a].iter().map(|n| n.text.as_str()).collect();
+    for (k, s) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.first);
+        let (mut intro, mut chapters) = body(&nodes[s.body..end], &mut findings);
+        let who = nodes[s.speaker]
+            .who
+            .clone()
+            .map(|(_, who)| who)
+            .expect("a start names its speaker");
+        let title_node = s.title.map(|t| &nodes[t]);
+        let title = title_node.map_or_else(|| who.name.clone(), |t| t.text.clone());
+        drop_repeated_heading(
+            &title,
+            title_node.map_or(0, |t| t.line),
+            &mut intro,
+            &mut chapters,
+            &mut findings,
+        );
+        let mut subtitles: Vec<String> = nodes[s.subtitles.clone()]
+            .iter()
+            .map(|n| n.text.clone())
+            .collect();
+        subtitles.extend(who.role.clone());
         speeches.push(ImportedSpeech {
-            speaker: attribution(&nodes[a].text).unwrap_or_default().to_string(),
-            title: nodes[t].text.clone(),
+            speaker: who.name,
+            title,
             subtitle: (!subtitles.is_empty()).then(|| subtitles.join(" ")),
             intro,
             chapters,
-            line: nodes[t].line,
+            line: nodes[s.first].line,
         });
     }
     // Text before the first speech keeps its reading order: it opens that speech's intro.
-    if let (Some(&(t, _)), Some(speech)) = (starts.first(), speeches.first_mut()) {
-        let pre: Vec<&Node> = nodes[..t]
+    if let (Some(s), Some(speech)) = (starts.first(), speeches.first_mut()) {
+        let pre: Vec<&Node> = nodes[..s.first]
             .iter()
             .filter(|n| matches!(n.kind, Kind::Text | Kind::Heading))
             .collect();
         if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
+            let lines = if a.line == b.last {
+                format!("line {}", a.line)
+            } else {
+                format!("lines {}–{}", a.line, b.last)
+            };
             let message = format!(
-                "text before the first speech (lines {}–{}) is kept as the start of the intro \
-                 of “{}”",
-                a.line, b.last, speech.title
+                "text before the first speech ({lines}) is kept as the start of the intro of “{}”",
+                speech.title
             );
             warn(&mut findings, a.line, message);
             let texts = pre.iter().map(|n| n.text.clone());
@@ -546,10 +1153,52 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
     }
     findings.sort_by_key(Finding::line);
     Ok(ImportReport {
+        format: source.format,
+        encoding: source.encoding,
+        layout: layout.description,
+        unsure: layout.unsure,
+        notes,
         show_title,
         speeches,
         findings,
     })
+}
+
+/// A heading printed again as the first sentence of its text
+/// (`让红色薪火代代相传` / `让红色薪火代代相传。我们…`) would be read twice:
+/// the repeat is dropped and reported.
+fn drop_repeated_heading(
+    title: &str,
+    line: usize,
+    intro: &mut [String],
+    chapters: &mut [ImportedChapter],
+    findings: &mut Vec<Finding>,
+) {
+    let mut fix = |heading: &str, line: usize, first: Option<&mut String>| {
+        let Some(p) = first else { return };
+        let Some(rest) = p.strip_prefix(heading) else {
+            return;
+        };
+        let Some(rest) = rest.strip_prefix(['。', '！', '？', '：', ':']) else {
+            return;
+        };
+        let rest = rest.trim_start();
+        if rest.is_empty() {
+            return;
+        }
+        let text = heading.to_string();
+        findings.push(Finding::Dropped {
+            line,
+            text,
+            rule: "heading repeated as the first sentence",
+        });
+        *p = rest.to_string();
+    };
+    fix(title, line, intro.first_mut());
+    for c in chapters.iter_mut() {
+        let (t, l) = (c.title.clone(), c.line);
+        fix(&t, l, c.paragraphs.first_mut());
+    }
 }
 
 fn check_speech(s: &ImportedSpeech, findings: &mut Vec<Finding>) {
@@ -623,6 +1272,21 @@ impl std::fmt::Display for Finding {
             Finding::Dropped { line, text, rule } => {
                 write!(f, "line {line}: dropped {rule}: “{text}”")
             }
+            Finding::Attribution {
+                line,
+                text,
+                speaker,
+                role,
+            } => {
+                write!(
+                    f,
+                    "line {line}: speaker line: “{text}” → speaker “{speaker}”"
+                )?;
+                match role {
+                    Some(role) => write!(f, ", title “{role}” (kept as subtitle)"),
+                    None => Ok(()),
+                }
+            }
             Finding::Warning { line, message } => write!(f, "line {line}: warning: {message}"),
         }
     }
@@ -633,8 +1297,13 @@ impl std::fmt::Display for Finding {
 /// file, title, then numbered chapters (the intro first, titled by the
 /// speech title). `files` names each speech's script, in order.
 pub fn render_report(report: &ImportReport, files: &[String]) -> String {
-    let mut out: String = report.findings.iter().map(|f| format!("{f}\n")).collect();
-    if !out.is_empty() {
+    let mut out = format!("read as {}, {}\n", report.format, report.encoding);
+    for note in &report.notes {
+        let _ = writeln!(out, "note: {note}");
+    }
+    let _ = writeln!(out, "layout: {}\n", report.layout);
+    out.extend(report.findings.iter().map(|f| format!("{f}\n")));
+    if !report.findings.is_empty() {
         out.push('\n');
     }
     if let Some(t) = &report.show_title {
@@ -901,9 +1570,36 @@ mod tests {
 
     #[test]
     fn text_before_first_speech_is_kept_and_warned() {
+        let r = import("报纸版面\n\n以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
+        assert_eq!(r.speeches[0].intro, ["以下是发言摘登。", "正文。"]);
+        assert!(warned(&r, 3, "before the first speech (line 3)"));
+        // An editor's note is furniture, not the speech: dropped and reported.
         let r = import("报纸版面\n\n编者按：以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
-        assert_eq!(r.speeches[0].intro, ["编者按：以下是发言摘登。", "正文。"]);
-        assert!(warned(&r, 3, "before the first speech"));
+        assert_eq!(r.speeches[0].intro, ["正文。"]);
+        assert_eq!(
+            dropped(&r),
+            [(3, "编者按：以下是发言摘登。", "editor's note")]
+        );
+    }
+
+    #[test]
+    fn a_short_line_above_a_much_wider_one_stands_alone() {
+        // No blank line between the page title and its subtitle, nor inside
+        // the wrapped paragraph: the title is a line of its own, the
+        // paragraph's lines are one paragraph.
+        let r = import(
+            "会议发言\n温家宝总理作政府工作报告后记者第一时间连线代表委员\n\n## 标题\n\n□ 某单位\n\n\
+             正文第一行写到这里还\n没有结束的句子。\n",
+        );
+        assert_eq!(r.show_title.as_deref(), Some("会议发言"));
+        assert_eq!(
+            r.speeches[0].intro,
+            [
+                "温家宝总理作政府工作报告后记者第一时间连线代表委员",
+                "正文第一行写到这里还没有结束的句子。"
+            ]
+        );
+        assert!(warned(&r, 2, "before the first speech (line 2)"));
     }
 
     #[test]

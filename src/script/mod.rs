@@ -7,5 +7,7 @@
 
 pub mod import;
 mod parse;
+pub mod source;
+pub mod speaker;
 
 pub use parse::{load_dir, newest_modification, parse_script, ScriptError};

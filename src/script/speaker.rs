@@ -1,0 +1,431 @@
+//! Speaker lines of multi-speech pages: which lines name a speaker, and
+//! how to split such a line into the person or organisation and the title
+//! (`省高级人民法院副院长 李明` → 李明 + 省高级人民法院副院长).
+//!
+//! Owns: the title-word table, the shape of a personal name, and the forms
+//! of speaker lines seen on real pages (marked `□`/`■`/`——`, "title name",
+//! "name title：", "name（titles）", and an inline "title name：" opening a
+//! paragraph). Leaves alone: deciding which form a page uses (that is the
+//! page-wide vote in `import`).
+
+/// Words that end an official title or role; a name usually follows
+/// (`副院长 李明`) or precedes (`张伟委员`) them. Longer words first.
+const TITLE_WORDS: &[&str] = &[
+    "常务副主席",
+    "副主任委员",
+    "主任委员",
+    "副秘书长",
+    "秘书长",
+    "副主席",
+    "主席",
+    "副书记",
+    "书记",
+    "副县长",
+    "县长",
+    "副市长",
+    "市长",
+    "副省长",
+    "省长",
+    "副区长",
+    "区长",
+    "副乡长",
+    "乡长",
+    "副镇长",
+    "镇长",
+    "副院长",
+    "院长",
+    "副庭长",
+    "庭长",
+    "检察长",
+    "副局长",
+    "局长",
+    "副厅长",
+    "厅长",
+    "副部长",
+    "部长",
+    "副主任",
+    "主任",
+    "理事长",
+    "董事长",
+    "总经理",
+    "经理",
+    "副会长",
+    "会长",
+    "校长",
+    "馆长",
+    "所长",
+    "处长",
+    "科长",
+    "社长",
+    "总编辑",
+    "教授",
+    "研究员",
+    "法官",
+    "检察官",
+    "队长",
+    "站长",
+    "组长",
+    "支书",
+    "常委",
+    "委员",
+    "代表",
+    "干部",
+    "党员",
+    "警官",
+    "民警",
+    "医生",
+    "教师",
+    "村民",
+    "负责人",
+    "参事",
+    "专家",
+    "学者",
+    "工程师",
+    "院士",
+    "律师",
+    "记者",
+];
+
+/// Endings of organisation names: a marked line (`□ 柳州市`) that names no
+/// person must end in one to name a speaker, not a section (`■■■ 筑牢共识`).
+const ORG_ENDINGS: &[&str] = &[
+    "省",
+    "市",
+    "县",
+    "区",
+    "乡",
+    "镇",
+    "村",
+    "旗",
+    "州",
+    "盟",
+    "社区",
+    "街道",
+    "局",
+    "厅",
+    "部",
+    "委",
+    "办",
+    "院",
+    "所",
+    "庭",
+    "会",
+    "团",
+    "队",
+    "站",
+    "处",
+    "科",
+    "室",
+    "中心",
+    "公司",
+    "集团",
+    "企业",
+    "学校",
+    "大学",
+    "学院",
+    "中学",
+    "小学",
+    "医院",
+    "银行",
+    "协会",
+    "学会",
+    "联合会",
+    "党委",
+    "党组",
+    "支部",
+    "政府",
+    "法院",
+    "检察院",
+    "单位",
+    "合作社",
+    "基地",
+    "工厂",
+    "馆",
+    "台",
+    "报社",
+    "组",
+];
+
+/// Common surnames (single characters, then compound ones): a name with
+/// no space before it (`张伟委员`, `馆长吴向东`) must start with one.
+/// Surnames that also open everyday words before a title word (宣 in
+/// `宣传委员`, 扶 in `扶贫干部`, 牧 in `牧民代表`, 劳 in `劳模代表`) are left
+/// out, so those lines are not read as names.
+const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝傅洪赖冀燕鞠邸粟荀阚匡逯蔺伏尉冼屠嵇檀帅郜鄢奚栗阎郁芮糜乌伊厉戎索咸逄雍寿扈慕茹宦庾阙蔚晁勾訾蒯竺桓贝裘钮滑禄遲鄭陳劉張楊趙吳孫馬鄧羅謝韓馮";
+const COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
+    "夏侯", "令狐",
+];
+
+/// A name with no padding before it: name-shaped and opening with a surname
+/// (or a `·` name).
+fn surname_name(s: &str) -> bool {
+    let first = s.chars().next().is_some_and(|c| SURNAMES.contains(c));
+    name_shaped(s)
+        && !s.contains(' ')
+        && (first || s.contains('·') || COMPOUND_SURNAMES.iter().any(|c| s.starts_with(c)))
+}
+
+/// Markers that open an attribution line: `□ 柳州市`, `■张祖成`, `—— 李明`.
+const MARKS: &[char] = &['□', '■', '◆', '◇', '●', '○', '▲', '★', '☆'];
+
+/// A speaker line split into who speaks and their title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Speaker {
+    /// The person or organisation.
+    pub name: String,
+    /// The title or role, when the line names one.
+    pub role: Option<String>,
+}
+
+/// How a line names a speaker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Form {
+    /// Opens with a mark (`□`, `■`, `——`): the seed page's layout.
+    Marked,
+    /// Title and name with nothing after (`自治区政协主席 陈华`, `王强（全国人大代表）`).
+    Plain,
+    /// Ends in a colon (`张伟委员：`).
+    Colon,
+}
+
+pub fn is_hanzi(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// A personal name: 2–4 hanzi (a space inside, as in `刘 芳`, is padding),
+/// or a name joined by `·` (`嘉木样·洛桑久美`), or 2–4 capitalised Latin words.
+pub fn name_shaped(s: &str) -> bool {
+    let core: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let n = core.chars().count();
+    if core.contains('·') {
+        return (3..=12).contains(&n) && core.chars().all(|c| is_hanzi(c) || c == '·');
+    }
+    if (2..=4).contains(&n) && core.chars().all(is_hanzi) {
+        // Padding spaces only between single characters: `刘 芳`, not `牢记 嘱托 不负`.
+        return s.split_whitespace().all(|w| w.chars().count() <= 1) || !s.contains(' ');
+    }
+    let words: Vec<&str> = s.split_whitespace().collect();
+    (2..=4).contains(&words.len())
+        && words.iter().all(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(char::is_uppercase)
+                && cs.all(|c| c.is_alphabetic() || c == '.' || c == '-' || c == '\'')
+        })
+}
+
+fn ends_with_title_word(s: &str) -> Option<&'static str> {
+    TITLE_WORDS.iter().copied().find(|w| s.ends_with(w))
+}
+
+fn has_title_word(s: &str) -> bool {
+    TITLE_WORDS.iter().any(|w| s.contains(w))
+}
+
+/// Columns, a CJK character counting 2.
+fn columns(s: &str) -> usize {
+    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// A marked line this short names its speaker whatever its shape (`□ 甲`).
+const MAX_BARE_MARKED: usize = 6;
+
+/// Longest speaker line, in columns.
+const MAX_SPEAKER_LINE: usize = 70;
+
+/// Split "who" (no mark, no colon) into name and role, if it names a
+/// speaker by its shape: `title name`, `title, title name`, `name title`,
+/// `name（titles）`. `None` when it does not look like a speaker at all.
+fn split_who(who: &str) -> Option<Speaker> {
+    let who = who.trim();
+    if who.is_empty() || columns(who) > MAX_SPEAKER_LINE {
+        return None;
+    }
+    let bad = |c: char| "。！？；;!?“”\"".contains(c);
+    if who.chars().any(bad) {
+        return None;
+    }
+    // name（titles）
+    if let (Some((name, rest)), true) = (who.split_once(['（', '(']), who.ends_with(['）', ')']))
+    {
+        let role = rest.trim_end_matches(['）', ')']).trim();
+        let name = name.trim();
+        if name_shaped(name) && has_title_word(role) {
+            return Some(speaker(name, Some(role)));
+        }
+        return None;
+    }
+    // title name, split at the last space: `省高级人民法院副院长 李明`, `副院长 刘 芳`.
+    let words: Vec<&str> = who.split_whitespace().collect();
+    if words.len() >= 2 {
+        for k in (1..words.len()).rev() {
+            let (head, tail) = (words[..k].join(" "), words[k..].join(" "));
+            if name_shaped(&tail) && has_title_word(&head) {
+                return Some(speaker(&tail, Some(&head)));
+            }
+        }
+    }
+    // name title: `张伟委员`, `马化腾代表`.
+    if let Some(w) = ends_with_title_word(who) {
+        let name = who[..who.len() - w.len()].trim();
+        if surname_name(name) {
+            return Some(speaker(name, Some(w)));
+        }
+    }
+    // title+name with no space: `全国政协委员，中国共产党历史展览馆馆长吴向东`.
+    let end = TITLE_WORDS
+        .iter()
+        .filter_map(|w| who.rfind(w).map(|i| i + w.len()))
+        .max()?;
+    let (head, tail) = (who[..end].trim(), who[end..].trim());
+    let tail = tail.trim_start_matches(['，', ',', '、', ' ']);
+    surname_name(tail).then(|| speaker(tail, Some(head)))
+}
+
+fn speaker(name: &str, role: Option<&str>) -> Speaker {
+    let name: String = if name.contains(' ') && name.chars().any(is_hanzi) {
+        name.chars().filter(|c| !c.is_whitespace()).collect()
+    } else {
+        name.to_string()
+    };
+    let role = role
+        .map(|r| r.trim().trim_end_matches(['，', ',', '、']).to_string())
+        .filter(|r| !r.is_empty());
+    Speaker { name, role }
+}
+
+/// A line without the marks that may open it (`■■■ 筑牢共识` → `筑牢共识`).
+pub fn strip_marks(line: &str) -> &str {
+    line.trim_start_matches(MARKS).trim_start()
+}
+
+/// A whole (trimmed) line that names a speaker, with its form.
+pub fn speaker_line(line: &str) -> Option<(Form, Speaker)> {
+    let marked = line
+        .strip_prefix(MARKS)
+        .map(|r| r.trim_start_matches(MARKS))
+        .or_else(|| line.starts_with('—').then(|| line.trim_start_matches('—')));
+    if let Some(rest) = marked {
+        let rest = rest.trim().trim_end_matches(['：', ':']).trim();
+        if rest.is_empty() || columns(rest) > MAX_SPEAKER_LINE || rest.ends_with(['。', '！', '？'])
+        {
+            return None;
+        }
+        let org = ORG_ENDINGS.iter().any(|e| rest.ends_with(e))
+            || name_shaped(rest)
+            || rest.chars().count() <= MAX_BARE_MARKED;
+        let who = split_who(rest).or_else(|| org.then(|| speaker(rest, None)))?;
+        return Some((Form::Marked, who));
+    }
+    if let Some(who) = line.strip_suffix(['：', ':']) {
+        return split_who(who).map(|s| (Form::Colon, s));
+    }
+    split_who(line).map(|s| (Form::Plain, s))
+}
+
+/// A paragraph that opens with its speaker: `刘晓凯委员：报告具有…` →
+/// (speaker, the text after the colon). The speaker part must carry a title
+/// word, so `实践证明：…` is not one.
+pub fn inline_speaker(paragraph: &str) -> Option<(Speaker, &str)> {
+    let at = paragraph.find(['：', ':'])?;
+    let (who, rest) = (&paragraph[..at], &paragraph[at..]);
+    let body = rest.trim_start_matches(['：', ':']).trim_start();
+    let who = who.trim_start_matches(MARKS).trim();
+    if body.is_empty() || !has_title_word(who) {
+        return None;
+    }
+    split_who(who).map(|s| (s, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn split(line: &str) -> Option<(Form, String, Option<String>)> {
+        speaker_line(line).map(|(f, s)| (f, s.name, s.role))
+    }
+
+    fn some(form: Form, name: &str, role: Option<&str>) -> Option<(Form, String, Option<String>)> {
+        Some((form, name.into(), role.map(String::from)))
+    }
+
+    #[test]
+    fn the_forms_of_speaker_lines() {
+        use Form::*;
+        assert_eq!(split("□ 柳州市"), some(Marked, "柳州市", None));
+        assert_eq!(split("—— Jane Doe"), some(Marked, "Jane Doe", None));
+        assert_eq!(
+            split("省高级人民法院副院长 李明"),
+            some(Plain, "李明", Some("省高级人民法院副院长"))
+        );
+        assert_eq!(
+            split("自治区政协主席\u{a0}陈华".replace('\u{a0}', " ").as_str()),
+            some(Plain, "陈华", Some("自治区政协主席"))
+        );
+        assert_eq!(
+            split("县法院副庭长 刘 芳"),
+            some(Plain, "刘芳", Some("县法院副庭长"))
+        );
+        assert_eq!(split("张伟委员："), some(Colon, "张伟", Some("委员")));
+        assert_eq!(
+            split("王强（全国人大代表、某某集团董事长）"),
+            some(Plain, "王强", Some("全国人大代表、某某集团董事长"))
+        );
+        assert_eq!(
+            split("■■全国政协委员，中国共产党历史展览馆馆长吴向东："),
+            some(
+                Marked,
+                "吴向东",
+                Some("全国政协委员，中国共产党历史展览馆馆长")
+            )
+        );
+        assert_eq!(
+            split("全国人大代表、上海市政府参事金长荣"),
+            some(Plain, "金长荣", Some("全国人大代表、上海市政府参事"))
+        );
+        let (s, _) = inline_speaker(
+            "全国政协委员、中国（海南）改革发展研究院执行院长迟福林：掌声印证辉煌。",
+        )
+        .unwrap();
+        assert_eq!(s.name, "迟福林");
+        assert_eq!(
+            split("黄山市委书记 黄 山"),
+            some(Plain, "黄山", Some("黄山市委书记"))
+        );
+    }
+
+    #[test]
+    fn body_lines_are_not_speakers() {
+        for line in [
+            "实践证明：",
+            "一是加强领导",
+            "牢记嘱托 不负韶华",
+            "提高站位，强化领导，形成促进民族团结进步的强大合力",
+            "我们要求每位委员都到场。",
+            "全区民族团结进步创建经验交流现场会典型发言选登",
+            "发挥政协委员作用",
+            "实践委员：",
+            "■■■ 筑牢共同思想政治基础广泛凝聚共识",
+        ] {
+            assert_eq!(speaker_line(line), None, "{line}");
+        }
+        assert_eq!(inline_speaker("实践证明：只有团结才能发展。"), None);
+        let (s, body) = inline_speaker("刘晓凯委员：报告具有很强的政治性。").unwrap();
+        assert_eq!(
+            (s.name.as_str(), body),
+            ("刘晓凯", "报告具有很强的政治性。")
+        );
+        for (line, name) in [
+            ("洪捷序委员：报告字字句句诠释实干担当。", "洪捷序"),
+            ("冀国强委员：我们要把凝心聚力", "冀国强"),
+            ("傅莹代表：开放是发展的动力。", "傅莹"),
+        ] {
+            let (s, _) = inline_speaker(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(s.name, name);
+        }
+        for line in ["宣传委员：", "扶贫干部：", "牧民代表："] {
+            assert_eq!(speaker_line(line), None, "{line}");
+        }
+    }
+}
