@@ -258,7 +258,7 @@ fn configuration() {
             args: &[],
             env: &[],
             code: 2,
-            message: "briefcast: voices.toml: [voices.v] fallback is for voices of the embedded service; \"fake\" is not one",
+            message: "briefcast: voices.toml:18:1: [voices.v] fallback is for voices of the embedded service; \"fake\" is not one",
         },
         Case {
             name: "unknown service",

@@ -13,7 +13,7 @@ use super::dev::installed;
 /// How long the server may take to answer its health check.
 const START_LIMIT: Duration = Duration::from_secs(120);
 /// The server is killed after this long whatever the test does.
-const LIFETIME: Duration = Duration::from_secs(900);
+const LIFETIME: Duration = Duration::from_secs(2400);
 
 pub struct Whisper {
     pub addr: SocketAddr,
