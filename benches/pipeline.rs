@@ -24,7 +24,8 @@
 //!    WAV + MP3 (as shipped) and WAV only, against real time.
 //! 6. `seedsched`: the shipped scripts against the fake service at 200 ms a
 //!    request, concurrency 8: wall time against N·L/C, WAV only and WAV + MP3.
-//! 7. `mp3q`: LAME's quality settings on a shipped episode: encoding speed
+//! 7. `plan`: `plan` of one script of 1 to 8 MB, which must grow linearly.
+//! 8. `mp3q`: LAME's quality settings on a shipped episode: encoding speed
 //!    and how far the decoded MP3 is from the WAV (a listening-free measure).
 //!
 //! `cargo bench -- sched serve` runs only the named sections;
@@ -611,6 +612,32 @@ fn polyphone() {
     );
 }
 
+/// `plan` of one speech of 1, 2, 4 and 8 MB in sentence-long paragraphs:
+/// loading, segmenting and keying should grow linearly with the script.
+fn plan_scaling() {
+    println!("\n## plan: one script of many paragraphs (load, segment, key; no requests)");
+    println!("| script | segments | time | per MB |\n|---|---:|---:|---:|");
+    for mb in [1usize, 2, 4, 8] {
+        // 40 pool characters and a full stop: 123 bytes a sentence.
+        let segments = mb * 1024 * 1024 / 123;
+        let dir = project("http://127.0.0.1:9", 1, 1, segments, 40);
+        let bytes = std::fs::metadata(dir.path().join("scripts/00.md"))
+            .unwrap()
+            .len();
+        let start = Instant::now();
+        let project = Project::load(&dir.path().join("voices.toml"), None).expect("project");
+        let catalog = project.catalog();
+        let plan = briefcast::pipeline::plan_json(&project, &catalog).expect("plan");
+        let seconds = start.elapsed().as_secs_f64();
+        std::hint::black_box(plan);
+        let size = bytes as f64 / (1024.0 * 1024.0);
+        println!(
+            "| {size:.1} MB | {segments} | {seconds:.2} s | {:.2} s |",
+            seconds / size
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child-build") {
@@ -632,13 +659,14 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 9] = [
+    let sections: [(&str, fn()); 10] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
         ("neural", neural),
         ("polyphone", polyphone),
+        ("plan", plan_scaling),
         ("seed", seed),
         ("seedsched", seed_sched),
         ("mp3q", mp3_quality),

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match briefcast::cli::Cli::parse().execute() {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("briefcast: {error:#}");
+            eprintln!("briefcast: {}", briefcast::util::anyhow_chain(&error));
             ExitCode::from(2)
         }
     }

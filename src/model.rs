@@ -30,6 +30,9 @@ pub struct Speech {
     pub subtitle: Option<String>,
     pub order: Option<i64>,
     pub chapters: Vec<Chapter>,
+    /// What was left out of the script, one `file:line: …` line each:
+    /// control characters, paragraphs of punctuation only.
+    pub warnings: Vec<String>,
 }
 
 /// A chapter: the intro (titled by the speech title) or a `## ` section.

@@ -51,7 +51,7 @@ pub enum AssembleError {
     Resample(#[from] ResampleError),
     #[error(transparent)]
     Loudness(#[from] LoudnessError),
-    #[error("writing {path}: {source}")]
+    #[error("writing into {}: {source}", path.parent().unwrap_or(path).display())]
     Write { path: PathBuf, source: WavError },
     #[error(transparent)]
     Tap(TapError),
@@ -253,6 +253,7 @@ pub fn assemble(
         path: out.to_owned(),
         source,
     };
+    super::wav::check_fits(timing.total_frames, settings.bit_depth).map_err(write_err)?;
     let mut gain_db = gain_db;
     let mut writes = 0;
     loop {

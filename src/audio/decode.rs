@@ -54,6 +54,8 @@ pub enum DecodeError {
     Empty,
     #[error("the clip is silent (peak {peak_dbfs:.1} dBFS, below -60 dBFS); the service produced no speech for this text")]
     Silent { peak_dbfs: f64 },
+    #[error("the clip sounds like {what}, not speech; the service is misconfigured or its voice is broken")]
+    NotSpeech { what: &'static str },
 }
 
 /// Peak below this (−60 dBFS) counts as silence.
@@ -326,8 +328,8 @@ fn pcm_encoding(bytes: &[u8], layout: PcmLayout) -> Result<Enc, DecodeError> {
     })
 }
 
-/// Cheap check for validation: `Ok(duration in seconds)` if the clip is non-empty and not all silence
-/// (peak below −60 dBFS counts as silence).
+/// Cheap check for validation: `Ok(duration in seconds)` if the clip is non-empty, not all silence
+/// (peak below −60 dBFS counts as silence) and could be speech (not noise or a square wave).
 pub fn validate(clip: &Clip) -> Result<f64, DecodeError> {
     if clip.rate == 0 {
         return malformed("clip has a sample rate of 0 Hz");
@@ -344,6 +346,8 @@ pub fn validate(clip: &Clip) -> Result<f64, DecodeError> {
         };
         return Err(DecodeError::Silent { peak_dbfs });
     }
+    super::speechlike::check(&clip.samples, clip.rate)
+        .map_err(|what| DecodeError::NotSpeech { what })?;
     Ok(clip.samples.len() as f64 / f64::from(clip.rate))
 }
 

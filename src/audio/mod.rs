@@ -15,6 +15,7 @@ pub mod limiter;
 mod listen;
 pub mod loudness;
 mod resample;
+mod speechlike;
 pub mod trim;
 pub mod wav;
 

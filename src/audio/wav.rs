@@ -61,8 +61,8 @@ pub enum WavError {
     UnsupportedBits(u16),
     #[error("episode sample rate must be above 0 Hz")]
     ZeroRate,
-    #[error("episode too long for a WAV file ({bytes} bytes; RIFF sizes are 32-bit, 4 GiB max): split the episode or use 16-bit")]
-    TooLong { bytes: u64 },
+    #[error("the episode is too long for a WAV file: {bytes} bytes of audio, past the 4 GiB a RIFF file can hold; split it into more speeches{}", if *bits > 16 { " or write it at bit-depth = 16" } else { "" })]
+    TooLong { bytes: u64, bits: u16 },
     #[error("chapter {index} ({title:?}) {reason}")]
     BadChapter {
         index: usize,
@@ -82,6 +82,16 @@ pub struct EpisodeWriter {
     writer: hound::WavWriter<BufWriter<File>>,
     bits: u16,
     frames: u64,
+}
+
+/// Whether `frames` of mono audio at `bits` fit in one RIFF WAV: asked
+/// before writing, so a too-long episode fails before gigabytes are written.
+pub fn check_fits(frames: u64, bits: u16) -> Result<(), WavError> {
+    let bytes = frames.saturating_mul(u64::from(bits / 8));
+    if bytes > MAX_DATA_BYTES {
+        return Err(WavError::TooLong { bytes, bits });
+    }
+    Ok(())
 }
 
 impl EpisodeWriter {
@@ -122,10 +132,7 @@ impl EpisodeWriter {
 
     /// Appends samples already quantized to the file's bit depth (e.g. dithered).
     pub fn write_quantized(&mut self, samples: &[i32]) -> Result<(), WavError> {
-        let bytes = (self.frames + samples.len() as u64) * u64::from(self.bits / 8);
-        if bytes > MAX_DATA_BYTES {
-            return Err(WavError::TooLong { bytes });
-        }
+        check_fits(self.frames + samples.len() as u64, self.bits)?;
         if self.bits == 16 && samples.iter().all(|&v| i16::try_from(v).is_ok()) {
             // 16-bit, the usual depth: one buffered write per block.
             let mut block = self.writer.get_i16_writer(samples.len() as u32);
@@ -185,7 +192,10 @@ impl EpisodeWriter {
         }
         f.write_all(&tail).map_err(io)?;
         let len = f.seek(SeekFrom::End(0)).map_err(io)?;
-        let riff_size = u32::try_from(len - 8).map_err(|_| WavError::TooLong { bytes: len })?;
+        let riff_size = u32::try_from(len - 8).map_err(|_| WavError::TooLong {
+            bytes: len,
+            bits: self.bits,
+        })?;
         f.seek(SeekFrom::Start(4)).map_err(io)?;
         f.write_all(&riff_size.to_le_bytes()).map_err(io)?;
         f.sync_all().map_err(io)?;

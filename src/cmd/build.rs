@@ -24,6 +24,9 @@ pub fn execute(args: BuildArgs) -> Result<ExitCode> {
         no_wait: args.no_wait,
     };
     let report = pipeline::build(&options, reporter)?;
+    for warning in &report.warnings {
+        eprintln!("briefcast: warning: {warning}");
+    }
     if let Some(notice) = pipeline::Substitute::notice(&report.substitutes) {
         eprintln!("{notice}");
     }

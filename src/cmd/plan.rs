@@ -9,6 +9,9 @@ use crate::pipeline::{self, Project};
 
 pub fn execute(args: PlanArgs) -> Result<ExitCode> {
     let project = Project::load(&args.config.config, None)?;
+    for warning in &project.warnings {
+        eprintln!("briefcast: warning: {warning}");
+    }
     let catalog = project.catalog();
     let plan = pipeline::plan_json(&project, &catalog)?;
     if args.json {

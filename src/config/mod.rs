@@ -481,9 +481,24 @@ impl Config {
                     "[voices.{name}] fallback is for voices of the embedded service; \"{service}\" is not one"
                 )));
             }
-            if !(voice.speed > 0.0 && voice.speed <= 4.0) {
+            let kind = self.services[service].kind;
+            let speeds = kind.speeds();
+            if !speeds.contains(&voice.speed) {
+                let range = if speeds.start() == speeds.end() {
+                    format!(
+                        "{} services have no speed setting; leave it at 1",
+                        kind.name()
+                    )
+                } else {
+                    format!(
+                        "{} services take {} to {}",
+                        kind.name(),
+                        speeds.start(),
+                        speeds.end()
+                    )
+                };
                 return Err(whole(format!(
-                    "[voices.{name}] speed = {} is out of range (above 0, at most 4)",
+                    "[voices.{name}] speed = {} is out of range: {range}",
                     voice.speed
                 )));
             }

@@ -39,6 +39,18 @@ impl ServiceKind {
             ServiceKind::Template => "template",
         }
     }
+
+    /// The speeds a service of this kind takes, as its API documents them
+    /// (the embedded espeak-ng clamps its rate outside 0.46–2.9).
+    pub fn speeds(self) -> std::ops::RangeInclusive<f32> {
+        match self {
+            ServiceKind::Openai | ServiceKind::Google | ServiceKind::Template => 0.25..=4.0,
+            ServiceKind::Azure => 0.5..=2.0,
+            ServiceKind::Embedded => 0.5..=2.5,
+            // MaryTTS has no speed parameter.
+            ServiceKind::Marytts => 1.0..=1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -158,6 +170,9 @@ fn default_pcm_channels() -> u16 {
 fn default_pcm_sample() -> PcmSample {
     PcmSample::S16le
 }
+/// Retries beyond this turn a dead service into a build that never ends.
+const MAX_RETRIES: u32 = 100;
+
 fn default_retries() -> u32 {
     4
 }
@@ -267,8 +282,27 @@ impl ServiceConfig {
         only(self.bearer, "bearer", &[Google])?;
         let layout = self.pcm_channels != 1 || self.pcm_sample != PcmSample::S16le;
         only(layout, "pcm-channels and pcm-sample", &[Template])?;
-        if self.pcm_channels == 0 {
-            return Err("pcm-channels must be at least 1".into());
+        // The layouts the decoder takes: anything else could only fail later.
+        use crate::audio::decode::{PLAUSIBLE_CHANNELS, PLAUSIBLE_RATES};
+        if !PLAUSIBLE_CHANNELS.contains(&self.pcm_channels) {
+            return Err(format!(
+                "pcm-channels must be {} to {}",
+                PLAUSIBLE_CHANNELS.start(),
+                PLAUSIBLE_CHANNELS.end()
+            ));
+        }
+        if let Some(rate) = self.sample_rate.filter(|r| !PLAUSIBLE_RATES.contains(r)) {
+            return Err(format!(
+                "sample-rate = {rate} is no rate a speech service sends ({} to {})",
+                PLAUSIBLE_RATES.start(),
+                PLAUSIBLE_RATES.end()
+            ));
+        }
+        if self.retries > MAX_RETRIES {
+            return Err(format!(
+                "retries = {} is more than a build can wait for (at most {MAX_RETRIES})",
+                self.retries
+            ));
         }
         let template_keys = [
             (self.method.is_some(), "method"),

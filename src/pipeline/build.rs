@@ -38,6 +38,8 @@ pub struct BuildReport {
     pub failures: Vec<String>,
     /// Voices that spoke their fallback (their neural model is missing).
     pub substitutes: Vec<super::Substitute>,
+    /// What the scripts held that is not read (`file:line: …`).
+    pub warnings: Vec<String>,
 }
 
 /// Load, synthesise, assemble and publish.
@@ -148,6 +150,7 @@ async fn run(
     let mut manifest = Manifest::load(&out_dir);
     let mut report = BuildReport {
         substitutes: project.substitutes.clone(),
+        warnings: project.warnings.clone(),
         ..BuildReport::default()
     };
     remove_stale(
@@ -294,7 +297,7 @@ async fn run(
                     }
                     Err(error) => {
                         reporter.done(slug, "not written");
-                        report.failures.push(format!("{slug}: {error:#}"));
+                        report.failures.push(format!("{slug}: {}", crate::util::anyhow_chain(&error)));
                     }
                 }
             }

@@ -48,6 +48,8 @@ pub struct Project {
     /// Voices speaking their fallback because their neural model is not
     /// installed here.
     pub substitutes: Vec<Substitute>,
+    /// What the scripts held that is not read (`file:line: …`).
+    pub warnings: Vec<String>,
 }
 
 /// A voice spoken by its fallback: `[voices.NAME]` wanted `wanted`.
@@ -81,6 +83,7 @@ impl Project {
         use_mandarin_voices(&mut config);
         let scripts = config.resolve(&config.paths.scripts);
         let speeches = script::load_dir(&scripts)?;
+        let warnings = speeches.iter().flat_map(|s| s.warnings.clone()).collect();
         let mut episodes = plan_episodes(&config, speeches)?;
         if let Some(only) = only {
             episodes.retain(|e| e.speaker == only || e.slug == only);
@@ -102,6 +105,7 @@ impl Project {
             created,
             only: only.map(str::to_owned),
             substitutes,
+            warnings,
         })
     }
 

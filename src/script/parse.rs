@@ -116,6 +116,8 @@ pub fn parse_script(bytes: &[u8], path: &Path) -> Result<Speech, ScriptError> {
         .strip_prefix('\u{feff}')
         .unwrap_or(text)
         .replace("\r\n", "\n");
+    let mut warnings = Vec::new();
+    let text = strip_controls(&text, path, &mut warnings);
     if text.trim().is_empty() {
         return Err(ScriptError::Empty {
             path: path.to_owned(),
@@ -141,7 +143,7 @@ pub fn parse_script(bytes: &[u8], path: &Path) -> Result<Speech, ScriptError> {
             });
         }
     }
-    let chapters = parse_body(body, body_line, meta.title.trim(), path)?;
+    let chapters = parse_body(body, body_line, meta.title.trim(), path, &mut warnings)?;
     if chapters.is_empty() {
         return Err(ScriptError::Empty {
             path: path.to_owned(),
@@ -154,7 +156,25 @@ pub fn parse_script(bytes: &[u8], path: &Path) -> Result<Speech, ScriptError> {
         subtitle: meta.subtitle.filter(|s| !s.trim().is_empty()),
         order: meta.order,
         chapters,
+        warnings,
     })
+}
+
+/// The text without control characters other than line breaks and tabs
+/// (a NUL from a damaged file would reach the page and the captions); one
+/// warning names the first line that had any and how many were removed.
+fn strip_controls(text: &str, path: &Path, warnings: &mut Vec<String>) -> String {
+    let is_stray = |c: char| c.is_control() && !matches!(c, '\n' | '\t');
+    let Some(first) = text.find(is_stray) else {
+        return text.to_owned();
+    };
+    let count = text.chars().filter(|&c| is_stray(c)).count();
+    let line = text[..first].matches('\n').count() + 1;
+    warnings.push(format!(
+        "{}:{line}: {count} control character(s) such as NUL removed",
+        path.display()
+    ));
+    text.chars().filter(|&c| !is_stray(c)).collect()
 }
 
 /// Returns (front matter, body, 1-based line of the body's first line).
@@ -189,8 +209,12 @@ fn parse_body(
     first_line: usize,
     speech_title: &str,
     path: &Path,
+    warnings: &mut Vec<String>,
 ) -> Result<Vec<Chapter>, ScriptError> {
-    let line_of = |offset: usize| first_line + body[..offset].matches('\n').count();
+    // Newline offsets, searched per paragraph: counting from the start
+    // each time made an 8 MB script take most of a minute.
+    let newlines: Vec<usize> = body.match_indices('\n').map(|(i, _)| i).collect();
+    let line_of = |offset: usize| first_line + newlines.partition_point(|&n| n < offset);
     let mut chapters = vec![Chapter {
         title: speech_title.to_owned(),
         line: first_line,
@@ -199,6 +223,28 @@ fn parse_body(
     let mut text = String::new();
     let mut start = 0;
     let mut in_heading = false;
+    let mut flush = |text: &mut String, start: usize, chapters: &mut Vec<Chapter>| {
+        let cleaned = clean(text);
+        text.clear();
+        if cleaned.is_empty() {
+            return;
+        }
+        if !cleaned.chars().any(char::is_alphanumeric) {
+            warnings.push(format!(
+                "{}:{}: a paragraph of punctuation only (“{}”) is not read",
+                path.display(),
+                line_of(start),
+                cleaned.chars().take(20).collect::<String>()
+            ));
+            return;
+        }
+        if let Some(chapter) = chapters.last_mut() {
+            chapter.paragraphs.push(Paragraph {
+                text: cleaned,
+                line: line_of(start),
+            });
+        }
+    };
     for (event, range) in Parser::new(body).into_offset_iter() {
         match event {
             Event::Start(Tag::Heading { .. }) => {
@@ -216,11 +262,11 @@ fn parse_body(
                 text.clear();
             }
             Event::Start(Tag::Paragraph | Tag::Item) if !in_heading => {
-                flush_paragraph(&mut text, start, &line_of, &mut chapters);
+                flush(&mut text, start, &mut chapters);
                 start = range.start;
             }
             Event::End(TagEnd::Paragraph | TagEnd::Item) if !in_heading => {
-                flush_paragraph(&mut text, start, &line_of, &mut chapters);
+                flush(&mut text, start, &mut chapters);
             }
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
             Event::SoftBreak | Event::HardBreak => text.push('\n'),
@@ -238,25 +284,6 @@ fn parse_body(
         });
     }
     Ok(chapters)
-}
-
-fn flush_paragraph(
-    text: &mut String,
-    start: usize,
-    line_of: &impl Fn(usize) -> usize,
-    chapters: &mut [Chapter],
-) {
-    let cleaned = clean(text);
-    text.clear();
-    if cleaned.is_empty() {
-        return;
-    }
-    if let Some(chapter) = chapters.last_mut() {
-        chapter.paragraphs.push(Paragraph {
-            text: cleaned,
-            line: line_of(start),
-        });
-    }
 }
 
 /// Joins wrapped lines: no space between two CJK characters, one space otherwise.

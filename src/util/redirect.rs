@@ -47,14 +47,3 @@ pub fn cross_origin(error: &reqwest::Error) -> Option<&CrossOrigin> {
     }
     None
 }
-
-/// A transport error with every cause after it: `error: cause: cause`.
-pub fn error_chain(error: &reqwest::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = std::error::Error::source(error);
-    while let Some(cause) = source {
-        message = format!("{message}: {cause}");
-        source = cause.source();
-    }
-    message
-}

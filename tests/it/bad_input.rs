@@ -330,7 +330,39 @@ fn configuration() {
             args: &[],
             env: &[],
             code: 2,
-            message: "briefcast: voices.toml:19:1: [voices.v] speed = 0 is out of range (above 0, at most 4)",
+            message: "briefcast: voices.toml:19:1: [voices.v] speed = 0 is out of range: openai services take 0.25 to 4",
+        },
+        Case {
+            name: "speed beyond the service's range",
+            setup: |p, _| edit(p, "voices.toml", "voice = \"alloy\"", "voice = \"alloy\"\nspeed = 4.5"),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: "briefcast: voices.toml:19:1: [voices.v] speed = 4.5 is out of range: openai services take 0.25 to 4",
+        },
+        Case {
+            name: "pcm at 0 Hz",
+            setup: |p, _| edit(p, "voices.toml", "retries = 5", "retries = 5\nresponse-format = \"pcm\"\nsample-rate = 0"),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: "briefcast: voices.toml:15:1: [services.fake] sample-rate = 0 is no rate a speech service sends (8000 to 96000)",
+        },
+        Case {
+            name: "pcm at 4 GHz",
+            setup: |p, _| edit(p, "voices.toml", "retries = 5", "retries = 5\nresponse-format = \"pcm\"\nsample-rate = 4000000000"),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: "briefcast: voices.toml:15:1: [services.fake] sample-rate = 4000000000 is no rate a speech service sends (8000 to 96000)",
+        },
+        Case {
+            name: "retries in the billions",
+            setup: |p, _| edit(p, "voices.toml", "retries = 5", "retries = 4000000000"),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: "briefcast: voices.toml:13:1: [services.fake] retries = 4000000000 is more than a build can wait for (at most 100)",
         },
         Case {
             name: "zero timeout",
@@ -624,4 +656,37 @@ fn a_read_only_output_folder_fails_and_keeps_the_files() {
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_eq!(project.outputs(), before);
+}
+
+#[test]
+fn an_episode_too_long_for_a_wav_fails_before_any_of_it_is_written() {
+    // 2000 times one 8-second clip (synthesised once): 4.4 hours, 4.6 GB
+    // at 96 kHz and 24 bits, past the 4 GiB a RIFF file can hold.
+    let service = FakeService::start(96_000);
+    let project = Project::new();
+    let paragraph = format!("{}。", "长".repeat(390));
+    let body = vec![paragraph.as_str(); 2000].join("\n\n");
+    project
+        .openai_config(
+            &service.url(),
+            &[("柳州市", "liuzhou")],
+            "sample-rate = 96000\nbit-depth = 24\nnormalize-loudness = false\nannounce = false\nsentence-pause-ms = 0\nparagraph-pause-ms = 0",
+        )
+        .write(
+            "scripts/01-liuzhou.md",
+            &format!("+++\nspeaker = \"柳州市\"\ntitle = \"很长\"\n+++\n\n{body}\n"),
+        );
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("too long for a WAV file")
+            && run.stderr.matches("too long").count() == 1,
+        "{}",
+        run.stderr
+    );
+    assert_eq!(service.requests(), 1);
+    let written: u64 = std::fs::read_dir(project.path("audio"))
+        .map(|dir| dir.map(|e| e.unwrap().metadata().unwrap().len()).sum())
+        .unwrap_or(0);
+    assert!(written < 1 << 20, "{written} bytes written to audio/");
 }

@@ -467,3 +467,70 @@ fn an_output_damaged_in_place_is_rebuilt_not_reported_unchanged() {
     assert_eq!(project.read("audio/ann.wav"), good);
     assert_eq!(service.requests(), 1, "rebuilt from the cache");
 }
+
+#[test]
+fn nul_bytes_and_paragraphs_of_punctuation_only_are_left_out_with_a_warning() {
+    let service = Recorder::start(Duration::ZERO, |r, _| wav_answer(&spoken(r)));
+    let project = two_speakers(&format!("kind = \"openai\"\nurl = \"{}\"", service.url("")));
+    project.write(
+        "scripts/01-ann.md",
+        "+++\nspeaker = \"Ann\"\ntitle = \"Ann talks\"\n+++\n\nOne sen\u{0}tence here.\n\n……\n\n—— ！\n",
+    );
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for warning in [
+        "briefcast: warning: ./scripts/01-ann.md:6: 1 control character(s) such as NUL removed",
+        "briefcast: warning: ./scripts/01-ann.md:8: a paragraph of punctuation only (“……”) is not read",
+        "briefcast: warning: ./scripts/01-ann.md:10: a paragraph of punctuation only (“—— ！”) is not read",
+    ] {
+        assert!(run.stderr.contains(warning), "{warning}\n{}", run.stderr);
+    }
+    let sent: Vec<String> = service.requests().iter().map(spoken).collect();
+    assert!(sent.contains(&"One sentence here.".to_owned()), "{sent:?}");
+    assert!(
+        sent.iter()
+            .all(|s| s.chars().any(char::is_alphanumeric) && !s.contains('\u{0}')),
+        "{sent:?}"
+    );
+    for file in ["audio/ann.vtt", "audio/ann.srt", "audio/index.html"] {
+        assert!(!project.read(file).contains(&0), "{file} holds a NUL");
+    }
+}
+
+/// Samples in -1..1 as a 16-bit WAV at 24 kHz.
+fn wav_of(samples: impl Iterator<Item = f32>) -> Vec<u8> {
+    let pcm: Vec<i16> = samples.map(|s| (s * 20_000.0) as i16).collect();
+    wav_bytes(&pcm, 24_000)
+}
+
+#[test]
+fn white_noise_and_square_waves_are_not_accepted_as_speech() {
+    let mut x = 1u32;
+    let noise = wav_of((0..48_000).map(move |_| {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        2.0 * (x as f32 / u32::MAX as f32) - 1.0
+    }));
+    let square = wav_of((0..48_000).map(|i| if (i / 55) % 2 == 0 { 1.0 } else { -1.0 }));
+    for (what, wav) in [
+        ("white noise", noise),
+        ("a constant-level wave (a square wave", square),
+    ] {
+        let service = Recorder::start(Duration::ZERO, move |_, _| {
+            (200, "audio/wav", wav.clone(), vec![])
+        });
+        let project = two_speakers(&format!(
+            "kind = \"openai\"\nurl = \"{}\"\nretries = 1",
+            service.url("")
+        ));
+        let run = build(&project);
+        assert_eq!(run.code, 1, "{what}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("sounds like {what}")),
+            "{what}: {}",
+            run.stderr
+        );
+        assert!(!project.exists("audio/ann.wav"), "{what}");
+    }
+}

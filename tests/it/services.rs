@@ -166,6 +166,16 @@ fn marytts_posts_its_form() {
         recorder.url("")
     );
     let project = project(&service, "cmu-slt-hsmm");
+    // MaryTTS has no speed: any other than 1 is refused at load.
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    let run = build(&project);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("[voices.v] speed = 1.2 is out of range: marytts services have no speed setting; leave it at 1"),
+        "{}",
+        run.stderr
+    );
+    project.write("voices.toml", &config.replace("speed = 1.2", "speed = 1.0"));
     let run = build(&project);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let request = &recorder.requests()[0];
