@@ -51,7 +51,8 @@ pub enum AssembleError {
     Resample(#[from] ResampleError),
     #[error(transparent)]
     Loudness(#[from] LoudnessError),
-    #[error("writing into {}: {source}", path.parent().unwrap_or(path).display())]
+    /// `path` is the temporary file; the message names its folder.
+    #[error("{source}")]
     Write { path: PathBuf, source: WavError },
     #[error(transparent)]
     Tap(TapError),

@@ -50,12 +50,12 @@ pub struct ReadMarker {
 
 #[derive(Debug, thiserror::Error)]
 pub enum WavError {
-    #[error("cannot write episode WAV {}: {source}", path.display())]
+    #[error("cannot write the episode WAV in {}: {source}", folder(path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("cannot write episode WAV {}: {source}", path.display())]
+    #[error("cannot write the episode WAV in {}: {source}", folder(path))]
     Hound { path: PathBuf, source: hound::Error },
     #[error("unsupported episode bit depth {0}: use 16 or 24")]
     UnsupportedBits(u16),
@@ -71,6 +71,11 @@ pub enum WavError {
     },
     #[error("not a valid RIFF/WAVE file: {0}")]
     Malformed(String),
+}
+
+/// The folder of a file being written: its own name is a temporary one.
+fn folder(path: &Path) -> std::path::Display<'_> {
+    path.parent().unwrap_or(path).display()
 }
 
 /// Largest `data` payload accepted; the rest of the 4 GiB is kept for the header and trailing chunks.
@@ -549,7 +554,12 @@ mod tests {
         assert!(bad(&[mark(10, 5, "a"), mark(5, 5, "b")]).contains("in order"));
         let missing = Path::new("/nonexistent-dir/e.wav");
         let e = EpisodeWriter::create(missing, 48000, 16).err().unwrap();
-        assert!(e.to_string().contains("/nonexistent-dir/e.wav"), "{e}");
+        // The folder is named: the file's own name is a temporary one.
+        assert!(
+            e.to_string()
+                .starts_with("cannot write the episode WAV in /nonexistent-dir: "),
+            "{e}"
+        );
     }
 
     #[test]

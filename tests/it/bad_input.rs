@@ -690,3 +690,69 @@ fn an_episode_too_long_for_a_wav_fails_before_any_of_it_is_written() {
         .unwrap_or(0);
     assert!(written < 1 << 20, "{written} bytes written to audio/");
 }
+
+/// A 64 KiB tmpfs mounted at a new folder, unmounted when dropped.
+struct SmallDisk(tempfile::TempDir);
+
+impl SmallDisk {
+    fn mount() -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let status = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .expect("mount runs");
+        assert!(
+            status.success(),
+            "the disk-full test mounts a 64 KiB tmpfs and needs root (CI runs as root)"
+        );
+        SmallDisk(dir)
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg(self.0.path())
+            .status();
+    }
+}
+
+#[test]
+fn a_full_disk_is_named_once_with_the_folder_and_loses_no_clip() {
+    let service = FakeService::start(48_000);
+    let disk = SmallDisk::mount();
+    let project = Project::new();
+    project
+        .openai_config(&service.url(), &[("柳州市", "liuzhou")], PAUSES)
+        .write("scripts/01-liuzhou.md", LIUZHOU);
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    let out = disk.0.path().join("audio");
+    project.write(
+        "voices.toml",
+        &config.replace(
+            "[show]\n",
+            &format!("[paths]\noutput = \"{}\"\n\n[show]\n", out.display()),
+        ),
+    );
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let expected = format!(
+        "liuzhou: cannot write the episode WAV in {}: No space left on device",
+        out.display()
+    );
+    assert!(run.stderr.contains(&expected), "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("No space left").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    assert!(!out.join("liuzhou.wav").exists());
+    // The clips were stored outside the full disk: nothing is asked again.
+    let requested = service.requests();
+    drop(disk);
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(service.requests(), requested);
+}
