@@ -13,7 +13,8 @@ mod slug;
 
 pub use normalize::normalize_zh;
 pub use pinyin::{
-    pinyin_text, polyphone_score, render as render_readings, spell_latin, PolyphoneScore, Reading,
+    pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin,
+    PolyphoneScore, Reading,
 };
 pub use pronounce::{Entry, Lexicon};
 pub use segment::{fit_to_limit, segment_paragraph, split_sentences, Limit};
@@ -36,8 +37,10 @@ pub enum Form {
     /// Pinyin with tone digits (`pinyin_text`), Latin words spelled as
     /// capital letters (`spell_latin`): what espeak-ng's cmn-latn-pinyin reads.
     Pinyin,
-    /// Pinyin with tone digits, Latin words kept as written: what the
-    /// embedded Kokoro voices read (their English comes from espeak-ng IPA).
+    /// Pinyin with tone digits, the syllables of one word written together
+    /// (`yin2hang2 hang2zhang3`, words as jieba cuts them, as Kokoro's Mandarin was trained), Latin
+    /// words kept as written: what the embedded Kokoro voices read (their
+    /// English comes from espeak-ng IPA).
     PinyinWords,
 }
 
@@ -49,7 +52,7 @@ pub fn spoken_form(text: &str, normalize: Normalize, form: Form, lexicon: &Lexic
     match form {
         Form::Hanzi => written_form(text, normalize, lexicon),
         Form::Pinyin => spell_latin(&render_readings(&readings(text, normalize, lexicon))),
-        Form::PinyinWords => render_readings(&readings(text, normalize, lexicon)),
+        Form::PinyinWords => render_words(&readings(text, normalize, lexicon)),
     }
 }
 

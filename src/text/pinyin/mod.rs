@@ -83,6 +83,16 @@ fn read(text: &str, fixed: &Fixed, tone_changes: bool) -> Vec<Reading> {
 /// become one space), a space wherever a syllable would touch a letter,
 /// digit or ASCII punctuation.
 pub fn render(readings: &[Reading]) -> String {
+    render_with(readings, false)
+}
+
+/// As [`render`], the syllables of one word written together
+/// (`yin2hang2 hang2zhang3`).
+pub fn render_words(readings: &[Reading]) -> String {
+    render_with(readings, true)
+}
+
+fn render_with(readings: &[Reading], joined: bool) -> String {
     let mut out = String::new();
     let needs_space = |out: &String| {
         out.chars().last().is_some_and(|c| {
@@ -108,8 +118,8 @@ pub fn render(readings: &[Reading]) -> String {
             out.push_str(&text);
             continue;
         }
-        for syllable in &reading.pinyin {
-            if needs_space(&out) {
+        for (n, syllable) in reading.pinyin.iter().enumerate() {
+            if needs_space(&out) && !(joined && n > 0) {
                 out.push(' ');
             }
             out.push_str(syllable);

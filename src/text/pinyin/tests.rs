@@ -59,6 +59,19 @@ fn punctuation_and_latin_words_are_kept() {
 }
 
 #[test]
+fn a_word_s_syllables_can_be_written_together() {
+    let readings = readings("银行行长说：GDP增长了5%。", &[]);
+    assert_eq!(
+        render_words(&readings),
+        "yin2hang2hang2zhang3 shuo1：GDP zeng1zhang3 le5 5%。"
+    );
+    assert_eq!(
+        render(&readings),
+        "yin2 hang2 hang2 zhang3 shuo1：GDP zeng1 zhang3 le5 5%。"
+    );
+}
+
+#[test]
 fn lexicon_readings_win_and_are_left_alone() {
     let fixed = vec![(
         "重镇".to_owned(),

@@ -1,8 +1,10 @@
 //! The Kokoro engine: Kokoro-82M through ONNX Runtime, 24 kHz.
 //!
-//! Input is what the Mandarin front end sends: pinyin syllables with tone
-//! digits, punctuation, and Latin words. Pinyin becomes Kokoro's Mandarin
-//! symbols ([`super::pinyin`]); runs of other words are English, through
+//! Input is what the Mandarin front end sends: pinyin words with tone
+//! digits (`yin2hang2`; syllables apart work too), punctuation, and Latin
+//! words. Pinyin becomes Kokoro's Mandarin symbols ([`super::pinyin`]), a
+//! word's syllables run together as misaki, Kokoro's own front end, gives
+//! them (spaces between every syllable read as a pause after each); runs of other words are English, through
 //! espeak-ng's IPA mapped to Kokoro's symbols. The symbols become token ids
 //! from the model's `vocab.json`, framed by 0, with the voice's style
 //! vector for that many tokens. Hanzi are read only through the text
@@ -102,7 +104,7 @@ pub async fn phonemes(text: &str) -> Result<String, Failure> {
     let mut english: Vec<&str> = Vec::new();
     let spaced = spaced_punctuation(text);
     for word in spaced.split_whitespace() {
-        if let Some(ps) = pinyin::syllable_phonemes(word) {
+        if let Some(ps) = pinyin::word_phonemes(word) {
             flush_english(&mut out, &mut english).await?;
             push_word(&mut out, &ps);
         } else if let Some(mark) = single_mark(word) {
@@ -335,6 +337,10 @@ mod tests {
         assert_eq!(
             phonemes("《ren2 min2 ri4 bao4》").await.unwrap(),
             "“ɻə↗n mi↗n ɻɨ↘ pau↘”"
+        );
+        assert_eq!(
+            phonemes("《ren2min2 ri4bao4》").await.unwrap(),
+            "“ɻə↗nmi↗n ɻɨ↘pau↘”"
         );
     }
 

@@ -1,7 +1,8 @@
 //! Pinyin with tone digits to Kokoro's Mandarin phoneme symbols.
 //!
-//! The input is what the Mandarin front end sends (`ni3 hao3`, tone 5 for
-//! neutral, `v` for `ü`, sandhi already applied). Each syllable is split
+//! The input is what the Mandarin front end sends (`ni3 hao3`, or a word's
+//! syllables together as `yin2hang2`; tone 5 for neutral, `v` for `ü`,
+//! sandhi already applied). Each syllable is split
 //! into its initial and its strict final (`you` → `iou`, `ju` → `jv`, `gui`
 //! → `guei`), each part becomes IPA after the Wikipedia tables, with the
 //! tone as one of Kokoro's arrows after the nucleus (`→` 1, `↗` 2, `↓` 3,
@@ -146,6 +147,20 @@ pub fn syllable_phonemes(syllable: &str) -> Option<String> {
     Some(body.replace('0', mark))
 }
 
+/// Kokoro's symbols for a word of syllables written together
+/// (`yin2hang2` → `i↗nxa↗ŋ`), or `None` if any part is not pinyin.
+pub fn word_phonemes(word: &str) -> Option<String> {
+    let mut out = String::new();
+    let mut start = 0;
+    for (i, c) in word.char_indices() {
+        if ('1'..='5').contains(&c) {
+            out.push_str(&syllable_phonemes(&word[start..=i])?);
+            start = i + 1;
+        }
+    }
+    (start == word.len() && start > 0).then_some(out)
+}
+
 /// Chinese punctuation as the ASCII marks Kokoro's vocabulary has.
 pub fn punctuation(c: char) -> Option<&'static str> {
     Some(match c {
@@ -191,6 +206,15 @@ mod tests {
         assert_eq!(phonemes("zi4 ci2 si1 ri4"), "ʦɨ↘ ʦʰɨ↗ sɨ→ ɻɨ↘");
         assert_eq!(phonemes("er4 bo1 yi1 wu3"), "ɚ↘ pwo→ i→ u↓");
         assert_eq!(phonemes("ying1 yong4"), "i→ŋ jʊ↘ŋ");
+    }
+
+    #[test]
+    fn a_word_of_syllables_becomes_one_run_of_symbols() {
+        assert_eq!(word_phonemes("yin2hang2").as_deref(), Some("i↗nxa↗ŋ"));
+        assert_eq!(word_phonemes("hao3").as_deref(), Some("xau↓"));
+        for word in ["yin2hang", "yin2x9", "GDP", "5", ""] {
+            assert_eq!(word_phonemes(word), None, "{word}");
+        }
     }
 
     #[test]
