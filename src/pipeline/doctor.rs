@@ -89,7 +89,9 @@ fn is_mandarin(config: &Config, voice: &str) -> bool {
 }
 
 pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
-    let config = Config::load(config_path)?;
+    let mut config = Config::load(config_path)?;
+    // Probe what a build would use: a missing neural voice's fallback.
+    let substitutes = super::use_installed_voices(&mut config);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -120,7 +122,15 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
         espeak_voices: espeak_voices.len(),
         onnx_runtime: tts::probe::onnx_runtime(),
     };
-    let mut notes = Vec::new();
+    let mut notes: Vec<String> = substitutes
+        .iter()
+        .map(|s| {
+            format!(
+                "voice {} speaks its fallback {}: {} is not installed (`briefcast voices install` installs it)",
+                s.voice, s.spoken, s.wanted
+            )
+        })
+        .collect();
     if probes
         .iter()
         .any(|p| p.kind != ServiceKind::Embedded.name())

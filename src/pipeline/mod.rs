@@ -175,7 +175,7 @@ impl Project {
 
 /// Each embedded voice with a `fallback` whose neural model or runtime is
 /// not installed here speaks the fallback instead.
-fn use_installed_voices(config: &mut Config) -> Vec<Substitute> {
+pub(crate) fn use_installed_voices(config: &mut Config) -> Vec<Substitute> {
     let neural = tts::embedded::NeuralOptions::default();
     let mut substitutes = Vec::new();
     for (name, voice) in config.voices.iter_mut() {

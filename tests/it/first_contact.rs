@@ -115,8 +115,18 @@ fn english_project(service: &str) -> Project {
     let run = project.run(&["init", "--lang", "en"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let voices = String::from_utf8(project.read("voices.toml")).unwrap();
-    let voices = voices.replace("service = \"local\"", "service = \"real\"")
-        + &format!("\n[services.real]\n{service}\n");
+    // As the comments say: another service, its voice name, no fallback.
+    let voices = voices
+        .lines()
+        .filter(|l| !l.starts_with("fallback = "))
+        .map(|l| match l {
+            l if l.starts_with("service = \"local\"") => "service = \"real\"",
+            l if l.starts_with("voice = ") => "voice = \"en-us\"",
+            l => l,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + &format!("\n\n[services.real]\n{service}\n");
     project.write("voices.toml", &voices);
     project
 }
@@ -339,6 +349,21 @@ fn init_makes_a_project_that_builds_at_once() {
         );
         let episode = std::fs::read(target.join(format!("audio/{slug}.wav"))).unwrap();
         assert!(wav_seconds(&episode) > 3.0, "{lang}");
+        // Without the neural voices, build and doctor both use the fallback and say so.
+        let stderr = String::from_utf8_lossy(&build.stderr);
+        assert!(stderr.contains("speak their fallback"), "{lang}: {stderr}");
+        let doctor = crate::support::briefcast()
+            .args(["doctor", "-c"])
+            .arg(target.join("voices.toml"))
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&doctor.stdout);
+        assert_eq!(doctor.status.code(), Some(0), "{lang}: {stdout}");
+        assert!(
+            stdout.contains("note voice narrator speaks its fallback ")
+                && stdout.contains(" is not installed (`briefcast voices install` installs it)"),
+            "{lang}: {stdout}"
+        );
         // A second init changes nothing and says why.
         let again = crate::support::briefcast()
             .args(["init", target.to_str().unwrap()])
@@ -357,6 +382,15 @@ fn doctor_hears_that_espeak_s_cmn_is_not_mandarin() {
         .output()
         .unwrap();
     assert!(run.status.success());
+    // A station that picked espeak-ng's own Mandarin voice.
+    let config = dir.path().join("voices.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let voice = text.lines().find(|l| l.starts_with("voice = ")).unwrap();
+    let fallback = text.lines().find(|l| l.starts_with("fallback = ")).unwrap();
+    let text = text
+        .replace(voice, "voice = \"cmn\"")
+        .replace(&format!("{fallback}\n"), "");
+    std::fs::write(&config, text).unwrap();
     let doctor = crate::support::briefcast()
         .args(["doctor", "-c"])
         .arg(dir.path().join("voices.toml"))
