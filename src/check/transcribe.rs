@@ -17,7 +17,7 @@ use tokio::sync::Semaphore;
 
 use super::CheckError;
 use crate::config::TranscriberConfig;
-use crate::util::{cross_origin, error_chain, keyed_redirect_policy, retry, Redactor};
+use crate::util::{keyed_redirect_policy, retry, Redactor, TransportFailure};
 
 /// The most a transcription answer may be (a sentence's transcript is a
 /// few hundred bytes; anything near this is not a transcript).
@@ -223,22 +223,16 @@ impl Transcriber {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> CheckError {
-        if let Some(refused) = cross_origin(&error) {
-            return CheckError::CrossOriginRedirect {
-                service: self.name.clone(),
-                from: refused.from.clone(),
-                to: refused.to.clone(),
-            };
-        }
-        if error.is_timeout() {
-            return CheckError::Timeout {
-                service: self.name.clone(),
+        let service = self.name.clone();
+        match TransportFailure::of(&error, self.redactor.as_ref()) {
+            TransportFailure::CrossOrigin { from, to } => {
+                CheckError::CrossOriginRedirect { service, from, to }
+            }
+            TransportFailure::Timeout => CheckError::Timeout {
+                service,
                 timeout_ms: self.timeout.as_millis() as u64,
-            };
-        }
-        CheckError::Network {
-            service: self.name.clone(),
-            message: self.redact(&error_chain(&error)),
+            },
+            TransportFailure::Network(message) => CheckError::Network { service, message },
         }
     }
 

@@ -149,6 +149,7 @@ impl Project {
             let service = voice.service.get_ref();
             let embedded = self.config.services[service].kind == ServiceKind::Embedded;
             let lower = voice.voice.to_ascii_lowercase();
+            let lower = lower.strip_prefix("espeak:").unwrap_or(&lower);
             if !embedded
                 || !used.contains(&service.as_str())
                 || !(lower.starts_with("cmn") || lower.starts_with("zh"))

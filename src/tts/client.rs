@@ -24,7 +24,7 @@ use super::response::{self, BodyError};
 use super::{retry, TtsError};
 use crate::config::{ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
-use crate::util::{cross_origin, error_chain, keyed_redirect_policy, Redactor};
+use crate::util::{keyed_redirect_policy, Redactor, TransportFailure};
 
 /// How the synthesizer judges audio. Given by the pipeline, so this stage
 /// needs no audio decoder.
@@ -486,22 +486,16 @@ impl Service {
     }
 
     fn transport_error(&self, error: reqwest::Error) -> TtsError {
-        if let Some(refused) = cross_origin(&error) {
-            return TtsError::CrossOriginRedirect {
-                service: self.name.clone(),
-                from: refused.from.clone(),
-                to: refused.to.clone(),
-            };
-        }
-        if error.is_timeout() {
-            return TtsError::Timeout {
-                service: self.name.clone(),
+        let service = self.name.clone();
+        match TransportFailure::of(&error, self.redactor.as_ref()) {
+            TransportFailure::CrossOrigin { from, to } => {
+                TtsError::CrossOriginRedirect { service, from, to }
+            }
+            TransportFailure::Timeout => TtsError::Timeout {
+                service,
                 timeout_ms: self.timeout.as_millis() as u64,
-            };
-        }
-        TtsError::Network {
-            service: self.name.clone(),
-            message: self.redact(&error_chain(&error)),
+            },
+            TransportFailure::Network(message) => TtsError::Network { service, message },
         }
     }
 

@@ -26,6 +26,6 @@ pub use lock::{lock_folders, FolderLock, LockError};
 pub use paths::{overlap, real_path};
 pub use read::read_regular;
 pub use redact::Redactor;
-pub use redirect::{cross_origin, keyed_redirect_policy, CrossOrigin};
+pub use redirect::{cross_origin, keyed_redirect_policy, CrossOrigin, TransportFailure};
 pub use slots::{Slot, Slots};
 pub use time::{frames_to_millis, frames_to_seconds};

@@ -4,6 +4,8 @@
 
 use reqwest::redirect::{Attempt, Policy};
 
+use super::{error_chain, Redactor};
+
 /// Most redirects followed (same origin only for a keyed service).
 const MAX_REDIRECTS: usize = 10;
 
@@ -34,6 +36,39 @@ pub fn keyed_redirect_policy() -> Policy {
             attempt.follow()
         }
     })
+}
+
+/// What went wrong on the way to a service, for a stage to put in its own
+/// error type: the same three cases for every client.
+#[derive(Debug)]
+pub enum TransportFailure {
+    /// A keyed request redirected to another origin (not followed).
+    CrossOrigin {
+        from: String,
+        to: String,
+    },
+    Timeout,
+    /// Anything else, in one line with its causes, the key redacted.
+    Network(String),
+}
+
+impl TransportFailure {
+    pub fn of(error: &reqwest::Error, redactor: Option<&Redactor>) -> TransportFailure {
+        if let Some(refused) = cross_origin(error) {
+            return TransportFailure::CrossOrigin {
+                from: refused.from.clone(),
+                to: refused.to.clone(),
+            };
+        }
+        if error.is_timeout() {
+            return TransportFailure::Timeout;
+        }
+        let message = error_chain(error);
+        TransportFailure::Network(match redactor {
+            Some(redactor) => redactor.redact(&message),
+            None => message,
+        })
+    }
 }
 
 /// The refused redirect behind a transport error, if that is what it is.

@@ -219,3 +219,46 @@ fn a_down_slow_or_garbage_transcription_service_stops_the_check_and_changes_noth
     let sent = garbage.requests();
     assert!((2..=6).contains(&sent), "{sent} requests for 3 clips");
 }
+
+#[test]
+fn a_keyed_transcriber_is_never_followed_to_another_origin() {
+    use crate::support::recorder::Recorder;
+    let tts = FakeService::start(24_000);
+    let elsewhere = FakeTranscriber::start(Answer::Text("One fine day.".into()));
+    // 302 is followed as a GET, so the redirect policy decides; 307 would
+    // resend the upload, which reqwest cannot, so it is never followed.
+    for status in [302, 307] {
+        let location = format!("{}/v1/audio/transcriptions", elsewhere.url());
+        let redirecting = Recorder::start(std::time::Duration::ZERO, move |_, _| {
+            (
+                status,
+                "text/plain",
+                vec![],
+                vec![("location", location.clone())],
+            )
+        });
+        let project = counted_project(&tts, &redirecting.url(""), 5_000);
+        let config = String::from_utf8(project.read("voices.toml")).unwrap();
+        project.write(
+            "voices.toml",
+            &config.replace(
+                "retries = 1\n",
+                "retries = 1\napi-key-env = \"CHECK_TEST_KEY\"\n",
+            ),
+        );
+        assert_eq!(project.run(&["build", "--quiet"]).code, 0);
+        let run = project.run_with(&["check"], &[("CHECK_TEST_KEY", "sk-check-canary")]);
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert_ne!(run.code, 0, "{status}: {all}");
+        if status == 302 {
+            let from = format!("http://{}", redirecting.addr);
+            let to = format!("http://{}", elsewhere.addr);
+            assert!(
+                all.contains(&format!("redirected from {from} to {to}, another origin")),
+                "{all}"
+            );
+        }
+        assert!(!all.contains("sk-check-canary"), "{status}: {all}");
+    }
+    assert_eq!(elsewhere.requests(), 0, "the key went to another origin");
+}

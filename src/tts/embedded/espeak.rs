@@ -87,6 +87,10 @@ impl VoiceList {
 /// becomes `cmn-latn-pinyin`, keeping a variant (`cmn+f3` →
 /// `cmn-latn-pinyin+f3`).
 pub fn mandarin_voice(voice: &str) -> Option<String> {
+    let (prefix, voice) = match voice.strip_prefix("espeak:") {
+        Some(rest) => ("espeak:", rest),
+        None => ("", voice),
+    };
     let (language, variant) = match voice.split_once('+') {
         Some((language, variant)) => (language, Some(variant)),
         None => (voice, None),
@@ -98,8 +102,8 @@ pub fn mandarin_voice(voice: &str) -> Option<String> {
         return None;
     }
     Some(match variant {
-        Some(variant) => format!("{PINYIN_VOICE}+{variant}"),
-        None => PINYIN_VOICE.to_owned(),
+        Some(variant) => format!("{prefix}{PINYIN_VOICE}+{variant}"),
+        None => format!("{prefix}{PINYIN_VOICE}"),
     })
 }
 
@@ -111,6 +115,7 @@ pub const PINYIN_VOICE: &str = "cmn-latn-pinyin";
 /// English with `(en)`.
 pub fn probe_mandarin(voice: &str, sample: &str) -> Result<(), TtsError> {
     use std::io::Write;
+    let voice = voice.strip_prefix("espeak:").unwrap_or(voice);
     if !is_plain_voice_name(voice) {
         return Err(TtsError::EnglishVoice {
             voice: voice.to_owned(),
@@ -276,6 +281,11 @@ mod tests {
         assert_eq!(mandarin_voice("zh").as_deref(), Some("cmn-latn-pinyin"));
         assert_eq!(mandarin_voice("cmn-latn-pinyin+f3"), None);
         assert_eq!(mandarin_voice("en-us"), None);
+        assert_eq!(
+            mandarin_voice("espeak:cmn+m3").as_deref(),
+            Some("espeak:cmn-latn-pinyin+m3")
+        );
+        assert_eq!(mandarin_voice("espeak:cmn-latn-pinyin"), None);
     }
 
     #[test]
