@@ -191,7 +191,7 @@ struct Publishing<'a> {
     episode: &'a EpisodePlan,
     out_dir: &'a Path,
     reporter: &'a dyn Reporter,
-    mp3: Option<mp3::Mp3Writer>,
+    mp3: Option<mp3::Mp3Encoder>,
     mp3_temp: Option<tempfile::TempPath>,
     written: u64,
     reported: u64,
@@ -220,7 +220,7 @@ impl Tap for Publishing<'_> {
             let info = id3_info(config, self.episode, timing);
             let writer = mp3::Mp3Writer::create(timing.rate, &temp, &options, &info)
                 .with_context(|| format!("encoding {}", path.display()))?;
-            self.mp3 = Some(writer);
+            self.mp3 = Some(mp3::Mp3Encoder::spawn(writer));
             self.mp3_temp = Some(temp);
         }
         self.progress();

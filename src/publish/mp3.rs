@@ -164,6 +164,73 @@ pub struct Mp3Writer {
     path: PathBuf,
 }
 
+/// An [`Mp3Writer`] on a thread of its own: the writing pass hands it
+/// blocks and goes on, so an episode's WAV and MP3 use two cores (the
+/// last episode of a build no longer waits on LAME alone). The MP3 is the
+/// same bytes: one thread encodes the blocks in order.
+pub struct Mp3Encoder {
+    blocks: Option<std::sync::mpsc::SyncSender<Vec<f32>>>,
+    thread: Option<std::thread::JoinHandle<Result<(), Mp3Error>>>,
+}
+
+/// Blocks in flight between the writing pass and the encoder.
+const QUEUED_BLOCKS: usize = 16;
+
+impl Mp3Encoder {
+    pub fn spawn(mut writer: Mp3Writer) -> Mp3Encoder {
+        let (blocks, received) = std::sync::mpsc::sync_channel::<Vec<f32>>(QUEUED_BLOCKS);
+        let thread = std::thread::spawn(move || {
+            for block in received {
+                writer.write(&block)?;
+            }
+            writer.finish()
+        });
+        Mp3Encoder {
+            blocks: Some(blocks),
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues `samples` (mono, ±1 full scale); an error of the encoder
+    /// comes back here or from [`Mp3Encoder::finish`].
+    pub fn write(&mut self, samples: &[f32]) -> Result<(), Mp3Error> {
+        let sent = match &self.blocks {
+            Some(blocks) => blocks.send(samples.to_vec()).is_ok(),
+            None => false,
+        };
+        if sent {
+            Ok(())
+        } else {
+            self.join()
+        }
+    }
+
+    /// Waits for the encoder to flush and complete the file.
+    pub fn finish(mut self) -> Result<(), Mp3Error> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<(), Mp3Error> {
+        self.blocks = None;
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(Mp3Error::Encode("the encoder thread panicked".into()))),
+            None => Err(Mp3Error::Encode("the encoder has stopped".into())),
+        }
+    }
+}
+
+impl Drop for Mp3Encoder {
+    fn drop(&mut self) {
+        // An abandoned episode: stop the thread; its file is a temporary one.
+        self.blocks = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 fn encode_err(e: mp3lame_encoder::EncodeError) -> Mp3Error {
     Mp3Error::Encode(e.to_string())
 }
