@@ -18,6 +18,10 @@ pub fn execute(args: DoctorArgs) -> Result<ExitCode> {
             let mark = if probe.ok { "ok  " } else { "FAIL" };
             println!("{mark} {}", probe.summary);
         }
+        if let Some(transcriber) = &report.transcriber {
+            let mark = if transcriber.ok { "ok  " } else { "FAIL" };
+            println!("{mark} {}", transcriber.summary);
+        }
         let tools = &report.tools;
         match &tools.espeak_ng {
             Some(version) => println!(
@@ -34,6 +38,11 @@ pub fn execute(args: DoctorArgs) -> Result<ExitCode> {
         match &tools.onnx_runtime {
             Some(path) => println!("tool ONNX Runtime: {path}"),
             None => println!("tool ONNX Runtime: not found (only neural voices need it)"),
+        }
+        if tools.installed_packs.is_empty() {
+            println!("tool voice packs: none installed (`briefcast voices install`)");
+        } else {
+            println!("tool voice packs: {}", tools.installed_packs.join(", "));
         }
         for note in &report.notes {
             println!("note {note}");

@@ -1,8 +1,11 @@
 //! `briefcast doctor`: one short sentence to every voice in use, through
 //! the same synthesizer a build uses, and what came back: whether the
 //! service was reached and accepted the key, how long it took, the audio's
-//! format, rate and length, and whether a Mandarin voice on espeak-ng
-//! really speaks Mandarin. Plus the local tools found.
+//! format, rate and length, and whether it speaks its language: by the
+//! espeak-ng `(en)` probe for a Mandarin voice on espeak-ng, and for every
+//! voice by the `[check]` transcription service when one is configured
+//! (what it heard, scored as `briefcast check` scores). Plus the local
+//! tools found.
 //!
 //! Each service is probed on its own (a missing key or a dead server fails
 //! only its voices), without retries and with a short timeout, into a
@@ -17,6 +20,7 @@ use serde::Serialize;
 
 use super::plan::speaker_for;
 use crate::audio;
+use crate::check;
 use crate::config::{Config, NormalizeSetting, ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 use crate::tts::{self, Cache, ClipRequest, Synthesizer, TtsError, Validator};
@@ -29,6 +33,8 @@ pub struct DoctorReport {
     /// Every voice in use answered with usable speech in its language.
     pub ok: bool,
     pub voices: Vec<VoiceProbe>,
+    /// The `[check]` transcription service, when one is configured.
+    pub transcriber: Option<TranscriberProbe>,
     pub tools: Tools,
     /// What was not checked, and why.
     pub notes: Vec<String>,
@@ -49,7 +55,20 @@ pub struct VoiceProbe {
     pub seconds: Option<f64>,
     /// For a Mandarin voice on espeak-ng: whether it reads Mandarin.
     pub speaks_mandarin: Option<bool>,
+    /// What the transcription service heard, and its CER or WER.
+    pub heard: Option<String>,
+    pub score: Option<f64>,
     /// One sentence for people.
+    pub summary: String,
+    /// The sentence sent and where its clip is, for the transcription probe.
+    #[serde(skip)]
+    said: Option<(&'static str, std::path::PathBuf, ClipFormat)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TranscriberProbe {
+    pub service: String,
+    pub ok: bool,
     pub summary: String,
 }
 
@@ -61,6 +80,8 @@ pub struct Tools {
     pub espeak_chinese_voices: Vec<String>,
     /// The ONNX Runtime library, for neural voices.
     pub onnx_runtime: Option<String>,
+    /// The voice packs `briefcast voices install` has installed here.
+    pub installed_packs: Vec<String>,
 }
 
 /// The voices a build would use: the speakers' and the announcer; all
@@ -109,9 +130,20 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
         let found = runtime.block_on(probe_service(&config, service, voices, cache));
         probes.extend(found);
     }
+    let transcriber = config.check.transcriber().map(|(name, settings)| {
+        runtime.block_on(hear_voices(
+            &config,
+            name,
+            settings,
+            scratch.path(),
+            &mut probes,
+        ))
+    });
     let mut espeak_voices = tts::probe::espeak_voices();
     espeak_voices.sort();
     espeak_voices.dedup();
+    let catalogue = tts::voices::Catalogue::load(None).unwrap_or_default();
+    let data = tts::voices::data_dir();
     let tools = Tools {
         espeak_ng: tts::embedded::espeak_version().ok(),
         espeak_chinese_voices: espeak_voices
@@ -120,7 +152,13 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
             .cloned()
             .collect(),
         espeak_voices: espeak_voices.len(),
-        onnx_runtime: tts::probe::onnx_runtime(),
+        onnx_runtime: installed_runtime(&catalogue, &data).or_else(tts::probe::onnx_runtime),
+        installed_packs: catalogue
+            .packs
+            .iter()
+            .filter(|pack| tts::voices::is_installed(&data, pack))
+            .map(|pack| pack.name.clone())
+            .collect(),
     };
     let mut notes: Vec<String> = substitutes
         .iter()
@@ -131,18 +169,96 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
             )
         })
         .collect();
-    if probes
-        .iter()
-        .any(|p| p.kind != ServiceKind::Embedded.name())
-    {
-        notes.push("voices not on espeak-ng are not checked for their language: that needs a transcription service, which this version cannot use yet".to_owned());
+    if transcriber.is_none() {
+        notes.push("what the voices say is not heard: with a [check] transcription service in voices.toml, doctor transcribes each voice's sentence and scores it".to_owned());
     }
     Ok(DoctorReport {
-        ok: probes.iter().all(|p| p.ok),
+        ok: probes.iter().all(|p| p.ok) && transcriber.as_ref().is_none_or(|t| t.ok),
         voices: probes,
+        transcriber,
         tools,
         notes,
     })
+}
+
+/// Each voice's clip to the transcription service, scored against the
+/// sentence it was sent: a voice heard above the threshold fails.
+async fn hear_voices(
+    config: &Config,
+    name: &str,
+    settings: &crate::config::TranscriberConfig,
+    scratch: &Path,
+    probes: &mut [VoiceProbe],
+) -> TranscriberProbe {
+    let fail = |summary: String| TranscriberProbe {
+        service: name.to_owned(),
+        ok: false,
+        summary: format!("check service {name}: {summary}"),
+    };
+    let mut settings = settings.clone();
+    settings.retries = 0;
+    let transcriber = match check::Transcriber::new(name, &settings, scratch.join("transcripts")) {
+        Ok(transcriber) => transcriber,
+        Err(error) => return fail(error.to_string()),
+    };
+    let mut latency = None;
+    for probe in probes.iter_mut() {
+        let Some((sample, path, format)) = probe.said.clone() else {
+            continue;
+        };
+        let Ok(wav) = fs_err::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| audio::clip_for_listening(&bytes, format))
+        else {
+            continue;
+        };
+        let language = super::voice_language(config, &probe.voice);
+        let clock = Instant::now();
+        let key = format!("doctor-{}", probe.voice);
+        let heard = match transcriber.transcribe(&key, wav, language.code()).await {
+            Ok(heard) => heard,
+            Err(error) => return fail(error.to_string()),
+        };
+        latency.get_or_insert(clock.elapsed());
+        let score = check::score(sample, &heard, language, crate::text::normalize_zh);
+        let threshold = match language {
+            check::Language::Zh => config.check.max_cer,
+            check::Language::En => config.check.max_wer,
+        };
+        let heard_line = crate::util::printable(&heard);
+        probe.summary.push_str(&format!(
+            "; {name} heard “{heard_line}” ({} {score:.2})",
+            language.measure()
+        ));
+        if score > threshold {
+            probe.ok = false;
+            probe.problem = Some("language".into());
+            probe.summary.push_str(&format!(
+                ", above {threshold}: listeners will not understand this voice"
+            ));
+        }
+        probe.heard = Some(heard);
+        probe.score = Some((score * 1e4).round() / 1e4);
+    }
+    TranscriberProbe {
+        service: name.to_owned(),
+        ok: true,
+        summary: match latency {
+            Some(latency) => format!(
+                "check service {name}: answered in {:.2} s",
+                latency.as_secs_f64()
+            ),
+            None => format!("check service {name}: configured; no voice answered to be heard"),
+        },
+    }
+}
+
+/// The runtime library `briefcast voices install` put here (or the one
+/// `ORT_DYLIB_PATH` names), as the embedded service would load it.
+fn installed_runtime(catalogue: &tts::voices::Catalogue, data: &Path) -> Option<String> {
+    tts::voices::runtime_library(None, catalogue, data)
+        .ok()
+        .map(|path| path.display().to_string())
 }
 
 /// The service as a probe uses it: no retries, a short timeout.
@@ -183,7 +299,10 @@ async fn probe_service(
             sample_rate: None,
             seconds: None,
             speaks_mandarin: None,
+            heard: None,
+            score: None,
             summary: String::new(),
+            said: None,
         };
         let synth = match &started {
             Ok(synth) => synth,
@@ -242,6 +361,7 @@ async fn probe_service(
             }
             .into(),
         );
+        probe.said = Some((sample, clip.path.clone(), clip.format));
         probe.sample_rate = Some(decoded.rate);
         probe.seconds = Some((seconds * 100.0).round() / 100.0);
         let mut summary = format!(

@@ -262,3 +262,44 @@ fn a_keyed_transcriber_is_never_followed_to_another_origin() {
     }
     assert_eq!(elsewhere.requests(), 0, "the key went to another origin");
 }
+
+#[test]
+fn doctor_asks_the_check_service_what_each_voice_says() {
+    let tts = FakeService::start(24_000);
+    for (heard, ok) in [
+        ("Hello, this is a short voice test.", true),
+        ("Hollow tiss a shut fox chest.", false),
+    ] {
+        let transcriber = FakeTranscriber::start(Answer::Text(heard.into()));
+        let project = counted_project(&tts, &transcriber.url(), 5_000);
+        let run = project.run(&["doctor"]);
+        let first = run.stdout.lines().next().unwrap_or_default();
+        assert_eq!(run.code, if ok { 0 } else { 1 }, "{}", run.stdout);
+        assert!(
+            first.contains(&format!("; whisper heard “{heard}” (WER ")),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(
+            first.ends_with(": listeners will not understand this voice"),
+            !ok,
+            "{first}"
+        );
+        assert!(
+            run.stdout
+                .contains("ok   check service whisper: answered in "),
+            "{}",
+            run.stdout
+        );
+        assert_eq!(transcriber.requests(), 1);
+    }
+    // A transcription service that cannot be reached fails doctor, named.
+    let project = counted_project(&tts, "http://127.0.0.1:9", 5_000);
+    let run = project.run(&["doctor"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("FAIL check service whisper: "),
+        "{}",
+        run.stdout
+    );
+}

@@ -11,7 +11,7 @@ use super::VoicesError;
 /// The catalogue compiled into the binary.
 pub const BUILT_IN: &str = include_str!("catalogue.toml");
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
     #[serde(rename = "pack")]
