@@ -14,7 +14,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="${BRIEFCAST_DEV_CACHE:?run dev/setup}/whisper"
-stamp="$root/.complete-$(sha256sum "$0" "$here/whisper-requirements.txt" | sha256sum | cut -c1-16)"
+# The stamp hashes the contents, not the paths: every checkout shares one install.
+stamp="$root/.complete-$(cat "$0" "$here/whisper-requirements.txt" | sha256sum | cut -c1-16)"
 [ -e "$stamp" ] && [ -s "$root/base/model.bin" ] &&
   "$root/venv/bin/python" -c "import faster_whisper_server" 2>/dev/null && exit 0
 
