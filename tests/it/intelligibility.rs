@@ -101,7 +101,7 @@ fn the_shipped_show_is_understood_better_on_neural_voices_and_its_espeak_fallbac
     let neural = scores(&project);
     eprintln!("Kokoro, CER per episode: {neural:?}");
     // The registry's Japanese style packs read Mandarin with an accent:
-    // the whole show measures 0.23-0.28 (BENCHMARKS.md), above the 0.15
+    // the whole show measures 0.20-0.24 (BENCHMARKS.md), above the 0.15
     // target, but far better than espeak-ng. A regression past either
     // bound fails here.
     for ((slug, cer), (_, espeak)) in neural.iter().zip(&fallback) {
