@@ -186,6 +186,12 @@ impl Transcriber {
         };
         let status = response.status();
         let asked_wait = retry::retry_after(response.headers(), SystemTime::now());
+        // A 307/308 would need the upload sent again, which is not done.
+        let location = status
+            .is_redirection()
+            .then(|| response.headers().get(reqwest::header::LOCATION))
+            .flatten()
+            .map(|l| crate::util::printable(&String::from_utf8_lossy(l.as_bytes())));
         let body = match read_bounded(response).await {
             Ok(body) => body,
             Err(BodyError::Transport(e)) => return (Err(self.transport_error(e)), asked_wait),
@@ -198,7 +204,12 @@ impl Transcriber {
             let error = CheckError::Http {
                 service: self.name.clone(),
                 status: status.as_u16(),
-                message: self.redact(&error_message(&body)),
+                message: self.redact(&match location {
+                    Some(to) => format!(
+                        "redirected to {to}, which an upload is not sent on to (set url to the address that answers)"
+                    ),
+                    None => error_message(&body),
+                }),
             };
             return (Err(error), asked_wait);
         }
