@@ -8,6 +8,14 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// Speech comes at telephone to studio rates, in one to eight channels
+/// (mono, stereo, a surround mix of a file); anything else (a WAV at 1 Hz,
+/// 64 channels) would cost seconds of resampling and gigabytes of memory
+/// for nothing a listener could use. The decoder refuses it; the
+/// configuration refuses a service declared with it.
+pub const PLAUSIBLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=96_000;
+pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=8;
+
 /// Where a piece of text came from, for messages a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourcePos {

@@ -10,6 +10,8 @@
 //!
 //! Leaves alone: resampling, loudness, HTTP, and writing WAVs (see `wav.rs`).
 
+use crate::model::{PLAUSIBLE_CHANNELS, PLAUSIBLE_RATES};
+
 /// A decoded clip: mono f32 samples in [-1, 1] at `rate` Hz.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Clip {
@@ -124,13 +126,8 @@ fn unsupported<T>(why: &str) -> Result<T, DecodeError> {
     Err(DecodeError::Unsupported(why.into()))
 }
 
-/// Speech comes at telephone to studio rates, in one to eight channels
-/// (mono, stereo, a surround mix of a file); anything else (a WAV at 1 Hz,
-/// 64 channels) would cost seconds of
-/// resampling and gigabytes of memory for nothing a listener could use.
-pub const PLAUSIBLE_RATES: std::ops::RangeInclusive<u32> = 8_000..=96_000;
-pub const PLAUSIBLE_CHANNELS: std::ops::RangeInclusive<u16> = 1..=8;
-
+/// Rates and channel counts outside [`PLAUSIBLE_RATES`] and
+/// [`PLAUSIBLE_CHANNELS`] (shared with the configuration's checks).
 fn check_plausible(rate: u32, channels: u16) -> Result<(), DecodeError> {
     if !PLAUSIBLE_RATES.contains(&rate) {
         return Err(DecodeError::Implausible(format!(

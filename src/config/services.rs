@@ -283,7 +283,7 @@ impl ServiceConfig {
         let layout = self.pcm_channels != 1 || self.pcm_sample != PcmSample::S16le;
         only(layout, "pcm-channels and pcm-sample", &[Template])?;
         // The layouts the decoder takes: anything else could only fail later.
-        use crate::audio::decode::{PLAUSIBLE_CHANNELS, PLAUSIBLE_RATES};
+        use crate::model::{PLAUSIBLE_CHANNELS, PLAUSIBLE_RATES};
         if !PLAUSIBLE_CHANNELS.contains(&self.pcm_channels) {
             return Err(format!(
                 "pcm-channels must be {} to {}",
