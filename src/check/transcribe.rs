@@ -171,9 +171,6 @@ impl Transcriber {
             .part("file", file)
             .text("model", self.model.clone())
             .text("language", language.to_owned())
-            // No sampling at higher temperatures when a decode looks poor:
-            // the same clip is heard the same way on every check.
-            .text("temperature", "0")
             .text("response_format", "json");
         let mut builder = self
             .http

@@ -63,11 +63,6 @@ async fn transcribe(State((requests, answer)): State<Shared>, body: axum::body::
         body.windows(4).any(|w| w == b"RIFF"),
         "the request carries a WAV file"
     );
-    assert!(
-        body.windows(25)
-            .any(|w| w == b"name=\"temperature\"\r\n\r\n0\r\n".as_slice()),
-        "the request asks for temperature 0 (a reproducible transcript)"
-    );
     let answer = answer.lock().unwrap().clone();
     match answer {
         Answer::Text(text) => axum::Json(serde_json::json!({ "text": text })).into_response(),
