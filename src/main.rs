@@ -1,6 +1,6 @@
 //! briefcast's entry point: parse the command line, set up logging, run,
 //! and turn the outcome into an exit code (0 ok, 1 segments failed, 2 bad
-//! input or configuration).
+//! input or configuration, 3 briefcast's own or the machine's failure).
 
 use std::process::ExitCode;
 
@@ -16,7 +16,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) => {
             eprintln!("briefcast: {}", briefcast::util::anyhow_chain(&error));
-            ExitCode::from(2)
+            ExitCode::from(if briefcast::util::is_internal(&error) {
+                3
+            } else {
+                2
+            })
         }
     }
 }

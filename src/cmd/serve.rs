@@ -51,7 +51,7 @@ pub fn execute(args: ServeArgs) -> Result<ExitCode> {
         );
     }
     let version = tts::embedded::espeak_version()?;
-    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    let runtime = crate::util::runtime()?;
     runtime.block_on(async {
         let server = tts::embedded::start_with(args.addr, options).await?;
         eprintln!(

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::{VoicesArgs, VoicesCommand};
@@ -43,8 +43,7 @@ pub fn execute(args: VoicesArgs) -> Result<ExitCode> {
         }
         VoicesCommand::Install { names, from } => {
             let packs = chosen(&catalogue, &names)?;
-            let runtime =
-                tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+            let runtime = crate::util::runtime()?;
             for pack in packs {
                 if voices::is_installed(&data, pack) {
                     eprintln!("{}: already installed", pack.name);

@@ -19,7 +19,8 @@ pub mod speakers_edit;
 pub use check::{CheckConfig, TranscriberConfig, TranscriberKind};
 
 pub use services::{
-    BodyKind, HttpMethod, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind,
+    AzureKeys, BodyKind, Common, EmbeddedKeys, GoogleKeys, HttpMethod, Kind, MaryTtsKeys,
+    OpenAiKeys, ResponseFormat, ResponseKind, ServiceConfig, ServiceKind, TemplateKeys,
 };
 
 /// The largest voices.toml read.
@@ -287,19 +288,16 @@ impl SpeakerConfig {
         self.slug.as_deref()
     }
 
-    fn from_value(
-        speaker: &str,
-        value: Spanned<toml::Value>,
-    ) -> Result<Self, (Option<Range<usize>>, String)> {
+    fn from_value(speaker: &str, value: Spanned<toml::Value>) -> Result<Self, (At, String)> {
         let span = value.span();
         let table = match value.into_inner() {
             toml::Value::String(voice) => SpeakerTable { voice, slug: None },
             toml::Value::Table(table) => table.try_into().map_err(|e: toml::de::Error| {
-                (Some(span.clone()), format!("[speakers] \"{speaker}\": {}", one_line(e.message())))
+                (At::Span(span.clone()), format!("[speakers] \"{speaker}\": {}", one_line(e.message())))
             })?,
             _ => {
                 return Err((
-                    Some(span),
+                    At::Span(span.clone()),
                     format!("[speakers] \"{speaker}\" must be a voice name or {{ voice = \"…\", slug = \"…\" }}"),
                 ))
             }
@@ -324,7 +322,7 @@ struct RawConfig {
     #[serde(default)]
     publish: PublishConfig,
     #[serde(default)]
-    services: BTreeMap<String, ServiceConfig>,
+    services: BTreeMap<String, services::RawService>,
     #[serde(default)]
     voices: BTreeMap<String, VoiceConfig>,
     #[serde(default)]
@@ -354,9 +352,8 @@ impl Config {
 
     /// Parse and validate configuration text; `path` is only used in messages.
     pub fn parse(text: &str, path: &Path, root: PathBuf) -> Result<Config, ConfigError> {
-        let at = |span: Option<Range<usize>>, message: String| {
-            let offset = span.map(|s| s.start).or_else(|| locate_key(text, &message));
-            let location = offset.map_or_else(String::new, |offset| {
+        let at = |at: At, message: String| {
+            let location = at.offset(text).map_or_else(String::new, |offset| {
                 let (line, column) = crate::util::line_column(text, offset);
                 format!(":{line}:{column}")
             });
@@ -367,20 +364,26 @@ impl Config {
             }
         };
         let raw: RawConfig =
-            toml::from_str(text).map_err(|e| at(e.span(), one_line(e.message())))?;
+            toml::from_str(text).map_err(|e| at(At::from(e.span()), one_line(e.message())))?;
         let speakers = raw
             .speakers
             .into_iter()
             .map(|(name, value)| Ok((name.clone(), SpeakerConfig::from_value(&name, value)?)))
             .collect::<Result<_, _>>()
             .map_err(|(span, message)| at(span, message))?;
+        let services = raw
+            .services
+            .into_iter()
+            .map(|(name, table)| Ok((name.clone(), ServiceConfig::from_table(&name, table)?)))
+            .collect::<Result<_, _>>()
+            .map_err(|(span, message)| at(At::Span(span), message))?;
         let config = Config {
             root,
             show: raw.show,
             paths: raw.paths,
             audio: raw.audio,
             publish: raw.publish,
-            services: raw.services,
+            services,
             voices: raw.voices,
             speakers,
             lexicon: raw.lexicon,
@@ -388,41 +391,53 @@ impl Config {
         };
         config
             .validate()
-            .map_err(|(span, message)| at(span, message))?;
+            .map_err(|(place, message)| at(place, message))?;
         Ok(config)
     }
 
-    fn validate(&self) -> Result<(), (Option<Range<usize>>, String)> {
-        let whole = |message: String| (None, message);
+    fn validate(&self) -> Result<(), (At, String)> {
+        let audio_key = |key: &str, message: String| (At::key(&["audio"], key), message);
+        let publish_key = |key: &str, message: String| (At::key(&["publish"], key), message);
         let audio = &self.audio;
         if !SAMPLE_RATES.contains(&audio.sample_rate) {
-            return Err(whole(format!(
+            return Err(audio_key("sample-rate", format!(
                 "[audio] sample-rate = {} is not supported (use one of 22050, 24000, 32000, 44100, 48000, 96000)",
                 audio.sample_rate
             )));
         }
         if !matches!(audio.bit_depth, 16 | 24) {
-            return Err(whole(format!(
-                "[audio] bit-depth = {} must be 16 or 24",
-                audio.bit_depth
-            )));
+            return Err(audio_key(
+                "bit-depth",
+                format!("[audio] bit-depth = {} must be 16 or 24", audio.bit_depth),
+            ));
         }
         if !(-70.0..=0.0).contains(&audio.loudness) || !(-20.0..=0.0).contains(&audio.true_peak) {
-            return Err(whole(format!(
+            let key = if (-70.0..=0.0).contains(&audio.loudness) {
+                "true-peak"
+            } else {
+                "loudness"
+            };
+            return Err(audio_key(
+                key,
+                format!(
                 "[audio] loudness = {} LUFS and true-peak = {} dBTP must lie in -70..0 and -20..0",
                 audio.loudness, audio.true_peak
-            )));
+            ),
+            ));
         }
         if !(-120.0..0.0).contains(&audio.trim_threshold_db) {
-            return Err(whole(format!(
-                "[audio] trim-threshold-db = {} must be below 0 dBFS",
-                audio.trim_threshold_db
-            )));
+            return Err(audio_key(
+                "trim-threshold-db",
+                format!(
+                    "[audio] trim-threshold-db = {} must be below 0 dBFS",
+                    audio.trim_threshold_db
+                ),
+            ));
         }
         let publish = &self.publish;
         if publish.formats.contains(&PublishFormat::Mp3) {
             if !matches!(audio.sample_rate, 44_100 | 48_000) {
-                return Err(whole(format!(
+                return Err(audio_key("sample-rate", format!(
                     "[publish] formats has mp3, which needs [audio] sample-rate 44100 or 48000 (not {})",
                     audio.sample_rate
                 )));
@@ -430,16 +445,22 @@ impl Config {
             if ![32, 40, 48, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
                 .contains(&publish.mp3_bitrate)
             {
-                return Err(whole(format!(
-                    "[publish] mp3-bitrate = {} is not an MP3 bitrate (e.g. 64, 96, 128)",
-                    publish.mp3_bitrate
-                )));
+                return Err(publish_key(
+                    "mp3-bitrate",
+                    format!(
+                        "[publish] mp3-bitrate = {} is not an MP3 bitrate (e.g. 64, 96, 128)",
+                        publish.mp3_bitrate
+                    ),
+                ));
             }
             if publish.mp3_quality > 9 {
-                return Err(whole(format!(
+                return Err(publish_key(
+                    "mp3-quality",
+                    format!(
                     "[publish] mp3-quality = {} must lie in 0..9 (0 best and slowest, 9 fastest)",
                     publish.mp3_quality
-                )));
+                ),
+                ));
             }
         }
         if let Some(voice) = audio
@@ -447,41 +468,51 @@ impl Config {
             .as_ref()
             .filter(|v| !self.voices.contains_key(*v))
         {
-            return Err(whole(format!(
-                "[audio] announcer = \"{voice}\" is not a voice (known: {})",
-                known(self.voices.keys())
-            )));
+            return Err(audio_key(
+                "announcer",
+                format!(
+                    "[audio] announcer = \"{voice}\" is not a voice (known: {})",
+                    known(self.voices.keys())
+                ),
+            ));
         }
         if let Some(date) = &self.show.date {
             if !crate::util::is_iso_date(date) {
-                return Err(whole(format!(
-                    "[show] date = \"{date}\" is not a yyyy-mm-dd date"
-                )));
+                return Err((
+                    At::key(&["show"], "date"),
+                    format!("[show] date = \"{date}\" is not a yyyy-mm-dd date"),
+                ));
             }
         }
         for (name, service) in &self.services {
-            service
-                .validate()
-                .map_err(|message| whole(format!("[services.{name}] {message}")))?;
+            service.validate().map_err(|(key, message)| {
+                let place = match key {
+                    Some(key) => At::key(&["services", name], key),
+                    None => At::table(&["services", name]),
+                };
+                (place, format!("[services.{name}] {message}"))
+            })?;
         }
-        self.check.validate().map_err(whole)?;
+        self.check
+            .validate()
+            .map_err(|message| (At::table(&["check"]), message))?;
         for (name, voice) in &self.voices {
             let service = voice.service.get_ref();
             if !self.services.contains_key(service) {
                 return Err((
-                    Some(voice.service.span()),
+                    At::Span(voice.service.span()),
                     format!(
                         "[voices.{name}] service = \"{service}\" is not defined (known: {})",
                         known(self.services.keys())
                     ),
                 ));
             }
-            if voice.fallback.is_some() && self.services[service].kind != ServiceKind::Embedded {
-                return Err(whole(format!(
+            if voice.fallback.is_some() && !self.services[service].is_embedded() {
+                return Err((At::key(&["voices", name], "fallback"), format!(
                     "[voices.{name}] fallback is for voices of the embedded service; \"{service}\" is not one"
                 )));
             }
-            let kind = self.services[service].kind;
+            let kind = self.services[service].kind.spec();
             let speeds = kind.speeds();
             if !speeds.contains(&voice.speed) {
                 let range = if speeds.start() == speeds.end() {
@@ -497,29 +528,37 @@ impl Config {
                         speeds.end()
                     )
                 };
-                return Err(whole(format!(
-                    "[voices.{name}] speed = {} is out of range: {range}",
-                    voice.speed
-                )));
+                return Err((
+                    At::key(&["voices", name], "speed"),
+                    format!(
+                        "[voices.{name}] speed = {} is out of range: {range}",
+                        voice.speed
+                    ),
+                ));
             }
         }
-        let lexicons = std::iter::once(("[lexicon]".to_owned(), &self.lexicon)).chain(
+        let lexicons = std::iter::once((vec!["lexicon"], &self.lexicon)).chain(
             self.voices
                 .iter()
-                .map(|(name, v)| (format!("[voices.{name}.lexicon]"), &v.lexicon)),
+                .map(|(name, v)| (vec!["voices", name.as_str(), "lexicon"], &v.lexicon)),
         );
-        for (section, lexicon) in lexicons {
+        for (path, lexicon) in lexicons {
             for (word, entry) in lexicon {
                 if let LexiconEntry::Reading(reading) = entry {
-                    check_reading(word, &reading.pinyin)
-                        .map_err(|message| whole(format!("{section} \"{word}\": {message}")))?;
+                    check_reading(word, &reading.pinyin).map_err(|message| {
+                        let section = path.join(".");
+                        (
+                            At::key(&path, word),
+                            format!("[{section}] \"{word}\": {message}"),
+                        )
+                    })?;
                 }
             }
         }
         for (speaker, entry) in &self.speakers {
             if !self.voices.contains_key(&entry.voice) {
                 return Err((
-                    Some(entry.span.clone()),
+                    At::Span(entry.span.clone()),
                     format!(
                         "[speakers] \"{speaker}\" uses voice \"{}\", which is not defined (known: {})",
                         entry.voice,
@@ -593,7 +632,7 @@ impl Config {
             let embedded = self
                 .services
                 .get(voice.service.get_ref())
-                .is_some_and(|s| s.kind == ServiceKind::Embedded);
+                .is_some_and(ServiceConfig::is_embedded);
             let lower = voice.voice.to_ascii_lowercase();
             let lower = lower.strip_prefix("espeak:").unwrap_or(&lower);
             let mandarin_espeak =
@@ -630,33 +669,54 @@ fn known<'a>(names: impl Iterator<Item = &'a String>) -> String {
     }
 }
 
-/// Where a validation message's `[section] key` stands in the file: the
-/// key's line, else the section header's.
-fn locate_key(text: &str, message: &str) -> Option<usize> {
-    let rest = message.strip_prefix('[')?;
-    let (section, rest) = rest.split_once(']')?;
-    let key = rest.trim_start().split([' ', '=']).next().unwrap_or("");
-    let header = format!("[{section}]");
-    let mut offset = 0;
-    let mut in_section = None;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            if in_section.is_some() {
-                break;
-            }
-            if trimmed == header {
-                in_section = Some(offset);
-            }
-        } else if in_section.is_some() && !key.is_empty() {
-            let after = trimmed.strip_prefix(key);
-            if after.is_some_and(|a| a.trim_start().starts_with('=')) {
-                return Some(offset + line.len() - line.trim_start().len());
+/// Where a refused value stands in voices.toml: a span the parser gave,
+/// or a key (or table) by its path, found in the document only when a
+/// message is made.
+enum At {
+    Nowhere,
+    Span(Range<usize>),
+    /// A table's path and a key in it; the table itself when the key is
+    /// not written (a default is at fault).
+    Key(Vec<String>, Option<String>),
+}
+
+impl At {
+    fn key(path: &[&str], key: &str) -> At {
+        At::Key(
+            path.iter().map(|p| (*p).to_owned()).collect(),
+            Some(key.to_owned()),
+        )
+    }
+
+    fn table(path: &[&str]) -> At {
+        At::Key(path.iter().map(|p| (*p).to_owned()).collect(), None)
+    }
+
+    /// The byte offset in `text`, if the place is in it.
+    fn offset(&self, text: &str) -> Option<usize> {
+        match self {
+            At::Nowhere => None,
+            At::Span(span) => Some(span.start),
+            At::Key(path, key) => {
+                let document = toml_edit::Document::parse(text).ok()?;
+                let mut item = document.as_item();
+                for part in path {
+                    item = item.get(part)?;
+                }
+                let table = item.as_table_like()?;
+                key.as_deref()
+                    .and_then(|key| table.key(key)?.span())
+                    .or_else(|| item.span())
+                    .map(|span| span.start)
             }
         }
-        offset += line.len();
     }
-    in_section
+}
+
+impl From<Option<Range<usize>>> for At {
+    fn from(span: Option<Range<usize>>) -> At {
+        span.map_or(At::Nowhere, At::Span)
+    }
 }
 
 /// A lexicon reading: one syllable per character of `word`, each letters
@@ -769,7 +829,7 @@ voice = "cmn"
         let short = text.replace("zhong4 zhen4", "zhong4");
         assert_eq!(
             parse(&short).unwrap_err().to_string(),
-            "voices.toml:16:1: [lexicon] \"重镇\": pinyin has 1 syllable(s) for 2 character(s)"
+            "voices.toml:18:1: [lexicon] \"重镇\": pinyin has 1 syllable(s) for 2 character(s)"
         );
         let marks = text.replace("zhong4 zhen4", "zhòng zhèn");
         assert!(parse(&marks)

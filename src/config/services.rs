@@ -1,98 +1,45 @@
 //! `[services.NAME]`: one text-to-speech endpoint each, of one kind.
 //!
-//! Every kind shares the limits (concurrency, requests per minute, length,
-//! timeout, retries) and the plausibility bounds for returned audio; the
-//! other keys belong to one kind and are refused elsewhere, so a typo or a
-//! key meant for another kind is an error rather than silently ignored.
+//! A service is the keys every kind shares ([`Common`]: endpoint, key,
+//! limits, retries, plausibility bounds for returned audio) and one
+//! [`ServiceKind`], a `kind`-tagged enum with a struct per kind holding the
+//! keys that kind alone takes. Each kind's struct refuses keys it does not
+//! know, so a typo or a key meant for another kind is an error at its line
+//! rather than silently ignored; [`ServiceConfig::from_table`] reads a
+//! service with every key's place in the file, so that error names it.
+//! What a kind means for requests and answers lives in `tts/` (one file
+//! per kind).
 
 use std::collections::BTreeMap;
+use std::ops::{Range, RangeInclusive};
 
 use serde::Deserialize;
+use toml::Spanned;
 
-use crate::model::PcmSample;
+mod kinds;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ServiceKind {
-    /// briefcast's own espeak-ng server, started on 127.0.0.1 for the build.
-    Embedded,
-    /// POST /v1/audio/speech (OpenAI and the local servers that copy it).
-    Openai,
-    /// Azure AI Speech: SSML POST to {region}.tts.speech.microsoft.com.
-    Azure,
-    /// Google Cloud text:synthesize, LINEAR16 in base64 JSON.
-    Google,
-    /// MaryTTS /process.
-    Marytts,
-    /// Any other HTTP service, described by templates.
-    Template,
-}
+pub use kinds::{
+    AzureKeys, BodyKind, EmbeddedKeys, GoogleKeys, HttpMethod, MaryTtsKeys, OpenAiKeys,
+    ResponseFormat, ResponseKind, TemplateKeys,
+};
 
-impl ServiceKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            ServiceKind::Embedded => "embedded",
-            ServiceKind::Openai => "openai",
-            ServiceKind::Azure => "azure",
-            ServiceKind::Google => "google",
-            ServiceKind::Marytts => "marytts",
-            ServiceKind::Template => "template",
-        }
-    }
-
-    /// The speeds a service of this kind takes, as its API documents them
-    /// (the embedded espeak-ng clamps its rate outside 0.46–2.9).
-    pub fn speeds(self) -> std::ops::RangeInclusive<f32> {
-        match self {
-            ServiceKind::Openai | ServiceKind::Google | ServiceKind::Template => 0.25..=4.0,
-            ServiceKind::Azure => 0.5..=2.0,
-            ServiceKind::Embedded => 0.5..=2.5,
-            // MaryTTS has no speed parameter.
-            ServiceKind::Marytts => 1.0..=1.0,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResponseFormat {
-    Wav,
-    /// Raw signed 16-bit little-endian mono at `sample-rate`.
-    Pcm,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "UPPERCASE")]
-pub enum HttpMethod {
-    Get,
-    Post,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum BodyKind {
-    Form,
-    Json,
-    /// The `body` string as it is (XML-escaped placeholders when the
-    /// content type is XML).
-    Text,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ResponseKind {
-    /// The body is the audio.
-    Audio,
-    /// The body is JSON with base64 audio at `audio-path`.
-    JsonBase64,
-}
+/// A `[services.NAME]` table as read, each key and value with its place.
+pub(super) type RawService = Spanned<BTreeMap<Spanned<String>, Spanned<toml::Value>>>;
 
 #[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct ServiceConfig {
+    #[serde(flatten)]
+    pub common: Common,
+    #[serde(flatten)]
     pub kind: ServiceKind,
-    /// Endpoint; not used by `embedded`. For `openai` a bare origin gets
-    /// `/v1/audio/speech`; for `azure` it replaces the one made from `region`.
+}
+
+/// The keys every kind takes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Common {
+    /// Endpoint. For `openai` a bare origin gets `/v1/audio/speech`; for
+    /// `azure` it replaces the one made from `region`; `google` has a default.
     pub url: Option<String>,
     /// Name of the environment variable holding the API key (never the key).
     pub api_key_env: Option<String>,
@@ -117,59 +64,61 @@ pub struct ServiceConfig {
     #[serde(default = "default_max_seconds_per_char")]
     pub max_seconds_per_char: f64,
     /// Whether the same request always gives the same sound (espeak-ng
-    /// does; many neural voices do not). `build --check --retake N` asks a
-    /// non-deterministic service again for a clip that failed the check.
+    /// does; many neural voices do not).
     #[serde(default = "default_deterministic")]
     pub deterministic: bool,
-
-    /// openai: model and style instructions.
-    pub model: Option<String>,
-    pub instructions: Option<String>,
-    /// openai and template: wav (default) or raw pcm at `sample-rate`.
-    pub response_format: Option<ResponseFormat>,
-    /// Rate of raw PCM, or the rate asked of google.
-    pub sample_rate: Option<u32>,
-    /// Layout of raw PCM answers (template): channels and sample format.
-    #[serde(default = "default_pcm_channels")]
-    pub pcm_channels: u16,
-    #[serde(default = "default_pcm_sample")]
-    pub pcm_sample: PcmSample,
-    /// google: send the key as `Authorization: Bearer` (an OAuth access
-    /// token) instead of `X-Goog-Api-Key`.
-    #[serde(default)]
-    pub bearer: bool,
-    /// azure region (e.g. eastasia) and output format.
-    pub region: Option<String>,
-    pub output_format: Option<String>,
-    /// azure xml:lang, google languageCode, marytts LOCALE, template {lang}.
-    pub language: Option<String>,
-
-    /// template: how to ask.
-    pub method: Option<HttpMethod>,
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    #[serde(default)]
-    pub query: BTreeMap<String, String>,
-    pub body_kind: Option<BodyKind>,
-    /// template form or JSON fields, or the text body.
-    #[serde(default)]
-    pub form: BTreeMap<String, String>,
-    pub json: Option<toml::Table>,
-    pub body: Option<String>,
-    pub content_type: Option<String>,
-    /// template: how to read the answer.
-    pub response: Option<ResponseKind>,
-    pub audio_path: Option<String>,
-    /// A JSON path whose presence means failure even under HTTP 200.
-    pub error_path: Option<String>,
 }
 
-fn default_pcm_channels() -> u16 {
-    1
+/// The kind of a service and the keys it alone takes.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum ServiceKind {
+    /// briefcast's own speech server, started on 127.0.0.1 for the build.
+    Embedded(EmbeddedKeys),
+    /// POST /v1/audio/speech (OpenAI and the local servers that copy it).
+    Openai(OpenAiKeys),
+    /// Azure AI Speech: SSML POST to {region}.tts.speech.microsoft.com.
+    Azure(AzureKeys),
+    /// Google Cloud text:synthesize, LINEAR16 in base64 JSON.
+    Google(GoogleKeys),
+    /// MaryTTS /process.
+    Marytts(MaryTtsKeys),
+    /// Any other HTTP service, described by templates.
+    Template(TemplateKeys),
 }
-fn default_pcm_sample() -> PcmSample {
-    PcmSample::S16le
+
+/// What configuration knows of a kind: its name, the speeds its API
+/// documents, its defaults, and the checks of its own keys.
+pub trait Kind {
+    fn name(&self) -> &'static str;
+    /// The speeds a service of this kind takes.
+    fn speeds(&self) -> RangeInclusive<f32>;
+    /// Characters per request when `max-chars` is not set.
+    fn max_chars(&self) -> usize;
+    /// Bytes per request when `max-bytes` is not set.
+    fn max_bytes(&self) -> usize {
+        usize::MAX
+    }
+    /// Request timeout when `timeout-ms` is not set.
+    fn timeout_ms(&self) -> u64 {
+        60_000
+    }
+    /// Requests in flight when `concurrency` is not set.
+    fn concurrency(&self) -> usize {
+        4
+    }
+    /// The keys this kind alone takes (kebab-case).
+    fn keys(&self) -> &'static [&'static str];
+    /// Checks of this kind's keys beyond their types: the key at fault
+    /// (`None`: the table) and the message.
+    fn validate(&self, _common: &Common) -> Result<(), KeyError> {
+        Ok(())
+    }
 }
+
+/// A value refused at load: the key at fault (`None`: the whole table).
+pub type KeyError = (Option<&'static str>, String);
+
 /// Retries beyond this turn a dead service into a build that never ends.
 const MAX_RETRIES: u32 = 100;
 
@@ -189,170 +138,307 @@ fn default_deterministic() -> bool {
     true
 }
 
-impl ServiceConfig {
-    /// The configured timeout, else one minute for a remote service and ten
-    /// for the embedded one, whose neural voices read a long sentence for
-    /// minutes on a small machine that is busy with other work.
-    pub fn timeout_ms(&self) -> u64 {
-        self.timeout_ms.unwrap_or(match self.kind {
-            ServiceKind::Embedded => 600_000,
-            _ => 60_000,
-        })
+impl ServiceKind {
+    /// What configuration knows of this kind.
+    pub fn spec(&self) -> &dyn Kind {
+        match self {
+            ServiceKind::Embedded(keys) => keys,
+            ServiceKind::Openai(keys) => keys,
+            ServiceKind::Azure(keys) => keys,
+            ServiceKind::Google(keys) => keys,
+            ServiceKind::Marytts(keys) => keys,
+            ServiceKind::Template(keys) => keys,
+        }
     }
 
-    /// Requests in flight at once: the configured value, else 4 for remote
-    /// services and one per core for the embedded one.
+    pub fn name(&self) -> &'static str {
+        self.spec().name()
+    }
+
+    /// A default of each kind, for what is known of kinds before one is read.
+    fn all() -> Vec<ServiceKind> {
+        let kind = |name: &str| {
+            toml::from_str(&format!("kind = \"{name}\"")).expect("every kind has defaults")
+        };
+        KIND_NAMES.iter().map(|name| kind(name)).collect()
+    }
+}
+
+/// Every kind's `kind = "…"`.
+const KIND_NAMES: [&str; 6] = [
+    "embedded", "openai", "azure", "google", "marytts", "template",
+];
+
+impl ServiceConfig {
+    pub fn is_embedded(&self) -> bool {
+        matches!(self.kind, ServiceKind::Embedded(_))
+    }
+
+    /// The configured timeout, else the kind's.
+    pub fn timeout_ms(&self) -> u64 {
+        (self.common.timeout_ms).unwrap_or_else(|| self.kind.spec().timeout_ms())
+    }
+
+    /// Requests in flight at once: the configured value, else the kind's.
     pub fn effective_concurrency(&self) -> usize {
-        self.concurrency.unwrap_or(match self.kind {
-            ServiceKind::Embedded => std::thread::available_parallelism().map_or(2, |n| n.get()),
-            _ => 4,
-        })
+        (self.common.concurrency).unwrap_or_else(|| self.kind.spec().concurrency())
     }
 
     /// Characters per request: the configured value or the kind's documented limit.
     pub fn effective_max_chars(&self) -> usize {
-        self.max_chars.unwrap_or(match self.kind {
-            ServiceKind::Embedded => 200,
-            ServiceKind::Openai => 4096,
-            ServiceKind::Azure | ServiceKind::Marytts | ServiceKind::Template => 1000,
-            ServiceKind::Google => 5000,
-        })
+        (self.common.max_chars).unwrap_or_else(|| self.kind.spec().max_chars())
     }
 
-    /// Bytes per request: Google's documented 5000, else no byte limit.
+    /// Bytes per request: the configured value or the kind's documented limit.
     pub fn effective_max_bytes(&self) -> usize {
-        self.max_bytes.unwrap_or(match self.kind {
-            ServiceKind::Google => 5000,
-            _ => usize::MAX,
+        (self.common.max_bytes).unwrap_or_else(|| self.kind.spec().max_bytes())
+    }
+
+    /// Read `[services.NAME]`: a key no kind takes, or one for another
+    /// kind, or a value of the wrong type is refused at its place in the
+    /// file (`Err` is the span and the message).
+    pub(super) fn from_table(
+        name: &str,
+        table: RawService,
+    ) -> Result<ServiceConfig, (Range<usize>, String)> {
+        let at_table = table.span();
+        let entries = table.into_inner();
+        let kind_value = entries.iter().find(|(key, _)| key.get_ref() == "kind");
+        let Some((_, kind_value)) = kind_value else {
+            return Err((
+                at_table,
+                format!(
+                    "[services.{name}] needs a kind (one of {})",
+                    KIND_NAMES.join(", ")
+                ),
+            ));
+        };
+        let kind = match kind_value.get_ref().as_str() {
+            Some(kind) if KIND_NAMES.contains(&kind) => kind.to_owned(),
+            _ => {
+                return Err((
+                    kind_value.span(),
+                    format!(
+                        "[services.{name}] kind = {} is not a kind (one of {})",
+                        kind_value.get_ref(),
+                        KIND_NAMES.join(", ")
+                    ),
+                ))
+            }
+        };
+        let kinds = ServiceKind::all();
+        let own = kinds
+            .iter()
+            .find(|k| k.name() == kind)
+            .expect("a known kind");
+        let common = keys_of::<Common>();
+        let mut whole = toml::Table::new();
+        for (key, value) in entries {
+            let (key_span, key) = (key.span(), key.into_inner());
+            let (value_span, value) = (value.span(), value.into_inner());
+            if key != "kind"
+                && !common.contains(&key.as_str())
+                && !own.spec().keys().contains(&key.as_str())
+            {
+                let takers: Vec<&str> = kinds
+                    .iter()
+                    .filter(|k| k.spec().keys().contains(&key.as_str()))
+                    .map(|k| k.name())
+                    .collect();
+                let message = if takers.is_empty() {
+                    let mut known: Vec<&str> = common.to_vec();
+                    known.extend(own.spec().keys());
+                    format!("unknown key `{key}` (known: {})", known.join(", "))
+                } else {
+                    format!("`{key}` is for kind {}, not {kind}", takers.join(" or "))
+                };
+                return Err((key_span, format!("[services.{name}] {message}")));
+            }
+            // Each value alone, so a wrong type is named at its own place.
+            let alone = toml::Table::from_iter([
+                ("kind".to_owned(), toml::Value::String(kind.clone())),
+                (key.clone(), value.clone()),
+            ]);
+            if let Err(e) = ServiceConfig::deserialize(toml::Value::Table(alone)) {
+                let message = e.message().split_whitespace().collect::<Vec<_>>().join(" ");
+                return Err((value_span, format!("[services.{name}] {key}: {message}")));
+            }
+            whole.insert(key, value);
+        }
+        ServiceConfig::deserialize(toml::Value::Table(whole)).map_err(|e| {
+            (
+                at_table,
+                format!("[services.{name}] {}", e.message().trim()),
+            )
         })
     }
 
-    /// The format of a successful answer's audio.
-    pub fn pcm(&self) -> bool {
-        self.response_format == Some(ResponseFormat::Pcm)
+    /// Checks beyond types: the key at fault (`None`: the table) and why.
+    pub(super) fn validate(&self) -> Result<(), KeyError> {
+        let common = &self.common;
+        let at_least_one = [
+            (
+                common.concurrency == Some(0),
+                "concurrency",
+                "concurrency must be at least 1",
+            ),
+            (
+                common.requests_per_minute == Some(0),
+                "requests-per-minute",
+                "requests-per-minute must be at least 1",
+            ),
+            (
+                common.timeout_ms == Some(0),
+                "timeout-ms",
+                "timeout-ms must be at least 1",
+            ),
+            (
+                common.max_chars == Some(0),
+                "max-chars",
+                "max-chars and max-bytes must be at least 1",
+            ),
+            (
+                common.max_bytes == Some(0),
+                "max-bytes",
+                "max-chars and max-bytes must be at least 1",
+            ),
+        ];
+        if let Some((_, key, message)) = at_least_one.into_iter().find(|(bad, ..)| *bad) {
+            return Err((Some(key), message.into()));
+        }
+        if !(common.min_seconds_per_char >= 0.0
+            && common.max_seconds_per_char > common.min_seconds_per_char)
+        {
+            return Err((
+                Some("min-seconds-per-char"),
+                "min-seconds-per-char must be at least 0 and below max-seconds-per-char".into(),
+            ));
+        }
+        if common.retries > MAX_RETRIES {
+            return Err((
+                Some("retries"),
+                format!(
+                    "retries = {} is more than a build can wait for (at most {MAX_RETRIES})",
+                    common.retries
+                ),
+            ));
+        }
+        self.kind.spec().validate(common)
+    }
+}
+
+/// The keys (as written in voices.toml) of a struct that derives
+/// `Deserialize`: serde hands them to the deserializer, which is all this
+/// one does.
+pub(super) fn keys_of<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    use serde::de::{self, Visitor};
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> de::Deserializer<'de> for Fields<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("only the field names are asked for"))
+        }
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            self.deserialize_any(visitor)
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<ServiceConfig, (Range<usize>, String)> {
+        #[derive(Deserialize)]
+        struct File {
+            services: BTreeMap<String, RawService>,
+        }
+        let file: File = toml::from_str(text).expect("valid TOML");
+        let (name, table) = file.services.into_iter().next().expect("one service");
+        ServiceConfig::from_table(&name, table)
     }
 
-    pub(super) fn validate(&self) -> Result<(), String> {
-        if self.concurrency == Some(0) {
-            return Err("concurrency must be at least 1".into());
-        }
-        if self.requests_per_minute == Some(0) {
-            return Err("requests-per-minute must be at least 1".into());
-        }
-        if self.timeout_ms == Some(0) {
-            return Err("timeout-ms must be at least 1".into());
-        }
-        if self.max_chars == Some(0) || self.max_bytes == Some(0) {
-            return Err("max-chars and max-bytes must be at least 1".into());
-        }
-        if !(self.min_seconds_per_char >= 0.0
-            && self.max_seconds_per_char > self.min_seconds_per_char)
-        {
-            return Err(
-                "min-seconds-per-char must be at least 0 and below max-seconds-per-char".into(),
-            );
-        }
-        let kind = self.kind;
-        let only = |present: bool, key: &str, kinds: &[ServiceKind]| {
-            if present && !kinds.contains(&kind) {
-                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
-                return Err(format!(
-                    "`{key}` is for kind {}, not {}",
-                    names.join(" or "),
-                    kind.name()
-                ));
-            }
-            Ok(())
-        };
-        use ServiceKind::*;
-        only(self.model.is_some(), "model", &[Openai, Embedded])?;
-        only(self.instructions.is_some(), "instructions", &[Openai])?;
-        only(
-            self.response_format.is_some(),
-            "response-format",
-            &[Openai, Template],
-        )?;
-        only(self.region.is_some(), "region", &[Azure])?;
-        only(self.output_format.is_some(), "output-format", &[Azure])?;
-        only(
-            self.sample_rate.is_some(),
-            "sample-rate",
-            &[Openai, Google, Template],
-        )?;
-        only(self.bearer, "bearer", &[Google])?;
-        let layout = self.pcm_channels != 1 || self.pcm_sample != PcmSample::S16le;
-        only(layout, "pcm-channels and pcm-sample", &[Template])?;
-        // The layouts the decoder takes: anything else could only fail later.
-        use crate::model::{PLAUSIBLE_CHANNELS, PLAUSIBLE_RATES};
-        if !PLAUSIBLE_CHANNELS.contains(&self.pcm_channels) {
-            return Err(format!(
-                "pcm-channels must be {} to {}",
-                PLAUSIBLE_CHANNELS.start(),
-                PLAUSIBLE_CHANNELS.end()
-            ));
-        }
-        if let Some(rate) = self.sample_rate.filter(|r| !PLAUSIBLE_RATES.contains(r)) {
-            return Err(format!(
-                "sample-rate = {rate} is no rate a speech service sends ({} to {})",
-                PLAUSIBLE_RATES.start(),
-                PLAUSIBLE_RATES.end()
-            ));
-        }
-        if self.retries > MAX_RETRIES {
-            return Err(format!(
-                "retries = {} is more than a build can wait for (at most {MAX_RETRIES})",
-                self.retries
-            ));
-        }
-        let template_keys = [
-            (self.method.is_some(), "method"),
-            (!self.headers.is_empty(), "headers"),
-            (!self.query.is_empty(), "query"),
-            (self.body_kind.is_some(), "body-kind"),
-            (!self.form.is_empty(), "form"),
-            (self.json.is_some(), "json"),
-            (self.body.is_some(), "body"),
-            (self.content_type.is_some(), "content-type"),
-            (self.response.is_some(), "response"),
-            (self.audio_path.is_some(), "audio-path"),
-            (self.error_path.is_some(), "error-path"),
-        ];
-        for (present, key) in template_keys {
-            only(present, key, &[Template])?;
-        }
-        match kind {
-            Embedded => {}
-            Azure if self.url.is_none() && self.region.is_none() => {
-                return Err("needs a region (e.g. region = \"eastasia\") or a url".into())
-            }
-            Azure => {}
-            Google => {}
-            _ if self.url.is_none() => return Err("needs a url".into()),
-            _ => {}
-        }
-        if kind == Template {
-            if self.response == Some(ResponseKind::JsonBase64) && self.audio_path.is_none() {
-                return Err(
-                    "response = \"json-base64\" needs audio-path (e.g. \"Response.Audio\")".into(),
-                );
-            }
-            let body = match self.body_kind {
-                Some(BodyKind::Form) => !self.form.is_empty(),
-                Some(BodyKind::Json) => self.json.is_some(),
-                Some(BodyKind::Text) => self.body.is_some(),
-                None => !self.form.is_empty() || self.json.is_some() || self.body.is_some(),
-            };
-            if self.body_kind.is_some() && !body {
-                return Err("body-kind names a body that is not given (form, json or body)".into());
+    #[test]
+    fn the_keys_of_each_kind_are_its_struct_fields() {
+        assert_eq!(keys_of::<MaryTtsKeys>(), ["language"]);
+        assert!(keys_of::<Common>().contains(&"requests-per-minute"));
+        assert!(keys_of::<TemplateKeys>().contains(&"error-path"));
+        let kinds = ServiceKind::all();
+        assert_eq!(kinds.len(), KIND_NAMES.len());
+        for (kind, name) in kinds.iter().zip(KIND_NAMES) {
+            assert_eq!(kind.name(), name);
+            for key in kind.spec().keys() {
+                assert!(!keys_of::<Common>().contains(key), "{name}: {key} twice");
             }
         }
-        if (self.pcm() || kind == Google)
-            && kind != Openai
-            && self.sample_rate.is_none()
-            && kind != Google
-        {
-            return Err("response-format = \"pcm\" needs sample-rate".into());
-        }
-        Ok(())
+    }
+
+    #[test]
+    fn a_key_of_another_kind_is_refused_at_its_place() {
+        let text = "[services.a]\nkind = \"openai\"\nurl = \"http://x\"\nregion = \"eastasia\"\n";
+        let (span, message) = read(text).unwrap_err();
+        assert_eq!(&text[span], "region");
+        assert_eq!(
+            message,
+            "[services.a] `region` is for kind azure, not openai"
+        );
+        let text = "[services.a]\nkind = \"marytts\"\nurl = \"http://x\"\nsample-rate = 16000\n";
+        let (_, message) = read(text).unwrap_err();
+        assert_eq!(
+            message,
+            "[services.a] `sample-rate` is for kind openai or google or template, not marytts"
+        );
+    }
+
+    #[test]
+    fn unknown_keys_kinds_and_types_are_named() {
+        let text = "[services.a]\nkind = \"openai\"\nurl = \"http://x\"\nmodell = \"m\"\n";
+        let (span, message) = read(text).unwrap_err();
+        assert_eq!(&text[span], "modell");
+        assert!(
+            message.starts_with("[services.a] unknown key `modell` (known: url, "),
+            "{message}"
+        );
+        let text = "[services.a]\nkind = \"opena\"\n";
+        let (span, message) = read(text).unwrap_err();
+        assert_eq!(&text[span], "\"opena\"");
+        assert!(
+            message.contains("is not a kind (one of embedded, openai"),
+            "{message}"
+        );
+        let text = "[services.a]\nkind = \"openai\"\nurl = \"http://x\"\nconcurrency = \"4\"\n";
+        let (span, message) = read(text).unwrap_err();
+        assert_eq!(&text[span], "\"4\"");
+        assert!(
+            message.starts_with("[services.a] concurrency: invalid type"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn defaults_come_from_the_kind() {
+        let google = read("[services.g]\nkind = \"google\"\n").unwrap();
+        assert_eq!(google.effective_max_bytes(), 5000);
+        assert_eq!(google.timeout_ms(), 60_000);
+        let embedded = read("[services.e]\nkind = \"embedded\"\n").unwrap();
+        assert_eq!(embedded.timeout_ms(), 600_000);
+        assert_eq!(embedded.effective_max_chars(), 200);
+        assert!(embedded.is_embedded());
+        let marytts = read("[services.m]\nkind = \"marytts\"\n").unwrap();
+        assert_eq!(marytts.validate(), Err((None, "needs a url".into())));
     }
 }

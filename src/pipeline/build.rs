@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use tokio::task::JoinSet;
 
 use super::episode::{fingerprint, minutes, write_episode, Strictness};
@@ -14,6 +14,7 @@ use crate::audio::{self, ClipFile};
 use crate::progress::Reporter;
 use crate::publish::{EpisodeEntry, Manifest};
 use crate::tts::{ClipKey, ClipRequest, Synthesizer, Validator};
+use crate::util::{Internal, InternalContext};
 
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -46,10 +47,7 @@ pub struct BuildReport {
 pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
     let project = Project::load(&options.config, options.only.as_deref())?;
     let _lock = super::lock_for_build(&project, !options.no_wait)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::util::runtime()?;
     let strict = Strictness {
         loudness: options.strict_loudness,
     };
@@ -165,7 +163,7 @@ async fn run(
     // before any request, with the command that installs it.
     for voice in project.config.voices.values() {
         let service = project.config.services.get(voice.service.get_ref());
-        if service.is_some_and(|s| s.kind == crate::config::ServiceKind::Embedded) {
+        if service.is_some_and(crate::config::ServiceConfig::is_embedded) {
             crate::tts::embedded::check_installed(&voice.voice, &Default::default())?;
         }
     }
@@ -260,7 +258,7 @@ async fn run(
     loop {
         tokio::select! {
             Some(joined) = fetches.join_next() => {
-                let (slots, service, result) = joined.context("a synthesis task panicked")?;
+                let (slots, service, result) = joined.internal("a synthesis task panicked")?;
                 for (e, i) in slots {
                     let episode = &project.episodes[e];
                     let state = states[e]
@@ -283,7 +281,7 @@ async fn run(
                 }
             }
             Some(joined) = assemblies.join_next() => {
-                let (e, result) = joined.context("an assembly task panicked")?;
+                let (e, result) = joined.internal("an assembly task panicked")?;
                 let slug = &project.episodes[e].slug;
                 let failed = states[e].as_ref().is_some_and(|s| !s.failures.is_empty());
                 match result {
@@ -342,13 +340,15 @@ async fn run(
         }
     }
     if let Some(warning) =
-        write_show_files(&project.config, &mut manifest, &out_dir, &project.created)?
+        write_show_files(&project.config, &mut manifest, &out_dir, &project.created)
+            .map_err(|e| e.context(Internal("the show's files are not written".into())))?
     {
         reporter.note(&warning);
     }
-    manifest
-        .save(&out_dir)
-        .with_context(|| format!("cannot write {}", out_dir.join("manifest.json").display()))?;
+    manifest.save(&out_dir).internal(&format!(
+        "cannot write {}",
+        out_dir.join("manifest.json").display()
+    ))?;
     report.written.sort();
     Ok(report)
 }

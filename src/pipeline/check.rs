@@ -21,6 +21,7 @@ use crate::audio;
 use crate::check::{self, CheckReport, Language, SegmentCheck, Transcriber, CHECK_FILE};
 use crate::config::{Config, NormalizeSetting};
 use crate::model::Segment;
+use crate::util::InternalContext;
 
 #[derive(Debug, Clone, Default)]
 pub struct CheckOptions {
@@ -106,10 +107,7 @@ pub fn last_check(out_dir: &Path) -> Option<CheckReport> {
 
 pub fn check(options: &CheckOptions) -> Result<CheckRun> {
     let project = Project::load(&options.config, options.only.as_deref())?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::util::runtime()?;
     runtime.block_on(check_project(&project))
 }
 
@@ -176,7 +174,7 @@ pub(super) async fn check_project(project: &Project) -> Result<CheckRun> {
         });
     }
     while let Some(joined) = tasks.join_next().await {
-        let (key, result) = joined.context("a transcription task panicked")?;
+        let (key, result) = joined.internal("a transcription task panicked")?;
         match result {
             Ok(text) => {
                 heard.insert(key, text);
@@ -253,7 +251,7 @@ async fn transcribe(transcriber: &Transcriber, job: &Job) -> Result<String> {
             .map_err(|reason| anyhow::anyhow!("{}: {reason}", path.display()))
     })
     .await
-    .context("a clip conversion panicked")?
+    .internal("a clip conversion panicked")?
     .with_context(|| format!("{}: cannot read its clip", job.id))?;
     Ok(transcriber
         .transcribe(&job.clip_key, wav, job.language.code())

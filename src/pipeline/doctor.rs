@@ -21,7 +21,7 @@ use serde::Serialize;
 use super::plan::speaker_for;
 use crate::audio;
 use crate::check;
-use crate::config::{Config, NormalizeSetting, ServiceConfig, ServiceKind};
+use crate::config::{Config, NormalizeSetting, ServiceConfig};
 use crate::model::ClipFormat;
 use crate::tts::{self, Cache, ClipRequest, Synthesizer, TtsError, Validator};
 
@@ -113,10 +113,7 @@ pub fn doctor(config_path: &Path) -> Result<DoctorReport> {
     let mut config = Config::load(config_path)?;
     // Probe what a build would use: a missing neural voice's fallback.
     let substitutes = super::use_installed_voices(&mut config);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
+    let runtime = crate::util::runtime()?;
     let scratch = tempfile::tempdir().context("cannot make a temporary folder")?;
     let voices = voices_in_use(&config);
     let mut by_service: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -264,8 +261,8 @@ fn installed_runtime(catalogue: &tts::voices::Catalogue, data: &Path) -> Option<
 /// The service as a probe uses it: no retries, a short timeout.
 fn for_probe(config: &ServiceConfig) -> ServiceConfig {
     let mut config = config.clone();
-    config.retries = 0;
-    config.timeout_ms = Some(config.timeout_ms().min(PROBE_TIMEOUT.as_millis() as u64));
+    config.common.retries = 0;
+    config.common.timeout_ms = Some(config.timeout_ms().min(PROBE_TIMEOUT.as_millis() as u64));
     config
 }
 
@@ -280,7 +277,8 @@ async fn probe_service(
         .iter()
         .map(|(name, c)| (name.clone(), for_probe(c)))
         .collect();
-    let kind = services[service].kind;
+    let kind = services[service].kind.name();
+    let embedded = services[service].is_embedded();
     let validator = Validator {
         response: audio::check_clip,
         stored: audio::check_stored_clip,
@@ -291,7 +289,7 @@ async fn probe_service(
         let mut probe = VoiceProbe {
             voice: voice.clone(),
             service: service.to_owned(),
-            kind: kind.name().to_owned(),
+            kind: kind.to_owned(),
             ok: false,
             problem: None,
             latency_ms: None,
@@ -370,7 +368,7 @@ async fn probe_service(
             decoded.rate
         );
         probe.ok = true;
-        if mandarin && kind == ServiceKind::Embedded {
+        if mandarin && embedded {
             let english = tts::probe::espeak_switches_to_english(&entry.voice, &text);
             probe.speaks_mandarin = english.map(|e| !e);
             if english == Some(true) {

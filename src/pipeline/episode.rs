@@ -387,7 +387,7 @@ fn episode_voices(config: &Config, episode: &EpisodePlan) -> Vec<VoiceEntry> {
         .map(|name| {
             let voice = &config.voices[name];
             let service = voice.service.get_ref();
-            let embedded = config.services[service].kind == crate::config::ServiceKind::Embedded;
+            let embedded = config.services[service].is_embedded();
             VoiceEntry {
                 name: name.to_owned(),
                 service: service.clone(),

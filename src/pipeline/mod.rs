@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 
-use crate::config::{Config, MandarinForm, ServiceKind};
+use crate::config::{Config, MandarinForm, ServiceConfig};
 use crate::model::{EpisodePlan, Segment};
 use crate::script;
 use crate::tts::{self, Cache, Catalog, ClipRequest};
@@ -147,7 +147,7 @@ impl Project {
         let used = self.used_services();
         for (name, voice) in &self.config.voices {
             let service = voice.service.get_ref();
-            let embedded = self.config.services[service].kind == ServiceKind::Embedded;
+            let embedded = self.config.services[service].is_embedded();
             let lower = voice.voice.to_ascii_lowercase();
             let lower = lower.strip_prefix("espeak:").unwrap_or(&lower);
             if !embedded
@@ -186,7 +186,7 @@ pub(crate) fn use_installed_voices(config: &mut Config) -> Vec<Substitute> {
         let embedded = config
             .services
             .get(voice.service.get_ref())
-            .is_some_and(|s| s.kind == ServiceKind::Embedded);
+            .is_some_and(ServiceConfig::is_embedded);
         if embedded && tts::embedded::check_installed(&voice.voice, &neural).is_err() {
             substitutes.push(Substitute {
                 voice: name.clone(),
@@ -206,7 +206,7 @@ fn use_mandarin_voices(config: &mut Config) {
         let embedded = config
             .services
             .get(voice.service.get_ref())
-            .is_some_and(|s| s.kind == ServiceKind::Embedded);
+            .is_some_and(ServiceConfig::is_embedded);
         if let Some(working) = embedded
             .then(|| tts::embedded::mandarin_voice(&voice.voice))
             .flatten()

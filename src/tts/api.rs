@@ -1,11 +1,15 @@
-//! The request and answer shapes of every service kind, behind one trait:
-//! the client only asks "the request for this clip" and "the audio in this
-//! answer". Each kind lives in its own file.
+//! The request and answer shapes of every service kind, behind two traits:
+//! [`KindApi`] (where a kind is asked, its audio format, what of its keys
+//! changes the sound) and [`Api`] (the request for a clip, the audio in an
+//! answer). Each kind implements both in its own file; [`kind_api`] is the
+//! one place that lists them.
+
+use std::collections::BTreeMap;
 
 use reqwest::{Client, RequestBuilder};
 
-use super::{azure, google, marytts, openai, template, ClipRequest};
-use crate::config::{ServiceConfig, ServiceKind};
+use super::ClipRequest;
+use crate::config::{BodyKind, HttpMethod, ServiceConfig, ServiceKind};
 use crate::model::ClipFormat;
 
 pub(crate) trait Api: Send + Sync {
@@ -21,66 +25,155 @@ pub(crate) trait Api: Send + Sync {
 
     /// The service's own words from an error body.
     fn error_message(&self, body: &[u8]) -> String {
-        openai::error_message(body)
+        super::openai::error_message(body)
+    }
+}
+
+/// What the tts stage does with one kind's keys.
+pub(crate) trait KindApi {
+    /// The endpoint asked, from the configured `url` (if any).
+    fn endpoint(&self, url: Option<&str>) -> String {
+        url.unwrap_or_default().to_owned()
+    }
+
+    /// The request shape for a service at `url`.
+    fn api(&self, url: String) -> Box<dyn Api>;
+
+    /// The format of a successful answer's audio.
+    fn clip_format(&self) -> ClipFormat {
+        ClipFormat::Wav
+    }
+
+    /// The model name a request carries (empty where the API has none).
+    fn model(&self) -> String {
+        String::new()
+    }
+
+    /// The keys besides the endpoint that change the sound.
+    fn identity(&self) -> Identity {
+        Identity::default()
+    }
+}
+
+/// The one list of kinds on the tts side.
+pub(crate) fn kind_api(kind: &ServiceKind) -> &dyn KindApi {
+    match kind {
+        ServiceKind::Embedded(keys) => keys,
+        ServiceKind::Openai(keys) => keys,
+        ServiceKind::Azure(keys) => keys,
+        ServiceKind::Google(keys) => keys,
+        ServiceKind::Marytts(keys) => keys,
+        ServiceKind::Template(keys) => keys,
     }
 }
 
 /// The endpoint a service is asked at (the embedded one is given its URL).
 pub(crate) fn endpoint(config: &ServiceConfig) -> String {
-    let url = config.url.clone().unwrap_or_default();
-    match config.kind {
-        ServiceKind::Embedded => url,
-        ServiceKind::Openai => openai::endpoint(&url),
-        ServiceKind::Azure => azure::endpoint(config),
-        ServiceKind::Google => google::endpoint(config),
-        ServiceKind::Marytts => marytts::endpoint(&url),
-        ServiceKind::Template => url,
-    }
+    kind_api(&config.kind).endpoint(config.common.url.as_deref())
 }
 
-/// The format of a successful answer's audio.
-pub(crate) fn clip_format(config: &ServiceConfig) -> ClipFormat {
-    match config.kind {
-        ServiceKind::Azure => azure::clip_format(config),
-        _ if config.pcm() => ClipFormat::Pcm {
-            rate: config.sample_rate.unwrap_or(24_000),
-            channels: config.pcm_channels,
-            sample: config.pcm_sample,
-        },
-        _ => ClipFormat::Wav,
-    }
+/// Keys that shape a service's sound, each kind filling in its own: the
+/// clip key is made from all of them, so it stays the same for a service
+/// whatever kind-specific keys others have (never a secret: templates hold
+/// `{key}`, not the key).
+#[derive(Debug, Default)]
+pub(crate) struct Identity {
+    pub(crate) model: Option<String>,
+    pub(crate) instructions: Option<String>,
+    pub(crate) language: Option<String>,
+    pub(crate) output_format: Option<String>,
+    pub(crate) sample_rate: Option<u32>,
+    pub(crate) method: Option<HttpMethod>,
+    pub(crate) query: BTreeMap<String, String>,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body_kind: Option<BodyKind>,
+    pub(crate) form: BTreeMap<String, String>,
+    pub(crate) json: Option<toml::Table>,
+    pub(crate) body: Option<String>,
 }
 
-/// The request shape for a service at `url`.
-pub(crate) fn api_for(config: &ServiceConfig, url: String) -> Box<dyn Api> {
-    match config.kind {
-        ServiceKind::Embedded | ServiceKind::Openai => Box::new(openai::OpenAi::new(config, url)),
-        ServiceKind::Azure => Box::new(azure::Azure::new(config, url)),
-        ServiceKind::Google => Box::new(google::Google::new(config, url)),
-        ServiceKind::Marytts => Box::new(marytts::MaryTts::new(config, url)),
-        ServiceKind::Template => Box::new(template::Template::new(config, url)),
-    }
-}
-
-/// Everything besides voice, speed and text that changes a service's sound
-/// (never a secret: templates hold `{key}`, not the key).
+/// Everything besides voice, speed and text that changes a service's sound.
 pub(crate) fn identity(config: &ServiceConfig, url: &str) -> String {
+    let id = kind_api(&config.kind).identity();
     let parts = [
         config.kind.name().to_owned(),
         url.to_owned(),
-        format!("{:?}", config.model),
-        format!("{:?}", config.instructions),
-        format!("{:?}", config.language),
-        format!("{:?}", config.output_format),
-        format!("{:?}", config.sample_rate),
-        format!(
-            "{:?} {:?} {:?}",
-            config.method, config.query, config.headers
-        ),
+        format!("{:?}", id.model),
+        format!("{:?}", id.instructions),
+        format!("{:?}", id.language),
+        format!("{:?}", id.output_format),
+        format!("{:?}", id.sample_rate),
+        format!("{:?} {:?} {:?}", id.method, id.query, id.headers),
         format!(
             "{:?} {:?} {:?} {:?}",
-            config.body_kind, config.form, config.json, config.body
+            id.body_kind, id.form, id.json, id.body
         ),
     ];
     parts.join("\u{1f}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(text: &str) -> ServiceConfig {
+        toml::from_str(text).expect("a service")
+    }
+
+    /// The identity is part of every clip key: these strings are what the
+    /// flat configuration of earlier versions gave, so caches stay valid.
+    #[test]
+    fn identities_are_those_of_earlier_versions() {
+        let openai = service("kind = \"openai\"\nurl = \"http://h\"\nmodel = \"tts-1-hd\"\nsample-rate = 24000\nresponse-format = \"pcm\"");
+        assert_eq!(
+            identity(&openai, &endpoint(&openai))
+                .split('\u{1f}')
+                .collect::<Vec<_>>(),
+            [
+                "openai",
+                "http://h/v1/audio/speech",
+                "Some(\"tts-1-hd\")",
+                "None",
+                "None",
+                "None",
+                "Some(24000)",
+                "None {} {}",
+                "None {} None None"
+            ]
+        );
+        let template = service(
+            "kind = \"template\"\nurl = \"http://h/tts\"\nmethod = \"POST\"\nlanguage = \"zh\"\nquery = { v = \"{voice}\" }\nform = { t = \"{text}\" }",
+        );
+        assert_eq!(
+            identity(&template, &endpoint(&template))
+                .split('\u{1f}')
+                .collect::<Vec<_>>(),
+            [
+                "template",
+                "http://h/tts",
+                "None",
+                "None",
+                "Some(\"zh\")",
+                "None",
+                "None",
+                "Some(Post) {\"v\": \"{voice}\"} {}",
+                "None {\"t\": \"{text}\"} None None"
+            ]
+        );
+        let azure = service(
+            "kind = \"azure\"\nregion = \"eastasia\"\noutput-format = \"raw-16khz-16bit-mono-pcm\"",
+        );
+        assert_eq!(
+            endpoint(&azure),
+            "https://eastasia.tts.speech.microsoft.com/cognitiveservices/v1"
+        );
+        assert_eq!(
+            kind_api(&azure.kind).clip_format(),
+            ClipFormat::Pcm {
+                rate: 16_000,
+                channels: 1,
+                sample: crate::model::PcmSample::S16le
+            }
+        );
+    }
 }

@@ -5,9 +5,9 @@
 
 use reqwest::{Client, RequestBuilder};
 
-use super::api::Api;
+use super::api::{Api, Identity, KindApi};
 use super::ClipRequest;
-use crate::config::ServiceConfig;
+use crate::config::AzureKeys;
 use crate::model::{ClipFormat, PcmSample};
 use crate::util::escape_xml;
 
@@ -19,29 +19,51 @@ pub(crate) struct Azure {
     output_format: String,
 }
 
-pub(crate) fn endpoint(config: &ServiceConfig) -> String {
-    match (&config.url, &config.region) {
-        (Some(url), _) => url.clone(),
-        (None, Some(region)) => {
-            format!("https://{region}.tts.speech.microsoft.com/cognitiveservices/v1")
+impl KindApi for AzureKeys {
+    fn endpoint(&self, url: Option<&str>) -> String {
+        match (url, &self.region) {
+            (Some(url), _) => url.to_owned(),
+            (None, Some(region)) => {
+                format!("https://{region}.tts.speech.microsoft.com/cognitiveservices/v1")
+            }
+            (None, None) => String::new(),
         }
-        (None, None) => String::new(),
+    }
+
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(Azure {
+            url,
+            language: self.language.clone().unwrap_or_else(|| "zh-CN".into()),
+            output_format: self.output_format().to_owned(),
+        })
+    }
+
+    /// `riff-…` formats are WAV; `raw-{rate}-16bit-mono-pcm` is raw PCM.
+    fn clip_format(&self) -> ClipFormat {
+        match self.output_format().strip_prefix("raw-") {
+            Some(rest) => ClipFormat::Pcm {
+                rate: rate_of(rest),
+                channels: 1,
+                sample: PcmSample::S16le,
+            },
+            None => ClipFormat::Wav,
+        }
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            language: self.language.clone(),
+            output_format: self.output_format.clone(),
+            ..Identity::default()
+        }
     }
 }
 
-/// `riff-…` formats are WAV; `raw-{rate}-16bit-mono-pcm` is raw PCM.
-pub(crate) fn clip_format(config: &ServiceConfig) -> ClipFormat {
-    let format = config
-        .output_format
-        .as_deref()
-        .unwrap_or(DEFAULT_OUTPUT_FORMAT);
-    match format.strip_prefix("raw-") {
-        Some(rest) => ClipFormat::Pcm {
-            rate: rate_of(rest),
-            channels: 1,
-            sample: PcmSample::S16le,
-        },
-        None => ClipFormat::Wav,
+impl AzureKeys {
+    fn output_format(&self) -> &str {
+        self.output_format
+            .as_deref()
+            .unwrap_or(DEFAULT_OUTPUT_FORMAT)
     }
 }
 
@@ -54,19 +76,6 @@ fn rate_of(format: &str) -> u32 {
     head.strip_suffix("hz")
         .and_then(|hz| hz.parse().ok())
         .unwrap_or(24_000)
-}
-
-impl Azure {
-    pub(crate) fn new(config: &ServiceConfig, url: String) -> Azure {
-        Azure {
-            url,
-            language: config.language.clone().unwrap_or_else(|| "zh-CN".into()),
-            output_format: config
-                .output_format
-                .clone()
-                .unwrap_or_else(|| DEFAULT_OUTPUT_FORMAT.into()),
-        }
-    }
 }
 
 /// The SSML document for one clip; every inserted value is XML-escaped.

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use super::cache::{Cache, ClipKey};
-use super::{api, openai, ClipRequest, TtsError};
-use crate::config::{ServiceConfig, ServiceKind};
+use super::{api, ClipRequest, TtsError};
+use crate::config::ServiceConfig;
 use crate::model::ClipFormat;
 
 #[derive(Debug, Clone)]
@@ -32,22 +32,21 @@ impl Catalog {
         let entries = configs
             .iter()
             .map(|(name, config)| {
-                let identity = match config.kind {
-                    ServiceKind::Embedded => format!("embedded {espeak}"),
-                    _ => api::identity(config, &api::endpoint(config)),
+                let kind = api::kind_api(&config.kind);
+                let identity = if config.is_embedded() {
+                    format!("embedded {espeak}")
+                } else {
+                    api::identity(config, &api::endpoint(config))
                 };
-                let model = match config.kind {
-                    ServiceKind::Embedded | ServiceKind::Openai => openai::model(config),
-                    _ => String::new(),
-                };
-                let format = api::clip_format(config);
+                let model = kind.model();
+                let format = kind.clip_format();
                 (
                     name.clone(),
                     Entry {
                         identity,
                         model,
                         format,
-                        embedded: config.kind == ServiceKind::Embedded,
+                        embedded: config.is_embedded(),
                     },
                 )
             })

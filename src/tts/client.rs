@@ -22,7 +22,7 @@ use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
 use super::response::{self, BodyError};
 use super::{retry, TtsError};
-use crate::config::{ServiceConfig, ServiceKind};
+use crate::config::ServiceConfig;
 use crate::model::ClipFormat;
 use crate::util::{keyed_redirect_policy, Redactor, TransportFailure};
 
@@ -107,7 +107,7 @@ impl Synthesizer {
         let missing: Vec<(String, String)> = configs
             .iter()
             .filter_map(|(name, c)| {
-                let var = c.api_key_env.as_ref()?;
+                let var = c.common.api_key_env.as_ref()?;
                 let set = std::env::var(var).is_ok_and(|v| !v.is_empty());
                 (!set).then(|| ((*name).clone(), var.clone()))
             })
@@ -115,7 +115,7 @@ impl Synthesizer {
         if !missing.is_empty() {
             return Err(TtsError::MissingKeys(missing));
         }
-        let needs_embedded = configs.iter().any(|(_, c)| c.kind == ServiceKind::Embedded);
+        let needs_embedded = configs.iter().any(|(_, c)| c.is_embedded());
         let (embedded, espeak) = if needs_embedded {
             let version = embedded::espeak_version()?;
             let server = embedded::start(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))).await?;
@@ -127,8 +127,8 @@ impl Synthesizer {
         let services = configs
             .into_iter()
             .map(|(name, config)| {
-                let url = match (config.kind, &embedded) {
-                    (ServiceKind::Embedded, Some(server)) => {
+                let url = match &embedded {
+                    Some(server) if config.is_embedded() => {
                         format!("http://{}/v1/audio/speech", server.addr)
                     }
                     _ => api::endpoint(config),
@@ -434,29 +434,30 @@ impl Service {
     }
 
     fn new(name: &str, config: &ServiceConfig, url: String, catalog: &Catalog) -> Service {
-        let pace = config
+        let common = &config.common;
+        let pace = common
             .requests_per_minute
             .and_then(NonZeroU32::new)
             .map(|per_minute| {
                 RateLimiter::direct(Quota::per_minute(per_minute).allow_burst(NonZeroU32::MIN))
             });
-        let api_key = config
+        let api_key = common
             .api_key_env
             .as_ref()
             .and_then(|var| std::env::var(var).ok());
         let redactor = Redactor::new(api_key.as_deref());
         Service {
             name: name.to_owned(),
-            api: api::api_for(config, url),
+            api: api::kind_api(&config.kind).api(url),
             api_key,
             redactor,
             format: catalog.format(name).expect("configured"),
             timeout: Duration::from_millis(config.timeout_ms()),
-            retries: config.retries,
-            max_retry_after: Duration::from_millis(config.max_retry_after_ms),
+            retries: common.retries,
+            max_retry_after: Duration::from_millis(common.max_retry_after_ms),
             slots: Semaphore::new(config.effective_concurrency()),
             pace,
-            seconds_per_char: (config.min_seconds_per_char, config.max_seconds_per_char),
+            seconds_per_char: (common.min_seconds_per_char, common.max_seconds_per_char),
             streak: Streak::default(),
         }
     }

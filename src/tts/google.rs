@@ -6,9 +6,9 @@
 use base64::Engine;
 use reqwest::{Client, RequestBuilder};
 
-use super::api::Api;
+use super::api::{Api, Identity, KindApi};
 use super::ClipRequest;
-use crate::config::ServiceConfig;
+use crate::config::GoogleKeys;
 
 pub(crate) const DEFAULT_URL: &str = "https://texttospeech.googleapis.com/v1/text:synthesize";
 
@@ -19,17 +19,25 @@ pub(crate) struct Google {
     bearer: bool,
 }
 
-pub(crate) fn endpoint(config: &ServiceConfig) -> String {
-    config.url.clone().unwrap_or_else(|| DEFAULT_URL.into())
-}
+impl KindApi for GoogleKeys {
+    fn endpoint(&self, url: Option<&str>) -> String {
+        url.unwrap_or(DEFAULT_URL).to_owned()
+    }
 
-impl Google {
-    pub(crate) fn new(config: &ServiceConfig, url: String) -> Google {
-        Google {
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(Google {
             url,
-            language: config.language.clone().unwrap_or_else(|| "cmn-CN".into()),
-            sample_rate: config.sample_rate,
-            bearer: config.bearer,
+            language: self.language.clone().unwrap_or_else(|| "cmn-CN".into()),
+            sample_rate: self.sample_rate,
+            bearer: self.bearer,
+        })
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            language: self.language.clone(),
+            sample_rate: self.sample_rate,
+            ..Identity::default()
         }
     }
 }

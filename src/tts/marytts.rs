@@ -4,9 +4,9 @@
 
 use reqwest::{Client, RequestBuilder};
 
-use super::api::Api;
+use super::api::{Api, Identity, KindApi};
 use super::ClipRequest;
-use crate::config::ServiceConfig;
+use crate::config::MaryTtsKeys;
 
 pub(crate) struct MaryTts {
     url: String,
@@ -24,11 +24,22 @@ pub(crate) fn endpoint(url: &str) -> String {
     }
 }
 
-impl MaryTts {
-    pub(crate) fn new(config: &ServiceConfig, url: String) -> MaryTts {
-        MaryTts {
+impl KindApi for MaryTtsKeys {
+    fn endpoint(&self, url: Option<&str>) -> String {
+        endpoint(url.unwrap_or_default())
+    }
+
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(MaryTts {
             url,
-            locale: config.language.clone().unwrap_or_else(|| "en_US".into()),
+            locale: self.language.clone().unwrap_or_else(|| "en_US".into()),
+        })
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            language: self.language.clone(),
+            ..Identity::default()
         }
     }
 }

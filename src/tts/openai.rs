@@ -6,9 +6,10 @@
 use reqwest::{Client, RequestBuilder};
 use serde::Serialize;
 
-use super::api::Api;
+use super::api::{Api, Identity, KindApi};
 use super::ClipRequest;
-use crate::config::{ServiceConfig, ServiceKind};
+use crate::config::{EmbeddedKeys, OpenAiKeys, ResponseFormat};
+use crate::model::{ClipFormat, PcmSample};
 
 #[derive(Debug, Serialize)]
 struct SpeechBody<'a> {
@@ -28,27 +29,74 @@ pub(crate) struct OpenAi {
     format: &'static str,
 }
 
-impl OpenAi {
-    pub(crate) fn new(config: &ServiceConfig, url: String) -> OpenAi {
-        OpenAi {
+impl OpenAiKeys {
+    fn pcm(&self) -> bool {
+        self.response_format == Some(ResponseFormat::Pcm)
+    }
+}
+
+impl KindApi for OpenAiKeys {
+    fn endpoint(&self, url: Option<&str>) -> String {
+        endpoint(url.unwrap_or_default())
+    }
+
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(OpenAi {
             url,
-            model: model(config),
-            instructions: config.instructions.clone(),
-            format: if config.pcm() { "pcm" } else { "wav" },
+            model: self.model(),
+            instructions: self.instructions.clone(),
+            format: if self.pcm() { "pcm" } else { "wav" },
+        })
+    }
+
+    /// Raw PCM is 16-bit mono at `sample-rate`, 24 kHz as OpenAI's is.
+    fn clip_format(&self) -> ClipFormat {
+        if self.pcm() {
+            ClipFormat::Pcm {
+                rate: self.sample_rate.unwrap_or(24_000),
+                channels: 1,
+                sample: PcmSample::S16le,
+            }
+        } else {
+            ClipFormat::Wav
+        }
+    }
+
+    fn model(&self) -> String {
+        self.model.clone().unwrap_or_else(|| "tts-1".into())
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            model: self.model.clone(),
+            instructions: self.instructions.clone(),
+            sample_rate: self.sample_rate,
+            ..Identity::default()
         }
     }
 }
 
-/// The configured model, or the kind's default.
-pub(crate) fn model(config: &ServiceConfig) -> String {
-    config.model.clone().unwrap_or_else(|| {
-        if config.kind == ServiceKind::Embedded {
-            "espeak-ng"
-        } else {
-            "tts-1"
+/// briefcast's own server speaks the same API; its URL is given at start.
+impl KindApi for EmbeddedKeys {
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(OpenAi {
+            url,
+            model: self.model(),
+            instructions: None,
+            format: "wav",
+        })
+    }
+
+    fn model(&self) -> String {
+        self.model.clone().unwrap_or_else(|| "espeak-ng".into())
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            model: self.model.clone(),
+            ..Identity::default()
         }
-        .into()
-    })
+    }
 }
 
 impl Api for OpenAi {

@@ -11,21 +11,50 @@
 use base64::Engine;
 use reqwest::{Client, RequestBuilder};
 
-use super::api::Api;
+use super::api::{Api, Identity, KindApi};
 use super::ClipRequest;
-use crate::config::{BodyKind, HttpMethod, ResponseKind, ServiceConfig};
+use crate::config::{BodyKind, HttpMethod, ResponseFormat, ResponseKind, TemplateKeys};
+use crate::model::ClipFormat;
 use crate::util::escape_xml;
 
 pub(crate) struct Template {
     url: String,
-    config: ServiceConfig,
+    config: TemplateKeys,
 }
 
-impl Template {
-    pub(crate) fn new(config: &ServiceConfig, url: String) -> Template {
-        Template {
+impl KindApi for TemplateKeys {
+    fn api(&self, url: String) -> Box<dyn Api> {
+        Box::new(Template {
             url,
-            config: config.clone(),
+            config: self.clone(),
+        })
+    }
+
+    /// Raw PCM is laid out as `pcm-channels` and `pcm-sample` say.
+    fn clip_format(&self) -> ClipFormat {
+        if self.response_format == Some(ResponseFormat::Pcm) {
+            ClipFormat::Pcm {
+                rate: self.sample_rate.unwrap_or(24_000),
+                channels: self.pcm_channels,
+                sample: self.pcm_sample,
+            }
+        } else {
+            ClipFormat::Wav
+        }
+    }
+
+    fn identity(&self) -> Identity {
+        Identity {
+            language: self.language.clone(),
+            sample_rate: self.sample_rate,
+            method: self.method,
+            query: self.query.clone(),
+            headers: self.headers.clone(),
+            body_kind: self.body_kind,
+            form: self.form.clone(),
+            json: self.json.clone(),
+            body: self.body.clone(),
+            ..Identity::default()
         }
     }
 }

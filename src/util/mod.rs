@@ -19,7 +19,7 @@ mod time;
 pub use atomic::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
 pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
 pub use dates::{civil_date, is_iso_date, unix_from_date};
-pub use errors::{anyhow_chain, error_chain};
+pub use errors::{anyhow_chain, error_chain, is_internal, runtime, Internal, InternalContext};
 pub use escape::escape_xml;
 pub use location::line_column;
 pub use lock::{lock_folders, FolderLock, LockError};

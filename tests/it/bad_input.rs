@@ -306,7 +306,7 @@ fn configuration() {
             args: &[],
             env: &[],
             code: 2,
-            message: "briefcast: voices.toml:14:15: invalid value: integer `-2`, expected usize",
+            message: "briefcast: voices.toml:14:15: [services.fake] concurrency: invalid value: integer `-2`, expected usize",
         },
         Case {
             name: "zero jobs",
@@ -755,4 +755,27 @@ fn a_full_disk_is_named_once_with_the_folder_and_loses_no_clip() {
     let run = project.run(&["build", "--quiet"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(service.requests(), requested);
+}
+
+#[test]
+fn a_manifest_that_cannot_be_written_is_an_internal_failure_exit_3() {
+    let service = FakeService::start(48_000);
+    let project = base(&service);
+    let wav = project.read("audio/liuzhou.wav");
+    // A folder where the manifest goes: the episodes are rebuilt (the
+    // manifest reads as empty), but the manifest itself cannot be renamed
+    // into place. Not the user's input: exit 3, not 2.
+    std::fs::remove_file(project.path("audio/manifest.json")).unwrap();
+    std::fs::create_dir(project.path("audio/manifest.json")).unwrap();
+    std::fs::write(project.path("audio/manifest.json/keep"), b"x").unwrap();
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("briefcast: cannot write ./audio/manifest.json: "),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+    assert_eq!(project.read("audio/liuzhou.wav"), wav);
 }

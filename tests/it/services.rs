@@ -428,7 +428,7 @@ fn keys_meant_for_another_kind_are_refused() {
     assert_eq!(run.code, 2);
     assert_eq!(
         run.stderr.trim(),
-        "briefcast: voices.toml:8:1: [services.svc] `region` is for kind azure, not openai"
+        "briefcast: voices.toml:11:1: [services.svc] `region` is for kind azure, not openai"
     );
 }
 
