@@ -7,6 +7,7 @@
 //! within each service's limits), and assembles an episode the moment its
 //! last clip is stored. Each stage gets only its own configuration section.
 
+mod arrivals;
 mod build;
 mod check;
 mod doctor;
