@@ -15,9 +15,10 @@ mod episode;
 mod gc;
 mod guard;
 mod import;
-mod plan;
 mod show;
 mod show_files;
+mod speakers;
+mod voicing;
 
 use std::path::{Path, PathBuf};
 
@@ -34,8 +35,9 @@ pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_for_build};
 pub use import::{import, ImportOptions};
-pub use plan::{plan_episodes, readings_for, speaker_for, spoken_without_project, PlanError};
 pub use show::{plan_json, plan_text};
+pub use speakers::{plan_episodes, PlanError};
+pub use voicing::{readings_for, spoken_form_for, spoken_without_project};
 
 /// Configuration, scripts and episode plans: everything before any request.
 pub struct Project {
