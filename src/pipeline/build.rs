@@ -13,7 +13,6 @@ use tokio::task::JoinSet;
 
 use super::arrivals::{Arrivals, SlotRef};
 use super::episode::{fingerprint, minutes, write_episode, Strictness};
-use super::show_files::write_show_files;
 use super::Project;
 use crate::audio::{self, ClipFile};
 use crate::progress::Reporter;
@@ -336,10 +335,17 @@ async fn run(
             entry.order = episode.order;
         }
     }
-    if let Some(warning) =
-        write_show_files(&project.config, &mut manifest, &out_dir, &project.created)?
-    {
-        reporter.note(&warning);
+    let config = &project.config;
+    crate::publish::write_show_files(
+        &config.show,
+        &config.publish,
+        &mut manifest,
+        &out_dir,
+        &project.created,
+        &|speaker, title| config.announcement(speaker, title, None),
+    )?;
+    if config.show.base_url.is_none() {
+        reporter.note("feed.xml uses relative URLs: set [show] base-url in voices.toml to where audio/ is published");
     }
     manifest
         .save(&out_dir)

@@ -16,7 +16,6 @@ mod gc;
 mod guard;
 mod import;
 mod show;
-mod show_files;
 mod speakers;
 mod voicing;
 
