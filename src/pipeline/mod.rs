@@ -15,7 +15,7 @@ mod episode;
 mod gc;
 mod guard;
 mod import;
-mod show;
+mod plan_report;
 mod speakers;
 mod voicing;
 
@@ -34,7 +34,7 @@ pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_for_build};
 pub use import::{import, ImportOptions};
-pub use show::{plan_json, plan_text};
+pub use plan_report::{plan_json, plan_text};
 pub use speakers::{plan_episodes, PlanError};
 pub use voicing::{readings_for, spoken_form_for, spoken_without_project};
 
