@@ -1,7 +1,8 @@
 //! The pipeline: the one module that knows every stage.
 //!
 //! `build` runs script → text → tts → audio → publish: it loads the
-//! configuration and scripts, plans one episode per speaker, leaves alone
+//! configuration and scripts, has text plan one episode per speaker (the
+//! voice, slug and settings it reads from the configuration), leaves alone
 //! every episode whose fingerprint and files match the manifest, asks the
 //! synthesizer for the missing clips (each distinct text once, in parallel
 //! within each service's limits), and assembles an episode the moment its
