@@ -197,6 +197,28 @@ mod tests {
         }
     }
 
+    /// The plan of `speeches` by voice `v`, announced by voice `host` with
+    /// `speaker: title`.
+    fn announced(speeches: &[Speech], slug: &str) -> EpisodePlan {
+        let announcer = voice("host", 100);
+        let opening = |speaker: &str, title: &str, _: Option<&str>| format!("{speaker}: {title}");
+        let announcements = Announcements {
+            voice: &announcer,
+            opening: &opening,
+        };
+        plan_episode(
+            speeches,
+            &voice("v", 100),
+            Some(&announcements),
+            slug.into(),
+            0,
+        )
+    }
+
+    fn owned((id, text, pause): (&str, &str, Pause)) -> (String, String, Pause) {
+        (id.to_owned(), text.to_owned(), pause)
+    }
+
     fn summary(plan: &EpisodePlan) -> Vec<(String, String, Pause)> {
         plan.segments()
             .map(|s| (s.id.clone(), s.text.clone(), s.pause_after))
@@ -223,7 +245,7 @@ mod tests {
                 ("ann/1/2/1/1", "Four.", Pause::Chapter),
                 ("ann/2/1/1/1", "Five.", Pause::End),
             ]
-            .map(|(id, text, pause)| (id.to_owned(), text.to_owned(), pause))
+            .map(owned)
         );
         assert_eq!(plan.title, "First / Second");
         assert_eq!((plan.order, plan.speaker.as_str()), (3, "Ann"));
@@ -244,19 +266,7 @@ mod tests {
             "Title",
             &[("Intro", &["Words."]), ("Next", &["More."])],
         )];
-        let announcer = voice("host", 100);
-        let opening = |speaker: &str, title: &str, _: Option<&str>| format!("{speaker}: {title}");
-        let announcements = Announcements {
-            voice: &announcer,
-            opening: &opening,
-        };
-        let plan = plan_episode(
-            &speeches,
-            &voice("v", 100),
-            Some(&announcements),
-            "ann".into(),
-            0,
-        );
+        let plan = announced(&speeches, "ann");
         assert_eq!(
             summary(&plan),
             [
@@ -265,7 +275,7 @@ mod tests {
                 ("ann/1/2/0/1", "Next", Pause::Announcement),
                 ("ann/1/2/1/1", "More.", Pause::End),
             ]
-            .map(|(id, text, pause)| (id.to_owned(), text.to_owned(), pause))
+            .map(owned)
         );
         let announced: Vec<(&str, bool, String)> = plan
             .segments()
@@ -283,19 +293,7 @@ mod tests {
             "Title",
             &[("Intro", &["Words."]), ("Empty", &[])],
         )];
-        let announcer = voice("host", 100);
-        let opening = |_: &str, title: &str, _: Option<&str>| title.to_owned();
-        let announcements = Announcements {
-            voice: &announcer,
-            opening: &opening,
-        };
-        let plan = plan_episode(
-            &speeches,
-            &voice("v", 100),
-            Some(&announcements),
-            "a".into(),
-            0,
-        );
+        let plan = announced(&speeches, "a");
         let last = plan.segments().last().unwrap();
         assert_eq!(
             (last.id.as_str(), last.pause_after),
