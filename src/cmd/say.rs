@@ -26,7 +26,7 @@ pub fn execute(args: SayArgs) -> Result<ExitCode> {
             );
         }
     }
-    let speak = pipeline::speaker_for(&config, args.voice.as_deref());
+    let speak = pipeline::spoken_form_for(&config, args.voice.as_deref());
     let read = pipeline::readings_for(&config, args.voice.as_deref());
     for line in lines(args.text)? {
         println!("{}", speak(&line));

@@ -1,4 +1,8 @@
 //! `briefcast build`: synthesise what is missing, assemble what changed.
+//!
+//! The scheduling: requests in the order clips are needed, each episode's
+//! [`Assembly`] started and fed as [`Arrivals`] releases its clips in
+//! order, then the report, the show files and the manifest.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -7,8 +11,8 @@ use std::sync::{mpsc, Arc};
 use anyhow::Result;
 use tokio::task::JoinSet;
 
+use super::arrivals::{Arrivals, SlotRef};
 use super::episode::{fingerprint, minutes, write_episode, Strictness};
-use super::show_files::write_show_files;
 use super::Project;
 use crate::audio::{self, ClipFile};
 use crate::progress::Reporter;
@@ -54,23 +58,16 @@ pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<Buil
     runtime.block_on(run(Arc::new(project), options.jobs, strict, reporter))
 }
 
-/// Where one segment's clip goes: episode index, segment index.
-type Slot = (usize, usize);
-
-/// Per-episode state while clips arrive.
-struct Progress {
+/// An episode being assembled while its clips arrive.
+struct Assembly {
     keys: Vec<ClipKey>,
-    clips: Vec<Option<ClipFile>>,
-    /// Clips `0..sent` have gone to the episode's assembly, in order.
-    sent: usize,
+    arrivals: Arrivals,
     /// The assembly's input while it runs; dropped when the episode fails.
     feed: Option<mpsc::Sender<ClipFile>>,
-    started: bool,
-    /// (service, message) per failed segment.
-    failures: Vec<(String, String)>,
 }
 
-type Assemblies = JoinSet<(usize, Result<EpisodeEntry>)>;
+/// The running assemblies, each answering with its episode's index.
+type AssemblyTasks = JoinSet<(usize, Result<EpisodeEntry>)>;
 
 /// What every episode's assembly shares.
 #[derive(Clone)]
@@ -81,27 +78,21 @@ struct AssemblyContext {
     reporter: Arc<dyn Reporter>,
 }
 
-impl Progress {
-    /// Hands the assembly every clip that now continues the unbroken run
-    /// from the start, starting the assembly with the first one: pass one
-    /// of an episode keeps pace with its requests instead of waiting for
-    /// the last of them.
-    fn feed_ready(&mut self, e: usize, assemblies: &mut Assemblies, context: &AssemblyContext) {
-        if !self.failures.is_empty() {
-            return;
-        }
-        let next_ready = self.clips.get(self.sent).is_some_and(Option::is_some);
-        if !self.started && (next_ready || self.clips.is_empty()) {
-            self.started = true;
+impl Assembly {
+    /// Starts the assembly of episode `episode` when its arrivals say so
+    /// and hands it every clip they release.
+    fn feed_ready(&mut self, episode: usize, tasks: &mut AssemblyTasks, context: &AssemblyContext) {
+        let release = self.arrivals.release();
+        if release.start {
             let (feed, clips) = mpsc::channel();
             self.feed = Some(feed);
             let context = context.clone();
             let keys = self.keys.clone();
-            assemblies.spawn_blocking(move || {
+            tasks.spawn_blocking(move || {
                 let project = &context.project;
                 let written = write_episode(
                     &project.config,
-                    &project.episodes[e],
+                    &project.episodes[episode],
                     clips,
                     &keys,
                     &context.out_dir,
@@ -109,23 +100,22 @@ impl Progress {
                     context.strict,
                     context.reporter.as_ref(),
                 );
-                (e, written)
+                (episode, written)
             });
         }
-        while let Some(Some(clip)) = self.clips.get(self.sent) {
-            if let Some(feed) = &self.feed {
+        if let Some(feed) = &self.feed {
+            for clip in release.clips {
                 // A closed feed means the assembly already failed; it reports why.
-                let _ = feed.send(clip.clone());
+                let _ = feed.send(clip);
             }
-            self.sent += 1;
         }
-        if self.sent == self.clips.len() {
+        if release.complete {
             self.feed = None;
         }
     }
 
     fn fail(&mut self, service: &str, message: String) {
-        self.failures.push((service.to_owned(), message));
+        self.arrivals.failed(service, message);
         // The assembly sees its input end early and writes nothing.
         self.feed = None;
     }
@@ -182,12 +172,13 @@ async fn run(
     .await?;
     let synth = Arc::new(synth);
 
-    let mut states = Vec::new();
+    // One per planned episode; `None` for those left unchanged.
+    let mut assemblies: Vec<Option<Assembly>> = Vec::new();
     // Requests in episode and segment order (the order clips are needed),
     // one per distinct clip.
-    let mut pending: Vec<(ClipRequest, Vec<Slot>)> = Vec::new();
+    let mut pending: Vec<(ClipRequest, Vec<SlotRef>)> = Vec::new();
     let mut pending_index: HashMap<ClipKey, usize> = HashMap::new();
-    for (e, episode) in project.episodes.iter().enumerate() {
+    for (episode_index, episode) in project.episodes.iter().enumerate() {
         let requests: Vec<ClipRequest> = episode.segments().map(|s| project.request(s)).collect();
         let keys = requests
             .iter()
@@ -200,11 +191,11 @@ async fn run(
         if unchanged {
             reporter.done(&episode.slug, "unchanged");
             report.unchanged.push(episode.slug.clone());
-            states.push(None);
+            assemblies.push(None);
             continue;
         }
         let mut clips = Vec::with_capacity(requests.len());
-        for (i, (request, key)) in requests.into_iter().zip(&keys).enumerate() {
+        for (segment, (request, key)) in requests.into_iter().zip(&keys).enumerate() {
             match synth.cached(&request)? {
                 Some(clip) => clips.push(Some(ClipFile {
                     path: clip.path,
@@ -217,19 +208,19 @@ async fn run(
                     if at == next {
                         pending.push((request, Vec::new()));
                     }
-                    pending[at].1.push((e, i));
+                    pending[at].1.push(SlotRef {
+                        episode: episode_index,
+                        segment,
+                    });
                 }
             }
         }
         let ready = clips.iter().filter(|c| c.is_some()).count();
         reporter.episode(&episode.slug, clips.len(), ready);
-        states.push(Some(Progress {
+        assemblies.push(Some(Assembly {
             keys,
-            clips,
-            sent: 0,
+            arrivals: Arrivals::new(clips),
             feed: None,
-            started: false,
-            failures: Vec::new(),
         }));
     }
     report.requested = pending.len();
@@ -240,10 +231,10 @@ async fn run(
         strict,
         reporter: Arc::clone(&reporter),
     };
-    let mut assemblies = JoinSet::new();
-    for (e, state) in states.iter_mut().enumerate() {
-        if let Some(state) = state {
-            state.feed_ready(e, &mut assemblies, &context);
+    let mut tasks = JoinSet::new();
+    for (episode, assembly) in assemblies.iter_mut().enumerate() {
+        if let Some(assembly) = assembly {
+            assembly.feed_ready(episode, &mut tasks, &context);
         }
     }
 
@@ -259,36 +250,38 @@ async fn run(
         tokio::select! {
             Some(joined) = fetches.join_next() => {
                 let (slots, service, result) = joined.internal("a synthesis task panicked")?;
-                for (e, i) in slots {
-                    let episode = &project.episodes[e];
-                    let state = states[e]
+                for slot in slots {
+                    let episode = &project.episodes[slot.episode];
+                    let assembly = assemblies[slot.episode]
                         .as_mut()
-                        .expect("episodes with requests have state");
+                        .expect("episodes with requests are assembled");
                     match &result {
                         Ok(clip) => {
-                            state.clips[i] = Some(ClipFile {
+                            assembly.arrivals.arrived(slot.segment, ClipFile {
                                 path: clip.path.clone(),
                                 format: clip.format,
                             });
                             reporter.advance(&episode.slug);
-                            state.feed_ready(e, &mut assemblies, &context);
+                            assembly.feed_ready(slot.episode, &mut tasks, &context);
                         }
                         Err(error) => {
-                            let segment = episode.segments().nth(i).expect("slot in range");
-                            state.fail(&service, format!("{}: {error}", segment.describe()));
+                            let segment = episode.segments().nth(slot.segment).expect("slot in range");
+                            assembly.fail(&service, format!("{}: {error}", segment.describe()));
                         }
                     }
                 }
             }
-            Some(joined) = assemblies.join_next() => {
-                let (e, result) = joined.internal("an assembly task panicked")?;
-                let slug = &project.episodes[e].slug;
-                let failed = states[e].as_ref().is_some_and(|s| !s.failures.is_empty());
+            Some(joined) = tasks.join_next() => {
+                let (episode, result) = joined.internal("an assembly task panicked")?;
+                let slug = &project.episodes[episode].slug;
+                let failed = assemblies[episode]
+                    .as_ref()
+                    .is_some_and(|a| !a.arrivals.failures().is_empty());
                 match result {
                     // Cut short by a failed segment, reported below.
                     Err(_) if failed => {}
                     Ok(mut entry) => {
-                        entry.order = project.episodes[e].order;
+                        entry.order = project.episodes[episode].order;
                         reporter.done(slug, &written_summary(&out_dir, slug, &entry));
                         report.written.push(slug.clone());
                         manifest.episodes.insert(slug.clone(), entry);
@@ -306,18 +299,19 @@ async fn run(
     // episodes instead of one per segment.
     let given_up = synth.misconfigured();
     let mut given_up_episodes: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (e, state) in states.into_iter().enumerate() {
-        let Some(state) = state.filter(|s| !s.failures.is_empty()) else {
+    for (episode, assembly) in assemblies.into_iter().enumerate() {
+        let Some(assembly) = assembly.filter(|a| !a.arrivals.failures().is_empty()) else {
             continue;
         };
-        let slug = &project.episodes[e].slug;
+        let slug = &project.episodes[episode].slug;
+        let failed = assembly.arrivals.into_failures();
         let summary = format!(
             "not written: {} segment(s) failed; the previous file is kept",
-            state.failures.len()
+            failed.len()
         );
         reporter.done(slug, &summary);
         let mut failures = Vec::new();
-        for (service, message) in state.failures {
+        for (service, message) in failed {
             match given_up.get_key_value(&service) {
                 Some((name, _)) => given_up_episodes.entry(name).or_default().push(slug),
                 None => failures.push(message),
@@ -339,11 +333,18 @@ async fn run(
             entry.order = episode.order;
         }
     }
-    if let Some(warning) =
-        write_show_files(&project.config, &mut manifest, &out_dir, &project.created)
-            .map_err(|e| e.context(Internal("the show's files are not written".into())))?
-    {
-        reporter.note(&warning);
+    let config = &project.config;
+    crate::publish::write_show_files(
+        &config.show,
+        &config.publish,
+        &mut manifest,
+        &out_dir,
+        &project.created,
+        &|speaker, title| config.announcement(speaker, title, None),
+    )
+    .map_err(|e| e.context(Internal("the show's files are not written".into())))?;
+    if config.show.base_url.is_none() {
+        reporter.note("feed.xml uses relative URLs: set [show] base-url in voices.toml to where audio/ is published");
     }
     manifest.save(&out_dir).internal(&format!(
         "cannot write {}",

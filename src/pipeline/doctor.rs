@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use super::plan::speaker_for;
+use super::voicing::spoken_form_for;
 use crate::audio;
 use crate::check;
 use crate::config::{Config, NormalizeSetting, ServiceConfig};
@@ -318,7 +318,7 @@ async fn probe_service(
             "Hello, this is a short voice test."
         };
         let entry = &config.voices[voice];
-        let text = speaker_for(config, Some(voice))(sample);
+        let text = spoken_form_for(config, Some(voice))(sample);
         let request = ClipRequest {
             service: service.to_owned(),
             voice: entry.voice.clone(),

@@ -1,16 +1,21 @@
 //! One episode from stored clips to published files, and the fingerprint
 //! that tells whether it needs doing at all.
+//!
+//! Orchestration only: the temporary WAV, the assembly, the strict-loudness
+//! check and the order files are put in place; what each file holds is
+//! `publish`'s (its table of episode outputs, the WAV's tags, the manifest
+//! entry).
 
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use crate::audio::{self, Assembled, ClipFile, EpisodeMeta, Tap, TapError};
-use crate::config::{Config, PublishFormat};
+use crate::audio::{self, ClipFile, EpisodeMeta, Tap, TapError};
+use crate::config::Config;
 use crate::model::{EpisodePlan, EpisodeTiming};
 use crate::progress::Reporter;
-use crate::publish::manifest::{file_entry, ChapterEntry, LimiterEntry, LoudnessEntry, VoiceEntry};
-use crate::publish::{self, captions, mp3, EpisodeEntry, SegmentEntry};
+use crate::publish::manifest::{file_entry, VoiceEntry};
+use crate::publish::{self, EpisodeEntry};
 use crate::tts::ClipKey;
 use crate::util::{Slot, Slots};
 
@@ -64,8 +69,9 @@ pub struct Strictness {
 }
 
 /// Assemble into a temporary file, write the sidecars, then rename the WAV
-/// into place: the previous episode stays until the new one is whole.
-/// `clips` may block until the next clip arrives (see [`audio::assemble`]).
+/// into place, then the encoded files: the previous episode stays until
+/// the new one is whole. `clips` may block until the next clip arrives
+/// (see [`audio::assemble`]).
 // One call per episode from `build`'s scheduler, which holds each of these apart.
 #[allow(clippy::too_many_arguments)]
 pub fn write_episode(
@@ -88,8 +94,7 @@ pub fn write_episode(
         episode,
         out_dir,
         reporter,
-        mp3: None,
-        mp3_temp: None,
+        encoding: None,
         written: 0,
         reported: 0,
         total: 0,
@@ -108,44 +113,35 @@ pub fn write_episode(
             );
         }
     }
-    let timing = &assembled.timing;
+    let outputs = publish::Episode {
+        plan: episode,
+        timing: &assembled.timing,
+        show: &config.show,
+    };
     let mut names = vec![format!("{slug}.wav")];
-    let sidecars = [
-        (
-            "chapters.json",
-            publish::chapters_json(episode, timing, &config.show.title),
-        ),
-        ("vtt", captions::webvtt(episode, timing)),
-        ("srt", captions::srt(episode, timing)),
-        ("labels.txt", captions::audacity_labels(episode, timing)),
-    ];
-    for (extension, contents) in sidecars {
-        let name = format!("{slug}.{extension}");
-        let path = out_dir.join(&name);
-        publish::write_atomic(&path, contents.as_bytes())
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        names.push(name);
-    }
+    names.extend(publish::write_text_outputs(&outputs, out_dir)?);
     temp.persist(&wav_path)
         .with_context(|| format!("cannot write {}", wav_path.display()))?;
-    if let Some(mp3_temp) = tap.mp3_temp.take() {
-        let name = format!("{slug}.mp3");
-        let path = out_dir.join(&name);
-        mp3_temp
-            .persist(&path)
-            .with_context(|| format!("cannot write {}", path.display()))?;
-        names.push(name);
+    if let Some(encoding) = tap.encoding.take() {
+        names.extend(encoding.persist(out_dir)?);
     }
     let files = names
         .iter()
         .map(|name| file_entry(out_dir, name))
         .collect::<std::io::Result<_>>()
         .context("cannot read back the written files")?;
-    Ok(entry(config, episode, keys, created, &assembled, files))
+    Ok(publish::episode_entry(publish::Written {
+        plan: episode,
+        keys: keys.iter().map(ToString::to_string).collect(),
+        assembled: &assembled,
+        fingerprint: fingerprint(config, episode, keys, created),
+        settings: serde_json::to_value(&config.audio).expect("plain data"),
+        voices: episode_voices(config, episode),
+        files,
+    }))
 }
 
 fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> EpisodeMeta {
-    let software = concat!("briefcast ", env!("CARGO_PKG_VERSION"));
     let edge = |path: &Option<std::path::PathBuf>| {
         path.as_ref().map(|p| ClipFile {
             path: config.resolve(p),
@@ -153,37 +149,23 @@ fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> Episod
         })
     };
     let audio = &config.audio;
+    let (info, bext) = publish::wav_tags(
+        episode,
+        &config.show.title,
+        created,
+        audio.sample_rate,
+        audio.bit_depth,
+    );
     EpisodeMeta {
-        info: audio::wav::InfoTags {
-            title: episode.title.clone(),
-            artist: episode.speaker.clone(),
-            software: software.to_owned(),
-            created: Some(created.to_owned()).filter(|c| !c.is_empty()),
-            comment: Some(config.show.title.clone()),
-        },
-        bext: audio::bext::Bext {
-            description: format!("{} - briefcast episode", episode.slug),
-            originator: "briefcast".into(),
-            originator_reference: format!("briefcast-{}", episode.slug)
-                .chars()
-                .take(32)
-                .collect(),
-            origination_date: created.to_owned(),
-            origination_time: "00:00:00".into(),
-            time_reference: 0,
-            loudness: None,
-            coding_history: format!(
-                "A=PCM,F={},W={},M=mono,T={software}\r\n",
-                audio.sample_rate, audio.bit_depth
-            ),
-        },
+        info,
+        bext,
         intro: edge(&audio.intro),
         outro: edge(&audio.outro),
     }
 }
 
-/// Pass two's other outputs: the MP3, encoded from the very samples the
-/// WAV gets, and the progress of the writing; it holds one of the
+/// Pass two's other outputs: the encoded formats, from the very samples
+/// the WAV gets, and the progress of the writing; it holds one of the
 /// per-core slots while it runs, so episodes write in parallel up to the
 /// number of cores.
 struct Publishing<'a> {
@@ -191,8 +173,7 @@ struct Publishing<'a> {
     episode: &'a EpisodePlan,
     out_dir: &'a Path,
     reporter: &'a dyn Reporter,
-    mp3: Option<mp3::Mp3Encoder>,
-    mp3_temp: Option<tempfile::TempPath>,
+    encoding: Option<publish::Encoding>,
     written: u64,
     reported: u64,
     total: u64,
@@ -208,28 +189,23 @@ impl Tap for Publishing<'_> {
         }
         self.written = 0;
         self.total = timing.total_frames;
-        let config = self.config;
-        if config.publish.formats.contains(&PublishFormat::Mp3) {
-            let path = self.out_dir.join(format!("{}.mp3", self.episode.slug));
-            let temp = publish::temp_file_in(&path)
-                .with_context(|| format!("cannot write in {}", self.out_dir.display()))?;
-            let options = mp3::Mp3Options {
-                bitrate_kbps: config.publish.mp3_bitrate,
-                quality: config.publish.mp3_quality,
-            };
-            let info = id3_info(config, self.episode, timing);
-            let writer = mp3::Mp3Writer::create(timing.rate, &temp, &options, &info)
-                .with_context(|| format!("encoding {}", path.display()))?;
-            self.mp3 = Some(mp3::Mp3Encoder::spawn(writer));
-            self.mp3_temp = Some(temp);
-        }
+        let outputs = publish::Episode {
+            plan: self.episode,
+            timing,
+            show: &self.config.show,
+        };
+        self.encoding = Some(publish::Encoding::start(
+            &outputs,
+            &self.config.publish,
+            self.out_dir,
+        )?);
         self.progress();
         Ok(())
     }
 
     fn write(&mut self, samples: &[f32]) -> Result<(), TapError> {
-        if let Some(mp3) = &mut self.mp3 {
-            mp3.write(samples).map_err(|e| self.context(e))?;
+        if let Some(encoding) = &mut self.encoding {
+            encoding.write(samples)?;
         }
         self.written += samples.len() as u64;
         // Every 5 s of audio: often enough for a bar, rare enough to cost nothing.
@@ -240,8 +216,8 @@ impl Tap for Publishing<'_> {
     }
 
     fn finish(&mut self) -> Result<(), TapError> {
-        if let Some(mp3) = self.mp3.take() {
-            mp3.finish().map_err(|e| self.context(e))?;
+        if let Some(encoding) = &mut self.encoding {
+            encoding.finish()?;
         }
         self.progress();
         self.slot = None;
@@ -253,122 +229,17 @@ impl Publishing<'_> {
     fn progress(&mut self) {
         self.reported = self.written;
         let seconds = |frames| crate::util::frames_to_seconds(frames, self.rate);
-        let what = if self.mp3.is_some() || self.mp3_temp.is_some() {
-            "WAV + MP3"
-        } else {
-            "WAV"
-        };
+        let what = self
+            .encoding
+            .as_ref()
+            .map_or_else(|| "WAV".to_owned(), publish::Encoding::label);
         self.reporter.writing(
             &self.episode.slug,
-            what,
+            &what,
             seconds(self.written),
             seconds(self.total),
         );
     }
-
-    fn context(&self, error: mp3::Mp3Error) -> TapError {
-        let path = self.out_dir.join(format!("{}.mp3", self.episode.slug));
-        anyhow::Error::new(error)
-            .context(format!("encoding {}", path.display()))
-            .into()
-    }
-}
-
-fn id3_info(config: &Config, episode: &EpisodePlan, timing: &EpisodeTiming) -> mp3::Id3Info {
-    let ms = |frames: u64| crate::util::frames_to_millis(frames, timing.rate) as u32;
-    mp3::Id3Info {
-        title: episode.title.clone(),
-        artist: episode.speaker.clone(),
-        album: config.show.title.clone(),
-        comment: config.show.description.clone().unwrap_or_default(),
-        chapters: episode
-            .chapters
-            .iter()
-            .zip(&timing.chapters)
-            .map(|(c, span)| {
-                (
-                    c.title.clone(),
-                    ms(span.start),
-                    ms(span.start + span.frames),
-                )
-            })
-            .collect(),
-    }
-}
-
-fn entry(
-    config: &Config,
-    episode: &EpisodePlan,
-    keys: &[ClipKey],
-    created: &str,
-    assembled: &Assembled,
-    files: Vec<publish::FileEntry>,
-) -> EpisodeEntry {
-    let timing = &assembled.timing;
-    let loudness = (!assembled.achieved.is_silent()).then(|| LoudnessEntry {
-        integrated_lufs: round2(assembled.achieved.integrated_lufs),
-        range_lu: round2(assembled.achieved.range_lu),
-        true_peak_dbtp: round2(assembled.achieved.true_peak_dbtp),
-        max_momentary_lufs: round2(assembled.achieved.max_momentary_lufs),
-        max_short_term_lufs: round2(assembled.achieved.max_short_term_lufs),
-        gain_db: round2(assembled.gain_db.unwrap_or(0.0)),
-        ceiling_limited: assembled.ceiling_limited,
-        limiter: assembled.limiter.map(|l| LimiterEntry {
-            max_reduction_db: round2(l.max_reduction_db),
-            limited_seconds: round2(crate::util::frames_to_seconds(
-                l.limited_samples,
-                timing.rate,
-            )),
-        }),
-    });
-    EpisodeEntry {
-        order: 0,
-        speaker: episode.speaker.clone(),
-        title: episode.title.clone(),
-        fingerprint: fingerprint(config, episode, keys, created),
-        settings: serde_json::to_value(&config.audio).expect("plain data"),
-        rate: timing.rate,
-        total_frames: timing.total_frames,
-        duration_seconds: crate::util::frames_to_seconds(timing.total_frames, timing.rate),
-        loudness,
-        voices: episode_voices(config, episode),
-        files,
-        chapters: episode
-            .chapters
-            .iter()
-            .zip(&timing.chapters)
-            .map(|(c, span)| ChapterEntry {
-                title: c.title.clone(),
-                start_frame: span.start,
-                frames: span.frames,
-            })
-            .collect(),
-        segments: episode
-            .chapters
-            .iter()
-            .enumerate()
-            .flat_map(|(c, chapter)| chapter.segments.iter().map(move |s| (c, s)))
-            .zip(keys)
-            .zip(&timing.segments)
-            .map(|(((chapter, segment), key), span)| SegmentEntry {
-                id: segment.id.clone(),
-                chapter,
-                pause: segment.pause_after,
-                announcement: segment.announcement,
-                text: segment.text.clone(),
-                spoken: segment.spoken.clone(),
-                voice: segment.voice.clone(),
-                key: key.to_string(),
-                start_frame: span.start,
-                frames: span.frames,
-                start_seconds: crate::util::frames_to_seconds(span.start, timing.rate),
-            })
-            .collect(),
-    }
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// `m:ss` for messages.

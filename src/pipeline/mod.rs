@@ -1,12 +1,14 @@
 //! The pipeline: the one module that knows every stage.
 //!
 //! `build` runs script → text → tts → audio → publish: it loads the
-//! configuration and scripts, plans one episode per speaker, leaves alone
+//! configuration and scripts, has text plan one episode per speaker (the
+//! voice, slug and settings it reads from the configuration), leaves alone
 //! every episode whose fingerprint and files match the manifest, asks the
 //! synthesizer for the missing clips (each distinct text once, in parallel
 //! within each service's limits), and assembles an episode the moment its
 //! last clip is stored. Each stage gets only its own configuration section.
 
+mod arrivals;
 mod build;
 mod check;
 mod doctor;
@@ -14,9 +16,9 @@ mod episode;
 mod gc;
 mod guard;
 mod import;
-mod plan;
-mod show;
-mod show_files;
+mod plan_report;
+mod speakers;
+mod voicing;
 
 use std::path::{Path, PathBuf};
 
@@ -33,8 +35,9 @@ pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_for_build};
 pub use import::{import, ImportOptions};
-pub use plan::{plan_episodes, readings_for, speaker_for, spoken_without_project, PlanError};
-pub use show::{plan_json, plan_text};
+pub use plan_report::{plan_json, plan_text};
+pub use speakers::{plan_episodes, PlanError};
+pub use voicing::{readings_for, spoken_form_for, spoken_without_project};
 
 /// Configuration, scripts and episode plans: everything before any request.
 pub struct Project {

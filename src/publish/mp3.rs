@@ -7,6 +7,7 @@
 //! flat however long the episode. It writes to the path it is given and leaves
 //! atomic replacement to the caller (`temp_file_in` then persist); it never
 //! changes samples (no gain, no resampling: the rate must be one MP3 takes).
+//! [`encoder`] is its row in the episode outputs (`outputs.rs`).
 
 use std::fs::File;
 use std::io::{BufWriter, Seek, SeekFrom, Write};
@@ -15,6 +16,9 @@ use std::path::{Path, PathBuf};
 use id3::frame::{Chapter, Comment, TableOfContents};
 use id3::{Frame, Tag, TagLike, Version};
 use mp3lame_encoder::{Bitrate, Builder, FlushGap, Mode, MonoPcm, Quality, VbrMode};
+
+use super::outputs::{Encoder, Episode};
+use crate::config::PublishConfig;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Mp3Options {
@@ -326,6 +330,56 @@ impl Mp3Writer {
         };
         let file = self.file.into_inner().map_err(|e| io(e.into_error()))?;
         file.sync_all().map_err(io)
+    }
+}
+
+/// The MP3 row of the episode outputs: an encoder into `temp` at
+/// `[publish]`'s bitrate and quality, with the episode's ID3 tags and chapters.
+pub fn encoder(
+    episode: &Episode,
+    publish: &PublishConfig,
+    temp: &Path,
+) -> anyhow::Result<Box<dyn Encoder>> {
+    let options = Mp3Options {
+        bitrate_kbps: publish.mp3_bitrate,
+        quality: publish.mp3_quality,
+    };
+    let info = id3_info(episode);
+    let writer = Mp3Writer::create(episode.timing.rate, temp, &options, &info)?;
+    Ok(Box::new(Mp3Encoder::spawn(writer)))
+}
+
+impl Encoder for Mp3Encoder {
+    fn write(&mut self, samples: &[f32]) -> anyhow::Result<()> {
+        Ok(Mp3Encoder::write(self, samples)?)
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        Ok(Mp3Encoder::finish(*self)?)
+    }
+}
+
+fn id3_info(episode: &Episode) -> Id3Info {
+    let timing = episode.timing;
+    let ms = |frames: u64| crate::util::frames_to_millis(frames, timing.rate) as u32;
+    Id3Info {
+        title: episode.plan.title.clone(),
+        artist: episode.plan.speaker.clone(),
+        album: episode.show.title.clone(),
+        comment: episode.show.description.clone().unwrap_or_default(),
+        chapters: episode
+            .plan
+            .chapters
+            .iter()
+            .zip(&timing.chapters)
+            .map(|(c, span)| {
+                (
+                    c.title.clone(),
+                    ms(span.start),
+                    ms(span.start + span.frames),
+                )
+            })
+            .collect(),
     }
 }
 

@@ -2,15 +2,19 @@
 //!
 //! Pure functions only (no IO, no async): sentence segmentation and cutting
 //! to a service's length limit, Mandarin normalisation (digits, dates,
-//! percentages and units into words), the pronunciation lexicon, and ASCII
-//! slugs for file names. It knows nothing of services, files or audio.
+//! percentages and units into words), the pronunciation lexicon, ASCII
+//! slugs for file names, and the plan of an episode from its speeches
+//! (segment ids, pauses, announcements), given each voice's settings as
+//! plain values. It knows nothing of services, files, configuration or audio.
 
+mod episode_plan;
 mod normalize;
 mod pinyin;
 mod pronounce;
 mod segment;
 mod slug;
 
+pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
 pub use normalize::normalize_zh;
 pub use pinyin::{
     pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin,

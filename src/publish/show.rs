@@ -1,36 +1,38 @@
 //! Files for the whole show, rendered from the manifest so they describe
-//! exactly the episodes on disk: the podcast feed and the read-along page.
+//! exactly the episodes on disk: the podcast feed, the read-along page and
+//! its assets, each written only where it changed.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use crate::config::{Config, PublishFormat};
-use crate::publish::feed::{self, Channel, Item};
-use crate::publish::manifest::file_entry;
-use crate::publish::page::{self, PageEpisode};
-use crate::publish::{self, EpisodeEntry, Manifest};
+use super::feed::{self, Channel, Item};
+use super::manifest::file_entry;
+use super::outputs::Output;
+use super::page::{self, PageEpisode};
+use super::{write_if_changed, EpisodeEntry, Manifest};
+use crate::config::{PublishConfig, ShowConfig};
 
-/// Write feed.xml, index.html and the page's assets where they changed;
-/// returns a warning for the person running the build, if any.
+/// Write feed.xml, index.html and the page's assets where they changed,
+/// and list them in the manifest. `describe` gives an item's description
+/// from its speaker and title; `created` is the episodes' date.
 pub fn write_show_files(
-    config: &Config,
+    show: &ShowConfig,
+    publish: &PublishConfig,
     manifest: &mut Manifest,
     out_dir: &Path,
     created: &str,
-) -> Result<Option<String>> {
+    describe: &dyn Fn(&str, &str) -> String,
+) -> Result<()> {
     let mut episodes: Vec<(&String, &EpisodeEntry)> = manifest.episodes.iter().collect();
     episodes.sort_by_key(|(slug, entry)| (entry.order, (*slug).clone()));
     let plans: Vec<_> = episodes
         .iter()
         .map(|(slug, entry)| (entry.plan(slug), entry.timing()))
         .collect();
-    let mp3 = config.publish.formats.last() == Some(&PublishFormat::Mp3);
-    let (extension, mime) = if mp3 {
-        ("mp3", "audio/mpeg")
-    } else {
-        ("wav", "audio/wav")
-    };
+    let enclosure = Output::enclosure(publish);
+    let extension = enclosure.extension;
+    let mime = enclosure.mime.expect("an audio format");
 
     let page_episodes: Vec<PageEpisode> = plans
         .iter()
@@ -43,7 +45,7 @@ pub fn write_show_files(
         .collect();
     let mut files = vec![(
         "index.html".to_owned(),
-        page::index_html(&config.show.title, &config.show.language, &page_episodes),
+        page::index_html(&show.title, &show.language, &page_episodes),
     )];
     files.extend(
         page::assets()
@@ -64,7 +66,7 @@ pub fn write_show_files(
             Item {
                 title: entry.title.clone(),
                 speaker: entry.speaker.clone(),
-                guid: guid(config, slug),
+                guid: guid(&show.title, slug),
                 pub_date_unix: pub_date,
                 enclosure_file: enclosure,
                 enclosure_length: length,
@@ -73,43 +75,38 @@ pub fn write_show_files(
                 chapters_file: format!("{slug}.chapters.json"),
                 vtt_file: format!("{slug}.vtt"),
                 srt_file: format!("{slug}.srt"),
-                description: config.announcement(&entry.speaker, &entry.title, None),
+                description: describe(&entry.speaker, &entry.title),
             }
         })
         .collect();
     let channel = Channel {
-        title: config.show.title.clone(),
-        description: config
-            .show
+        title: show.title.clone(),
+        description: show
             .description
             .clone()
-            .unwrap_or_else(|| config.show.title.clone()),
-        language: config.show.language.clone(),
-        author: config.show.author.clone(),
-        base_url: config.show.base_url.clone(),
-        image: config.show.image.clone(),
+            .unwrap_or_else(|| show.title.clone()),
+        language: show.language.clone(),
+        author: show.author.clone(),
+        base_url: show.base_url.clone(),
+        image: show.image.clone(),
     };
     files.push((feed::FEED_FILE.to_owned(), feed::rss(&channel, &items)));
 
     let mut entries = Vec::new();
     for (name, contents) in &files {
         let path = out_dir.join(name);
-        publish::write_if_changed(&path, contents.as_bytes())
+        write_if_changed(&path, contents.as_bytes())
             .with_context(|| format!("cannot write {}", path.display()))?;
         entries.push(
             file_entry(out_dir, name).with_context(|| format!("cannot read {}", path.display()))?,
         );
     }
     manifest.show_files = entries;
-    Ok(config
-        .show
-        .base_url
-        .is_none()
-        .then(|| "feed.xml uses relative URLs: set [show] base-url in voices.toml to where audio/ is published".to_owned()))
+    Ok(())
 }
 
 /// A guid that stays the same across rebuilds of the same speaker's episode.
-fn guid(config: &Config, slug: &str) -> String {
-    let hash = blake3::hash(format!("{}\u{1f}{slug}", config.show.title).as_bytes());
+fn guid(show_title: &str, slug: &str) -> String {
+    let hash = blake3::hash(format!("{show_title}\u{1f}{slug}").as_bytes());
     format!("briefcast-{slug}-{}", &hash.to_hex()[..12])
 }
