@@ -628,7 +628,7 @@ fn plan_scaling() {
         let start = Instant::now();
         let project = Project::load(&dir.path().join("voices.toml"), None).expect("project");
         let catalog = project.catalog();
-        let plan = briefcast::pipeline::plan_json(&project, &catalog).expect("plan");
+        let plan = briefcast::pipeline::plan_json(&project, &catalog, None).expect("plan");
         let seconds = start.elapsed().as_secs_f64();
         std::hint::black_box(plan);
         let size = bytes as f64 / (1024.0 * 1024.0);

@@ -149,6 +149,11 @@ pub struct BuildArgs {
     /// folder, instead of waiting for it.
     #[arg(long)]
     pub no_wait: bool,
+    /// Synthesise only share I of N of the distinct clips (chosen by key)
+    /// into the shared cache and write no episode; a later `build` anywhere
+    /// assembles. Needs [paths] cache = "s3://…".
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::pipeline::Shard>,
 }
 
 #[derive(Debug, Args)]
@@ -167,6 +172,9 @@ pub struct PlanArgs {
     /// Print JSON (episodes → chapters → segments) for scripts and cron jobs.
     #[arg(long)]
     pub json: bool,
+    /// Show only the segments whose clips `build --shard I/N` synthesises.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<crate::pipeline::Shard>,
 }
 
 #[derive(Debug, Args)]

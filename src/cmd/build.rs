@@ -22,6 +22,7 @@ pub fn execute(args: BuildArgs) -> Result<ExitCode> {
         jobs: args.jobs.map(|n| n as usize),
         strict_loudness: args.strict_loudness,
         no_wait: args.no_wait,
+        shard: args.shard,
     };
     let report = pipeline::build(&options, reporter)?;
     for warning in &report.warnings {
@@ -31,7 +32,12 @@ pub fn execute(args: BuildArgs) -> Result<ExitCode> {
         eprintln!("{notice}");
     }
     if report.failures.is_empty() {
-        if !args.quiet {
+        if let (Some(shard), false) = (args.shard, args.quiet) {
+            eprintln!(
+                "share {shard} is in the shared cache; {} clip(s) requested, no episode written",
+                report.requested
+            );
+        } else if !args.quiet {
             eprintln!(
                 "{} episode(s) written, {} unchanged, {} removed; {} clip(s) requested",
                 report.written.len(),

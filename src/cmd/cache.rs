@@ -18,7 +18,7 @@ pub fn gc(args: GcArgs) -> Result<ExitCode> {
         "removed"
     };
     for path in &report.removed {
-        println!("{verb} {}", path.display());
+        println!("{verb} {path}");
     }
     let verb = if args.dry_run { "would free" } else { "freed" };
     println!(

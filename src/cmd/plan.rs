@@ -13,7 +13,7 @@ pub fn execute(args: PlanArgs) -> Result<ExitCode> {
         eprintln!("briefcast: warning: {warning}");
     }
     let catalog = project.catalog();
-    let plan = pipeline::plan_json(&project, &catalog)?;
+    let plan = pipeline::plan_json(&project, &catalog, args.shard)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&plan)?);
     } else {

@@ -121,8 +121,13 @@ impl Default for ShowConfig {
 pub struct PathsConfig {
     pub scripts: PathBuf,
     pub output: PathBuf,
+    /// A folder, or an object store shared by several machines
+    /// (`s3://bucket/prefix`, `gs://…`, `az://…`).
     pub cache: PathBuf,
 }
+
+/// The object stores a cache may be in.
+const REMOTE_CACHE_SCHEMES: [&str; 3] = ["s3://", "gs://", "az://"];
 
 impl Default for PathsConfig {
     fn default() -> Self {
@@ -643,6 +648,24 @@ impl Config {
                 MandarinForm::Hanzi
             }
         })
+    }
+
+    /// `[paths] cache` when it names an object store.
+    pub fn cache_url(&self) -> Option<&str> {
+        let location = self.paths.cache.to_str()?;
+        REMOTE_CACHE_SCHEMES
+            .iter()
+            .any(|scheme| location.starts_with(scheme))
+            .then_some(location)
+    }
+
+    /// The local clip folder: `[paths] cache`, or, when that is an object
+    /// store, the default folder as its read-through copy.
+    pub fn cache_dir(&self) -> PathBuf {
+        match self.cache_url() {
+            Some(_) => self.resolve(&PathsConfig::default().cache),
+            None => self.resolve(&self.paths.cache),
+        }
     }
 
     /// A configured path, resolved against the configuration's folder.

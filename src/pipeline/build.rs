@@ -31,6 +31,8 @@ pub struct BuildOptions {
     pub strict_loudness: bool,
     /// Another run holding the cache or output folder is an error, not waited for.
     pub no_wait: bool,
+    /// Synthesise only this share of the clips into the shared cache.
+    pub shard: Option<super::Shard>,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -49,6 +51,9 @@ pub struct BuildReport {
 
 /// Load, synthesise, assemble and publish.
 pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<BuildReport> {
+    if let Some(shard) = options.shard {
+        return super::shard::build_share(options, shard, reporter);
+    }
     let project = Project::load(&options.config, options.only.as_deref())?;
     let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = crate::util::runtime()?;
@@ -149,14 +154,10 @@ async fn run(
         reporter.as_ref(),
     );
 
-    // A neural voice whose model or runtime is missing stops the build
-    // before any request, with the command that installs it.
-    for voice in project.config.voices.values() {
-        let service = project.config.services.get(voice.service.get_ref());
-        if service.is_some_and(crate::config::ServiceConfig::is_embedded) {
-            crate::tts::embedded::check_installed(&voice.voice, &Default::default())?;
-        }
+    if let Some(remote) = project.remote.as_ref() {
+        remote.mark().await?;
     }
+    project.check_voices_installed()?;
     let validator = Validator {
         response: audio::check_clip,
         stored: audio::check_stored_clip,

@@ -92,7 +92,7 @@ fn show_language(config: &Config) -> Language {
 
 /// Where transcripts are cached: beside the clip cache (`.briefcast/transcripts`).
 fn transcripts_dir(config: &Config) -> PathBuf {
-    let clips = config.resolve(&config.paths.cache);
+    let clips = config.cache_dir();
     match clips.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.join("transcripts"),
         _ => clips.join("../transcripts"),

@@ -13,7 +13,7 @@ use crate::util::{lock_folders, overlap, FolderLock};
 /// output folder: `cache gc` deletes inside it.
 pub fn check_cache_folder(project: &Project) -> Result<()> {
     let config = &project.config;
-    let cache = config.resolve(&config.paths.cache);
+    let cache = config.cache_dir();
     let others = [
         ("scripts", config.resolve(&config.paths.scripts)),
         ("output", config.resolve(&config.paths.output)),
@@ -55,6 +55,17 @@ pub fn lock_for_build(project: &Project, wait: bool) -> Result<FolderLock> {
     }
     fs_err::create_dir_all(&out_dir).context("cannot create the output folder")?;
     lock(&[cache.dir(), &out_dir], wait)
+}
+
+/// For a sharded build: the local cache (created and marked) alone; no
+/// output is written.
+pub fn lock_cache_for_share(project: &Project, wait: bool) -> Result<FolderLock> {
+    check_cache_folder(project)?;
+    let cache = project.cache();
+    cache
+        .mark()
+        .with_context(|| format!("cannot create the cache folder {}", cache.dir().display()))?;
+    lock(&[cache.dir()], wait)
 }
 
 /// For `cache gc`: the cache alone, if it exists.

@@ -17,6 +17,7 @@ mod gc;
 mod guard;
 mod import;
 mod plan_report;
+mod shard;
 mod speakers;
 mod voicing;
 
@@ -27,15 +28,16 @@ use anyhow::{bail, Context, Result};
 use crate::config::{Config, MandarinForm, ServiceConfig};
 use crate::model::{EpisodePlan, Segment};
 use crate::script;
-use crate::tts::{self, Cache, Catalog, ClipRequest};
+use crate::tts::{self, Cache, Catalog, ClipRequest, RemoteCache};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
 pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
-pub use guard::{check_cache_folder, lock_cache, lock_for_build};
+pub use guard::{check_cache_folder, lock_cache, lock_cache_for_share, lock_for_build};
 pub use import::{import, ImportOptions};
 pub use plan_report::{plan_json, plan_text};
+pub use shard::{share_keys, Shard};
 pub use speakers::{plan_episodes, PlanError};
 pub use voicing::{readings_for, spoken_form_for, spoken_without_project};
 
@@ -53,6 +55,8 @@ pub struct Project {
     pub substitutes: Vec<Substitute>,
     /// What the scripts held that is not read (`file:line: …`).
     pub warnings: Vec<String>,
+    /// The object store shared with other machines (`[paths] cache = "s3://…"`).
+    pub remote: Option<RemoteCache>,
 }
 
 /// A voice spoken by its fallback: `[voices.NAME]` wanted `wanted`.
@@ -102,6 +106,13 @@ impl Project {
             None => script::newest_modification(&scripts)
                 .map_or_else(String::new, crate::util::civil_date),
         };
+        let remote = match config.cache_url() {
+            Some(url) => Some(
+                RemoteCache::open(url)
+                    .with_context(|| format!("{}: [paths] cache", config_path.display()))?,
+            ),
+            None => None,
+        };
         Ok(Project {
             config,
             episodes,
@@ -109,6 +120,7 @@ impl Project {
             only: only.map(str::to_owned),
             substitutes,
             warnings,
+            remote,
         })
     }
 
@@ -117,7 +129,11 @@ impl Project {
     }
 
     pub fn cache(&self) -> Cache {
-        Cache::new(self.config.resolve(&self.config.paths.cache))
+        let dir = self.config.cache_dir();
+        match &self.remote {
+            Some(remote) => Cache::with_remote(dir, remote.clone()),
+            None => Cache::new(dir),
+        }
     }
 
     /// What the tts stage is asked for one segment.
@@ -142,6 +158,18 @@ impl Project {
         used.sort_unstable();
         used.dedup();
         used
+    }
+
+    /// A neural voice whose model or runtime is missing stops the build
+    /// before any request, with the command that installs it.
+    pub fn check_voices_installed(&self) -> Result<()> {
+        for voice in self.config.voices.values() {
+            let service = self.config.services.get(voice.service.get_ref());
+            if service.is_some_and(ServiceConfig::is_embedded) {
+                tts::embedded::check_installed(&voice.voice, &Default::default())?;
+            }
+        }
+        Ok(())
     }
 
     /// Refuse, before any request, an embedded Mandarin voice that reads

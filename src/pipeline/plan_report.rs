@@ -7,12 +7,15 @@ use std::fmt::Write;
 use anyhow::Result;
 use serde::Serialize;
 
-use super::Project;
+use super::{Project, Shard};
 use crate::tts::Catalog;
 
 #[derive(Serialize)]
 pub struct PlanJson {
     pub show: String,
+    /// `plan --shard I/N`: only the segments whose clips that share holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<String>,
     pub episodes: Vec<EpisodeJson>,
     /// Per service: segments and characters still to be requested.
     pub services: BTreeMap<String, ServiceJson>,
@@ -61,7 +64,12 @@ pub struct ServiceJson {
 }
 
 /// The plan as data (what `plan --json` prints).
-pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
+/// With `shard`, only the segments whose clips that share synthesises.
+pub fn plan_json(project: &Project, catalog: &Catalog, shard: Option<Shard>) -> Result<PlanJson> {
+    let share = match shard {
+        Some(shard) => Some(super::share_keys(project, catalog, shard)?),
+        None => None,
+    };
     let mut services: BTreeMap<String, ServiceJson> = BTreeMap::new();
     let mut episodes = Vec::new();
     let mut readers = BTreeMap::new();
@@ -72,6 +80,10 @@ pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
             let mut segments = Vec::new();
             for segment in &chapter.segments {
                 let request = project.request(segment);
+                let key = catalog.key(&request)?.to_string();
+                if share.as_ref().is_some_and(|keys| !keys.contains(&key)) {
+                    continue;
+                }
                 let cached = catalog.stored(&request)?.is_some();
                 let chars = segment.spoken.chars().count();
                 let service = services.entry(request.service.clone()).or_default();
@@ -93,7 +105,7 @@ pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
                             as Box<dyn Fn(&str) -> String>
                     })(&segment.text),
                     voice: segment.voice.clone(),
-                    key: catalog.key(&request)?.to_string(),
+                    key,
                     service: request.service,
                     cached,
                 });
@@ -118,6 +130,7 @@ pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
     }
     Ok(PlanJson {
         show: project.config.show.title.clone(),
+        share: shard.map(|s| s.to_string()),
         episodes,
         services,
     })
@@ -127,6 +140,12 @@ pub fn plan_json(project: &Project, catalog: &Catalog) -> Result<PlanJson> {
 /// character counts and cache state, then what each service would be sent.
 pub fn plan_text(plan: &PlanJson) -> String {
     let mut out = String::new();
+    if let Some(share) = &plan.share {
+        let _ = writeln!(
+            out,
+            "share {share}: the segments whose clips `build --shard {share}` synthesises\n"
+        );
+    }
     for episode in &plan.episodes {
         let _ = writeln!(
             out,

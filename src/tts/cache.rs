@@ -13,6 +13,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::store::RemoteCache;
 use crate::model::ClipFormat;
 
 /// A clip's content address (64 hex digits).
@@ -46,15 +47,29 @@ impl fmt::Display for ClipKey {
 #[derive(Debug, Clone)]
 pub struct Cache {
     dir: PathBuf,
+    /// The shared store this folder is a read-through copy of, if any.
+    remote: Option<RemoteCache>,
 }
 
 impl Cache {
     pub fn new(dir: PathBuf) -> Cache {
-        Cache { dir }
+        Cache { dir, remote: None }
+    }
+
+    /// A local folder in front of a shared object store.
+    pub fn with_remote(dir: PathBuf, remote: RemoteCache) -> Cache {
+        Cache {
+            dir,
+            remote: Some(remote),
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    pub fn remote(&self) -> Option<&RemoteCache> {
+        self.remote.as_ref()
     }
 
     /// Where a clip with this key and format lives (whether or not it exists).
@@ -139,7 +154,7 @@ impl Cache {
 
 /// The marker file in a cache's root.
 pub const MARKER: &str = "CACHEDIR.TAG";
-const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
+pub(super) const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by briefcast: the folder holds\n\
 # its clip cache. `briefcast cache gc` only deletes clips in a folder with\n\
 # this file. See https://bford.info/cachedir/\n";
@@ -168,10 +183,14 @@ fn is_lower_hex(b: u8) -> bool {
 }
 
 /// `<64 lowercase hex>.wav` or `.pcm` → the key.
-fn clip_key(name: &str) -> Option<&str> {
+pub(super) fn clip_key(name: &str) -> Option<&str> {
     let (stem, extension) = name.split_once('.')?;
-    let is_key = stem.len() == 64 && stem.bytes().all(is_lower_hex);
-    (is_key && matches!(extension, "wav" | "pcm")).then_some(stem)
+    (is_clip_key(stem) && matches!(extension, "wav" | "pcm")).then_some(stem)
+}
+
+/// 64 lowercase hex digits.
+pub(super) fn is_clip_key(name: &str) -> bool {
+    name.len() == 64 && name.bytes().all(is_lower_hex)
 }
 
 /// The names [`crate::util::write_atomic`] gives its temporary files.

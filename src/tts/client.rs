@@ -21,6 +21,7 @@ use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
 use super::response::{self, BodyError};
+use super::store::{Lease, RemoteCache, StoreError};
 use super::{retry, TtsError};
 use crate::config::ServiceConfig;
 use crate::model::ClipFormat;
@@ -198,7 +199,110 @@ impl Synthesizer {
         if let Some(message) = service.streak.given_up() {
             return Err(TtsError::Misconfigured(message));
         }
-        self.fetch_with_retries(service, request).await
+        match self.catalog.cache().remote() {
+            Some(remote) => self.fetch_shared(remote, service, request).await,
+            None => self.fetch_with_retries(service, request).await,
+        }
+    }
+
+    /// With a shared cache: the clip another machine stored, else a lease
+    /// on its key and the request, else (another machine holds the lease)
+    /// a wait for that machine's clip. What this machine pays for it
+    /// stores create-only; if another clip won the race, that one is used,
+    /// so every machine assembles the same sound.
+    async fn fetch_shared(
+        &self,
+        remote: &RemoteCache,
+        service: &Service,
+        request: &ClipRequest,
+    ) -> Result<StoredClip, TtsError> {
+        let key = self.catalog.key(request)?;
+        // Long enough for the request with all its retries; a crashed
+        // holder's lease is taken over after it.
+        let ttl = (service.timeout * (service.retries + 1) + Duration::from_secs(60))
+            .mul_f64(self.time_scale.max(0.001));
+        loop {
+            if let Some(clip) = self.shared_clip(remote, service, &key).await? {
+                return Ok(clip);
+            }
+            let until = match remote.lease(&key, ttl).await? {
+                Lease::Held(lease) => {
+                    let result = match self.shared_clip(remote, service, &key).await {
+                        // Stored while the lease was taken: nothing to pay.
+                        Ok(Some(clip)) => Ok(clip),
+                        Ok(None) => match self.fetch_with_retries(service, request).await {
+                            Ok(clip) => self.share(remote, service, clip).await,
+                            Err(error) => Err(error),
+                        },
+                        Err(error) => Err(error.into()),
+                    };
+                    remote.release(&lease).await?;
+                    return result;
+                }
+                Lease::Busy(until) => until,
+            };
+            // Another machine is paying for it: wait for its clip.
+            let poll = Duration::from_millis(500).mul_f64(self.time_scale.max(0.001));
+            while SystemTime::now() < until {
+                tokio::time::sleep(poll).await;
+                if let Some(clip) = self.shared_clip(remote, service, &key).await? {
+                    return Ok(clip);
+                }
+            }
+        }
+    }
+
+    /// The shared store's clip for `key`, copied into the local cache.
+    async fn shared_clip(
+        &self,
+        remote: &RemoteCache,
+        service: &Service,
+        key: &ClipKey,
+    ) -> Result<Option<StoredClip>, StoreError> {
+        let Some(bytes) = remote.get(key, service.format).await? else {
+            return Ok(None);
+        };
+        if let Err(reason) = (self.validate.stored)(&bytes, service.format) {
+            tracing::warn!("shared clip {key} is unusable ({reason}); requesting it again");
+            return Ok(None);
+        }
+        let cache = self.catalog.cache();
+        match cache.write(key, service.format, &bytes) {
+            Ok(path) => Ok(Some(StoredClip {
+                key: key.clone(),
+                path,
+                format: service.format,
+                from_cache: true,
+            })),
+            Err(e) => {
+                tracing::warn!("cannot copy shared clip {key} into the local cache: {e}");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Store a clip just paid for in the shared cache; if another machine's
+    /// clip for the key got there first, use that one.
+    async fn share(
+        &self,
+        remote: &RemoteCache,
+        service: &Service,
+        clip: StoredClip,
+    ) -> Result<StoredClip, TtsError> {
+        let bytes = fs_err::read(&clip.path).map_err(|source| TtsError::Cache {
+            path: clip.path.clone(),
+            source,
+        })?;
+        if remote.put_new(&clip.key, clip.format, &bytes).await? {
+            return Ok(clip);
+        }
+        match self.shared_clip(remote, service, &clip.key).await? {
+            Some(theirs) => Ok(StoredClip {
+                from_cache: false,
+                ..theirs
+            }),
+            None => Ok(clip),
+        }
     }
 
     /// The messages of the services given up as misconfigured in this run.

@@ -18,6 +18,7 @@ mod marytts;
 mod openai;
 pub mod probe;
 mod response;
+mod store;
 pub use crate::util::retry;
 mod template;
 pub mod voices;
@@ -26,6 +27,7 @@ pub use answer::GIVE_UP_AFTER;
 pub use cache::{Cache, CacheEntry, ClipKey};
 pub use catalog::Catalog;
 pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
+pub use store::{Lease, RemoteCache, RemoteEntry, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TtsError {
@@ -37,6 +39,9 @@ pub enum TtsError {
     EnglishVoice { voice: String, heard: String },
     #[error("cannot start the embedded service on {addr}: {message}")]
     Bind { addr: String, message: String },
+    /// The shared cache could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("voice uses service \"{0}\", which is not configured")]
     UnknownService(String),
     #[error("service {service}: HTTP {status}: {message}")]

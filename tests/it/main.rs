@@ -21,5 +21,6 @@ mod regen;
 mod secrets;
 mod serve;
 mod services;
+mod shared_cache;
 mod spoken;
 mod support;

@@ -5,6 +5,7 @@ pub mod fake;
 pub mod faults;
 pub mod project;
 pub mod recorder;
+pub mod s3;
 pub mod transcriber;
 pub mod voices;
 pub mod whisper;
@@ -44,4 +45,13 @@ where
         });
     });
     rx.recv().unwrap()
+}
+
+/// A port on 127.0.0.1 nothing listens on (for a server about to start).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }

@@ -71,10 +71,16 @@ impl Project {
 
     /// Start the executable without waiting for it (stdout and stderr piped).
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.spawn_with(args, &[])
+    }
+
+    /// [`Project::spawn`] with more environment variables.
+    pub fn spawn_with(&self, args: &[&str], env: &[(&str, &str)]) -> std::process::Child {
         crate::support::briefcast()
             .args(args)
             .current_dir(self.dir.path())
             .env("BRIEFCAST_TIME_SCALE", "0.01")
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()

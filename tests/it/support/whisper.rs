@@ -4,11 +4,12 @@
 //! 127.0.0.1 with an ephemeral port for one test and killed on drop.
 
 use std::io::{Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::dev::installed;
+use super::free_port;
 
 /// How long the server may take to answer its health check.
 const START_LIMIT: Duration = Duration::from_secs(120);
@@ -101,12 +102,4 @@ impl Drop for Whisper {
             .status();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
