@@ -67,9 +67,11 @@ pub(crate) fn kind_api(kind: &ServiceKind) -> &dyn KindApi {
     }
 }
 
-/// The endpoint a service is asked at (the embedded one is given its URL).
+/// The endpoint a service is known by: its first (the embedded one is
+/// given its URL). A pool's clips are keyed by it alone, as if it were
+/// the only one, so a pool may grow without changing a key.
 pub(crate) fn endpoint(config: &ServiceConfig) -> String {
-    kind_api(&config.kind).endpoint(config.common.url.as_deref())
+    kind_api(&config.kind).endpoint(config.common.url.as_ref().map(|urls| urls.first()))
 }
 
 /// Keys that shape a service's sound, each kind filling in its own: the
@@ -159,6 +161,12 @@ mod tests {
                 "Some(Post) {\"v\": \"{voice}\"} {}",
                 "None {\"t\": \"{text}\"} None None"
             ]
+        );
+        // A pool is keyed by its first endpoint, as if it were alone.
+        let pool = service("kind = \"openai\"\nurl = [\"http://h\", \"http://h2:8880\"]\nmodel = \"tts-1-hd\"\nsample-rate = 24000\nresponse-format = \"pcm\"");
+        assert_eq!(
+            identity(&pool, &endpoint(&pool)),
+            identity(&openai, &endpoint(&openai))
         );
         let azure = service(
             "kind = \"azure\"\nregion = \"eastasia\"\noutput-format = \"raw-16khz-16bit-mono-pcm\"",
