@@ -74,6 +74,16 @@ pub(crate) fn endpoint(config: &ServiceConfig) -> String {
     kind_api(&config.kind).endpoint(config.common.url.as_ref().map(|urls| urls.first()))
 }
 
+/// Every endpoint a service is asked at, in the order listed: the kind's
+/// own (azure's from its region, google's default) when none is.
+pub(crate) fn endpoints(config: &ServiceConfig) -> Vec<String> {
+    let kind = kind_api(&config.kind);
+    match config.common.urls() {
+        [] => vec![kind.endpoint(None)],
+        urls => urls.iter().map(|url| kind.endpoint(Some(url))).collect(),
+    }
+}
+
 /// Keys that shape a service's sound, each kind filling in its own: the
 /// clip key is made from all of them, so it stays the same for a service
 /// whatever kind-specific keys others have (never a secret: templates hold
@@ -168,12 +178,22 @@ mod tests {
             identity(&pool, &endpoint(&pool)),
             identity(&openai, &endpoint(&openai))
         );
+        assert_eq!(
+            endpoints(&pool),
+            ["http://h/v1/audio/speech", "http://h2:8880/v1/audio/speech"]
+        );
         let azure = service(
             "kind = \"azure\"\nregion = \"eastasia\"\noutput-format = \"raw-16khz-16bit-mono-pcm\"",
         );
         assert_eq!(
             endpoint(&azure),
             "https://eastasia.tts.speech.microsoft.com/cognitiveservices/v1"
+        );
+        assert_eq!(endpoints(&azure), [endpoint(&azure)]);
+        let google = service("kind = \"google\"");
+        assert_eq!(
+            endpoints(&google),
+            ["https://texttospeech.googleapis.com/v1/text:synthesize"]
         );
         assert_eq!(
             kind_api(&azure.kind).clip_format(),
