@@ -194,3 +194,60 @@ fn faults_beyond_the_retry_budget_fail_named_segments_and_keep_earlier_files() {
     let wav = project.read("audio/jia.wav");
     assert!(wav != before.iter().find(|f| f.0 == "jia.wav").unwrap().1);
 }
+
+#[test]
+fn a_pool_with_failing_endpoints_builds_everything_at_the_healthy_one() {
+    // Listed first: a closed port and a server that answers every request
+    // with 503; the healthy endpoint comes last.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let failing = FaultService::start(
+        24_000,
+        FaultPlan {
+            hopeless: 1.0,
+            kinds: vec![Outcome::Status503],
+            ..FaultPlan::clean()
+        },
+    );
+    let healthy = FaultService::start(24_000, FaultPlan::clean());
+    let project = Project::new();
+    write_fixture(&project, &closed_url, SERVICE, 24, "");
+    let single = format!("url = \"{closed_url}\"");
+    let pool = format!(
+        "url = [\"{closed_url}\", \"{}\", \"{}\"]",
+        failing.url(),
+        healthy.url()
+    );
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    project.write("voices.toml", &config.replace(&single, &pool));
+    let (texts, _) = planned_texts(&project);
+
+    let run = project.run_with(
+        &["build", "--quiet"],
+        &[("BRIEFCAST_LOG", "briefcast=warn")],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "service fake: {}/v1/audio/speech failed 3 times in a row; resting it for 0.3 s",
+            failing.url()
+        )),
+        "{}",
+        run.stderr
+    );
+    // Every segment is written, each clip asked of the healthy endpoint once.
+    let (_, missing) = planned_texts(&project);
+    assert!(missing.is_empty(), "{missing:?}");
+    assert_eq!(healthy.texts(), texts);
+    for slug in ["jia", "yi", "bing"] {
+        assert!(project.exists(&format!("audio/{slug}.wav")), "{slug}");
+    }
+    // The failing endpoint was tried, then rested rather than asked again
+    // and again (at most one request at a time once a rest is over).
+    let wasted = failing.log().len();
+    assert!(
+        (1..texts.len() / 2).contains(&wasted),
+        "{wasted} requests to the failing endpoint"
+    );
+}

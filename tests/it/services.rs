@@ -400,6 +400,74 @@ fn concurrency_caps_requests_in_flight() {
 }
 
 #[test]
+fn a_pool_spreads_requests_with_concurrency_per_endpoint() {
+    let start = || {
+        Recorder::start(Duration::from_millis(150), |r, _| {
+            wav_answer(r.json()["input"].as_str().unwrap())
+        })
+    };
+    let (first, second) = (start(), start());
+    let service = format!(
+        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = 2",
+        first.url(""),
+        second.url("")
+    );
+    let project = project(&service, "alloy");
+    many_sentences(&project, 12);
+    let run = build(&project);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (a, b) = (first.requests().len(), second.requests().len());
+    assert_eq!(a + b, 12, "each sentence asked once");
+    assert!(a >= 4 && b >= 4, "{a} and {b} requests");
+    assert_eq!((first.max_in_flight(), second.max_in_flight()), (2, 2));
+}
+
+#[test]
+fn a_pool_is_keyed_by_its_first_url_alone() {
+    let start = || {
+        Recorder::start(Duration::from_millis(50), |r, _| {
+            wav_answer(r.json()["input"].as_str().unwrap())
+        })
+    };
+    let (first, second) = (start(), start());
+    let pool = format!(
+        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = 1",
+        first.url(""),
+        second.url("")
+    );
+    let project = project(&pool, "alloy");
+    many_sentences(&project, 6);
+    assert_eq!(build(&project).code, 0);
+    assert!(!first.requests().is_empty() && !second.requests().is_empty());
+    let clips = project.cached_clips();
+    assert_eq!(clips.len(), 6);
+
+    // The first URL alone: every clip is already there.
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    let single = format!(
+        "kind = \"openai\"\nurl = \"{}\"\nconcurrency = 1",
+        first.url("")
+    );
+    project.write("voices.toml", &config.replace(&pool, &single));
+    std::fs::remove_dir_all(project.path("audio")).unwrap();
+    let asked = first.requests().len() + second.requests().len();
+    let run = build(&project);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(first.requests().len() + second.requests().len(), asked);
+    assert_eq!(project.cached_clips(), clips);
+    assert!(project.exists("audio/liuzhou.wav"));
+
+    // The second URL alone is another service: its clips are asked anew.
+    let other = format!(
+        "kind = \"openai\"\nurl = \"{}\"\nconcurrency = 1",
+        second.url("")
+    );
+    project.write("voices.toml", &config.replace(&pool, &other));
+    assert_eq!(build(&project).code, 0);
+    assert_eq!(first.requests().len() + second.requests().len(), asked + 6);
+}
+
+#[test]
 fn requests_per_minute_paces_requests() {
     let recorder = Recorder::start(Duration::ZERO, |r, _| {
         wav_answer(r.json()["input"].as_str().unwrap())
