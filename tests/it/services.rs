@@ -399,19 +399,26 @@ fn concurrency_caps_requests_in_flight() {
     assert_eq!(recorder.max_in_flight(), 2);
 }
 
-#[test]
-fn a_pool_spreads_requests_with_concurrency_per_endpoint() {
+/// Two endpoints answering each text after `delay`, and an openai-kind
+/// service table listing both.
+fn pool_of_two(delay: Duration, concurrency: usize) -> (Recorder, Recorder, String) {
     let start = || {
-        Recorder::start(Duration::from_millis(150), |r, _| {
+        Recorder::start(delay, |r, _| {
             wav_answer(r.json()["input"].as_str().unwrap())
         })
     };
     let (first, second) = (start(), start());
     let service = format!(
-        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = 2",
+        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = {concurrency}",
         first.url(""),
         second.url("")
     );
+    (first, second, service)
+}
+
+#[test]
+fn a_pool_spreads_requests_with_concurrency_per_endpoint() {
+    let (first, second, service) = pool_of_two(Duration::from_millis(150), 2);
     let project = project(&service, "alloy");
     many_sentences(&project, 12);
     let run = build(&project);
@@ -424,17 +431,7 @@ fn a_pool_spreads_requests_with_concurrency_per_endpoint() {
 
 #[test]
 fn a_pool_is_keyed_by_its_first_url_alone() {
-    let start = || {
-        Recorder::start(Duration::from_millis(50), |r, _| {
-            wav_answer(r.json()["input"].as_str().unwrap())
-        })
-    };
-    let (first, second) = (start(), start());
-    let pool = format!(
-        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = 1",
-        first.url(""),
-        second.url("")
-    );
+    let (first, second, pool) = pool_of_two(Duration::from_millis(50), 1);
     let project = project(&pool, "alloy");
     many_sentences(&project, 6);
     assert_eq!(build(&project).code, 0);
