@@ -1,7 +1,8 @@
 //! `[services.NAME]`: one text-to-speech endpoint each, of one kind.
 //!
-//! A service is the keys every kind shares ([`Common`]: endpoint, key,
-//! limits, retries, plausibility bounds for returned audio) and one
+//! A service is the keys every kind shares ([`Common`]: endpoint or pool
+//! of endpoints ([`Urls`]), key, limits, retries, plausibility bounds for
+//! returned audio) and one
 //! [`ServiceKind`], a `kind`-tagged enum with a struct per kind holding the
 //! keys that kind alone takes. Each kind's struct refuses keys it does not
 //! know, so a typo or a key meant for another kind is an error at its line
@@ -13,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::ops::{Range, RangeInclusive};
 
-use serde::Deserialize;
+use serde::{Deserialize, Deserializer};
 use toml::Spanned;
 
 mod kinds;
@@ -38,9 +39,10 @@ pub struct ServiceConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Common {
-    /// Endpoint. For `openai` a bare origin gets `/v1/audio/speech`; for
-    /// `azure` it replaces the one made from `region`; `google` has a default.
-    pub url: Option<String>,
+    /// Endpoint, or a pool of them. For `openai` a bare origin gets
+    /// `/v1/audio/speech`; for `azure` it replaces the one made from
+    /// `region`; `google` has a default.
+    pub url: Option<Urls>,
     /// Name of the environment variable holding the API key (never the key).
     pub api_key_env: Option<String>,
     pub concurrency: Option<usize>,
@@ -67,6 +69,65 @@ pub struct Common {
     /// does; many neural voices do not).
     #[serde(default = "default_deterministic")]
     pub deterministic: bool,
+}
+
+/// `url`: one endpoint (`url = "http://tts1:8880"`) or a pool of them
+/// (`url = ["http://tts1:8880", "http://tts2:8880"]`), never empty and
+/// never listing one twice; the first names the pool in clip keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Urls(Vec<String>);
+
+impl Urls {
+    /// The URLs as listed, refused when empty or when one is listed twice
+    /// (a trailing `/` aside).
+    pub fn new(urls: Vec<String>) -> Result<Urls, String> {
+        if urls.is_empty() {
+            return Err(
+                "an empty list names no endpoint: give one URL or a list of several".into(),
+            );
+        }
+        let bare = |url: &String| url.trim_end_matches('/').to_owned();
+        for (at, url) in urls.iter().enumerate() {
+            if urls[..at].iter().any(|earlier| bare(earlier) == bare(url)) {
+                return Err(format!("{url:?} is listed twice"));
+            }
+        }
+        Ok(Urls(urls))
+    }
+
+    /// The first URL: the one a pool is known by.
+    pub fn first(&self) -> &str {
+        &self.0[0]
+    }
+
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+}
+
+impl<'de> Deserialize<'de> for Urls {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Urls, D::Error> {
+        use serde::de::{self, SeqAccess, Visitor};
+        struct OneOrMany;
+        impl<'de> Visitor<'de> for OneOrMany {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a URL or a list of URLs")
+            }
+            fn visit_str<E: de::Error>(self, url: &str) -> Result<Vec<String>, E> {
+                Ok(vec![url.to_owned()])
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+                let mut urls = Vec::new();
+                while let Some(url) = seq.next_element::<String>()? {
+                    urls.push(url);
+                }
+                Ok(urls)
+            }
+        }
+        let urls = deserializer.deserialize_any(OneOrMany)?;
+        Urls::new(urls).map_err(de::Error::custom)
+    }
 }
 
 /// The kind of a service and the keys it alone takes.
@@ -113,6 +174,13 @@ pub trait Kind {
     /// (`None`: the table) and the message.
     fn validate(&self, _common: &Common) -> Result<(), KeyError> {
         Ok(())
+    }
+}
+
+impl Common {
+    /// The configured URLs in order (none when `url` is not set).
+    pub fn urls(&self) -> &[String] {
+        self.url.as_ref().map_or(&[], Urls::as_slice)
     }
 }
 
@@ -426,6 +494,48 @@ mod tests {
         assert!(
             message.starts_with("[services.a] concurrency: invalid type"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn url_is_one_endpoint_or_a_pool() {
+        let one = read("[services.a]\nkind = \"openai\"\nurl = \"http://a\"\n").unwrap();
+        assert_eq!(one.common.urls(), ["http://a"]);
+        let text = "[services.a]\nkind = \"openai\"\nurl = [\"http://a\", \"http://b\"]\n";
+        let pool = read(text).unwrap();
+        assert_eq!(pool.common.urls(), ["http://a", "http://b"]);
+        assert_eq!(pool.common.url.as_ref().unwrap().first(), "http://a");
+        let none = read("[services.g]\nkind = \"google\"\n").unwrap();
+        assert!(none.common.urls().is_empty());
+    }
+
+    #[test]
+    fn an_empty_or_repeating_pool_is_refused_at_its_line() {
+        let refused = |urls: &str| {
+            let text = format!("[services.a]\nkind = \"openai\"\nurl = {urls}\n");
+            let (span, message) = read(&text).unwrap_err();
+            assert_eq!(&text[span], urls);
+            message
+        };
+        assert_eq!(
+            refused("[]"),
+            "[services.a] url: an empty list names no endpoint: give one URL or a list of several"
+        );
+        assert_eq!(
+            refused("[\"http://a\", \"http://b\", \"http://a/\"]"),
+            "[services.a] url: \"http://a/\" is listed twice"
+        );
+        assert!(
+            refused("[\"http://a\", 3]").starts_with("[services.a] url: invalid type: integer `3`"),
+        );
+        assert!(refused("3").contains("expected a URL or a list of URLs"));
+        let text = "[services.e]\nkind = \"embedded\"\nurl = [\"http://a\"]\n";
+        assert_eq!(
+            read(text).unwrap().validate(),
+            Err((
+                Some("url"),
+                "`url` is not for kind embedded: briefcast starts it on 127.0.0.1".into()
+            ))
         );
     }
 

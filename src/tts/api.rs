@@ -67,9 +67,21 @@ pub(crate) fn kind_api(kind: &ServiceKind) -> &dyn KindApi {
     }
 }
 
-/// The endpoint a service is asked at (the embedded one is given its URL).
+/// The endpoint a service is known by: its first (the embedded one is
+/// given its URL). A pool's clips are keyed by it alone, as if it were
+/// the only one, so a pool may grow without changing a key.
 pub(crate) fn endpoint(config: &ServiceConfig) -> String {
-    kind_api(&config.kind).endpoint(config.common.url.as_deref())
+    kind_api(&config.kind).endpoint(config.common.url.as_ref().map(|urls| urls.first()))
+}
+
+/// Every endpoint a service is asked at, in the order listed: the kind's
+/// own (azure's from its region, google's default) when none is.
+pub(crate) fn endpoints(config: &ServiceConfig) -> Vec<String> {
+    let kind = kind_api(&config.kind);
+    match config.common.urls() {
+        [] => vec![kind.endpoint(None)],
+        urls => urls.iter().map(|url| kind.endpoint(Some(url))).collect(),
+    }
 }
 
 /// Keys that shape a service's sound, each kind filling in its own: the
@@ -160,12 +172,28 @@ mod tests {
                 "None {\"t\": \"{text}\"} None None"
             ]
         );
+        // A pool is keyed by its first endpoint, as if it were alone.
+        let pool = service("kind = \"openai\"\nurl = [\"http://h\", \"http://h2:8880\"]\nmodel = \"tts-1-hd\"\nsample-rate = 24000\nresponse-format = \"pcm\"");
+        assert_eq!(
+            identity(&pool, &endpoint(&pool)),
+            identity(&openai, &endpoint(&openai))
+        );
+        assert_eq!(
+            endpoints(&pool),
+            ["http://h/v1/audio/speech", "http://h2:8880/v1/audio/speech"]
+        );
         let azure = service(
             "kind = \"azure\"\nregion = \"eastasia\"\noutput-format = \"raw-16khz-16bit-mono-pcm\"",
         );
         assert_eq!(
             endpoint(&azure),
             "https://eastasia.tts.speech.microsoft.com/cognitiveservices/v1"
+        );
+        assert_eq!(endpoints(&azure), [endpoint(&azure)]);
+        let google = service("kind = \"google\"");
+        assert_eq!(
+            endpoints(&google),
+            ["https://texttospeech.googleapis.com/v1/text:synthesize"]
         );
         assert_eq!(
             kind_api(&azure.kind).clip_format(),

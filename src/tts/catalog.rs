@@ -11,8 +11,9 @@ use crate::model::ClipFormat;
 
 #[derive(Debug, Clone)]
 struct Entry {
-    /// Kind, endpoint and sound-shaping settings (or espeak-ng's version):
-    /// never a secret.
+    /// Kind, endpoint (a pool's first: whichever endpoint answers, the
+    /// clip is the same) and sound-shaping settings (or espeak-ng's
+    /// version): never a secret.
     identity: String,
     model: String,
     format: ClipFormat,

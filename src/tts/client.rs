@@ -1,6 +1,7 @@
 //! The synthesizer: one segment in, one cached clip out.
 //!
-//! Holds one HTTP client, per service a slot semaphore (its `concurrency`)
+//! Holds one HTTP client, per service its endpoints ([`Pool`]: one or
+//! several URLs, each with a slot semaphore of the service's `concurrency`)
 //! and a token bucket (`requests-per-minute`), an optional global cap
 //! (`--jobs`), the clip cache, and the check that decides whether returned
 //! audio is usable. [`Synthesizer::fetch`] is the single segment → clip
@@ -20,6 +21,7 @@ use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
+use super::pool::{Pool, REST, REST_AFTER};
 use super::response::{self, BodyError};
 use super::store::{Lease, RemoteCache, StoreError};
 use super::{retry, TtsError};
@@ -61,7 +63,8 @@ pub struct StoredClip {
 
 struct Service {
     name: String,
-    api: Box<dyn Api>,
+    /// Its endpoints, each with its slots (`concurrency`).
+    pool: Pool,
     api_key: Option<String>,
     redactor: Option<Redactor>,
     format: ClipFormat,
@@ -69,7 +72,8 @@ struct Service {
     retries: u32,
     /// A server asking to wait longer than this fails the segment.
     max_retry_after: Duration,
-    slots: Semaphore,
+    /// How long an endpoint failing again and again rests.
+    rest: Duration,
     pace: Option<DefaultDirectRateLimiter>,
     /// Plausible seconds of audio per character sent.
     seconds_per_char: (f64, f64),
@@ -125,24 +129,26 @@ impl Synthesizer {
             (None, String::new())
         };
         let catalog = Catalog::new(all, &espeak, cache);
-        let services = configs
-            .into_iter()
-            .map(|(name, config)| {
-                let url = match &embedded {
-                    Some(server) if config.is_embedded() => {
-                        format!("http://{}/v1/audio/speech", server.addr)
-                    }
-                    _ => api::endpoint(config),
-                };
-                (name.clone(), Service::new(name, config, url, &catalog))
-            })
-            .collect();
-        let (http, keyed_http) = http_clients()?;
         let time_scale = std::env::var("BRIEFCAST_TIME_SCALE")
             .ok()
             .and_then(|v| v.parse::<f64>().ok())
             .filter(|s| s.is_finite() && *s >= 0.0)
             .unwrap_or(1.0);
+        let rest = REST.mul_f64(time_scale);
+        let services = configs
+            .into_iter()
+            .map(|(name, config)| {
+                let urls = match &embedded {
+                    Some(server) if config.is_embedded() => {
+                        vec![format!("http://{}/v1/audio/speech", server.addr)]
+                    }
+                    _ => api::endpoints(config),
+                };
+                let service = Service::new(name, config, urls, rest, &catalog);
+                (name.clone(), service)
+            })
+            .collect();
+        let (http, keyed_http) = http_clients()?;
         Ok(Synthesizer {
             http,
             keyed_http,
@@ -320,11 +326,13 @@ impl Synthesizer {
     ) -> Result<StoredClip, TtsError> {
         let key = self.catalog.key(request)?;
         let mut attempt = 0;
+        // The endpoint of the last attempt: a retry goes elsewhere.
+        let mut endpoint = None;
         loop {
             if let Some(message) = service.streak.given_up() {
                 return Err(TtsError::Misconfigured(message));
             }
-            let (result, asked_wait) = self.attempt(service, request).await;
+            let (result, asked_wait) = self.attempt(service, request, &mut endpoint).await;
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
                     Ok(path) => {
@@ -396,18 +404,22 @@ impl Synthesizer {
         }
     }
 
-    /// One request, holding the service's slot only while it is on the
-    /// wire: the audio bytes, or the error with the wait the server asked for.
+    /// One request at the endpoint the pool chooses (another than
+    /// `endpoint`, where the last attempt went, while one is healthy),
+    /// holding a slot there only while it is on the wire: the audio bytes,
+    /// or the error with the wait the server asked for.
     async fn attempt(
         &self,
         service: &Service,
         request: &ClipRequest,
+        endpoint: &mut Option<usize>,
     ) -> (Result<Vec<u8>, TtsError>, Option<Duration>) {
         let _global = match &self.jobs {
             Some(jobs) => Some(jobs.acquire().await.expect("never closed")),
             None => None,
         };
-        let _slot = service.slots.acquire().await.expect("never closed");
+        let lease = service.pool.lease(*endpoint).await;
+        *endpoint = Some(lease.index);
         // Given up while this request waited for its slot: send nothing.
         if let Some(message) = service.streak.given_up() {
             return (Err(TtsError::Misconfigured(message)), None);
@@ -415,12 +427,30 @@ impl Synthesizer {
         if let Some(pace) = &service.pace {
             pace.until_ready().await;
         }
+        let answer = self.exchange(service, &*lease.endpoint.api, request).await;
+        if lease.report(&answer.0) {
+            tracing::warn!(
+                "service {}: {} failed {REST_AFTER} times in a row; resting it for {}",
+                service.name,
+                service.redact(&lease.endpoint.url),
+                describe_wait(service.rest)
+            );
+        }
+        answer
+    }
+
+    /// One request to one endpoint and its answer.
+    async fn exchange(
+        &self,
+        service: &Service,
+        api: &dyn Api,
+        request: &ClipRequest,
+    ) -> (Result<Vec<u8>, TtsError>, Option<Duration>) {
         let http = match service.api_key {
             Some(_) => &self.keyed_http,
             None => &self.http,
         };
-        let builder = service
-            .api
+        let builder = api
             .request(http, request, service.api_key.as_deref())
             .timeout(service.timeout);
         let response = match builder.send().await {
@@ -441,7 +471,7 @@ impl Synthesizer {
                 service: service.name.clone(),
                 status: status.as_u16(),
                 body: crate::util::sniff(&body),
-                message: service.redact(&service.api.error_message(&body)),
+                message: service.redact(&api.error_message(&body)),
             };
             return (Err(error), asked_wait);
         }
@@ -449,7 +479,10 @@ impl Synthesizer {
             Ok(body) => body,
             Err(error) => return (Err(error), None),
         };
-        (service.audio_in(status.as_u16(), body, &content_type), None)
+        (
+            service.audio_in(api, status.as_u16(), body, &content_type),
+            None,
+        )
     }
 }
 
@@ -537,7 +570,14 @@ impl Service {
         }
     }
 
-    fn new(name: &str, config: &ServiceConfig, url: String, catalog: &Catalog) -> Service {
+    /// `urls`: its endpoints, after the kind's mapping.
+    fn new(
+        name: &str,
+        config: &ServiceConfig,
+        urls: Vec<String>,
+        rest: Duration,
+        catalog: &Catalog,
+    ) -> Service {
         let common = &config.common;
         let pace = common
             .requests_per_minute
@@ -552,14 +592,19 @@ impl Service {
         let redactor = Redactor::new(api_key.as_deref());
         Service {
             name: name.to_owned(),
-            api: api::kind_api(&config.kind).api(url),
+            pool: Pool::new(
+                api::kind_api(&config.kind),
+                urls,
+                config.effective_concurrency(),
+                rest,
+            ),
             api_key,
             redactor,
             format: catalog.format(name).expect("configured"),
             timeout: Duration::from_millis(config.timeout_ms()),
             retries: common.retries,
             max_retry_after: Duration::from_millis(common.max_retry_after_ms),
-            slots: Semaphore::new(config.effective_concurrency()),
+            rest,
             pace,
             seconds_per_char: (common.min_seconds_per_char, common.max_seconds_per_char),
             streak: Streak::default(),
@@ -570,6 +615,7 @@ impl Service {
     /// is not audio is an answer no retry changes.
     fn audio_in(
         &self,
+        api: &dyn Api,
         status: u16,
         body: Vec<u8>,
         content_type: &str,
@@ -581,8 +627,7 @@ impl Service {
             answer: self.redact(&answer),
         };
         let kind = crate::util::sniff(&body);
-        let audio = self
-            .api
+        let audio = api
             .audio(body, content_type)
             .map_err(|reason| not_audio(kind, reason))?;
         answer::judge(&audio, content_type, self.format)

@@ -1,7 +1,8 @@
 //! Text to speech: turning one segment's text into one stored clip.
 //!
 //! Owns every HTTP detail: service kinds, API keys from the environment,
-//! bounded concurrency per service, retries, response checks, the clip cache
+//! a service's endpoints (one URL or a pool) with bounded concurrency at
+//! each, retries, response checks, the clip cache
 //! and the embedded espeak-ng server. It knows nothing of chapters, episodes
 //! or output paths: a request goes in, a cached clip comes out.
 
@@ -16,6 +17,7 @@ mod google;
 pub mod listen;
 mod marytts;
 mod openai;
+mod pool;
 pub mod probe;
 mod response;
 mod store;

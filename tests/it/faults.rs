@@ -194,3 +194,61 @@ fn faults_beyond_the_retry_budget_fail_named_segments_and_keep_earlier_files() {
     let wav = project.read("audio/jia.wav");
     assert!(wav != before.iter().find(|f| f.0 == "jia.wav").unwrap().1);
 }
+
+#[test]
+fn a_pool_with_failing_endpoints_builds_everything_at_the_healthy_one() {
+    // Listed first: a closed port and a server that answers every request
+    // with 503; the healthy endpoint comes last.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let failing = FaultService::start(
+        24_000,
+        FaultPlan {
+            hopeless: 1.0,
+            kinds: vec![Outcome::Status503],
+            ..FaultPlan::clean()
+        },
+    );
+    let healthy = FaultService::start(24_000, FaultPlan::clean());
+    let project = Project::new();
+    write_fixture(&project, &closed_url, SERVICE, PER_SPEAKER, "");
+    let single = format!("url = \"{closed_url}\"");
+    let pool = format!(
+        "url = [\"{closed_url}\", \"{}\", \"{}\"]",
+        failing.url(),
+        healthy.url()
+    );
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    project.write("voices.toml", &config.replace(&single, &pool));
+    let (texts, _) = planned_texts(&project);
+
+    // Waits at full length: no rest ends during the build.
+    let env = [
+        ("BRIEFCAST_LOG", "briefcast=warn"),
+        ("BRIEFCAST_TIME_SCALE", "1"),
+    ];
+    let run = project.run_with(&["build", "--quiet"], &env);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for url in [&closed_url, &failing.url()] {
+        let rested = format!(
+            "service fake: {url}/v1/audio/speech failed 3 times in a row; resting it for 30.0 s"
+        );
+        assert!(run.stderr.contains(&rested), "{rested}: {}", run.stderr);
+    }
+    // Every segment is written, each clip asked of the healthy endpoint once.
+    let (_, missing) = planned_texts(&project);
+    assert!(missing.is_empty(), "{missing:?}");
+    assert_eq!(healthy.texts(), texts);
+    for slug in ["jia", "yi", "bing"] {
+        assert!(project.exists(&format!("audio/{slug}.wav")), "{slug}");
+    }
+    // The failing endpoint was tried, then rested: it got what its 8 slots
+    // held before its third failure came back, and some retries from the
+    // closed port meanwhile; unrested it would get a third of the 216.
+    let wasted = failing.log().len();
+    assert!(
+        (3..=24).contains(&wasted),
+        "{wasted} requests to the failing endpoint"
+    );
+}

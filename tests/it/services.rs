@@ -399,6 +399,71 @@ fn concurrency_caps_requests_in_flight() {
     assert_eq!(recorder.max_in_flight(), 2);
 }
 
+/// Two endpoints answering each text after `delay`, and an openai-kind
+/// service table listing both.
+fn pool_of_two(delay: Duration, concurrency: usize) -> (Recorder, Recorder, String) {
+    let start = || {
+        Recorder::start(delay, |r, _| {
+            wav_answer(r.json()["input"].as_str().unwrap())
+        })
+    };
+    let (first, second) = (start(), start());
+    let service = format!(
+        "kind = \"openai\"\nurl = [\"{}\", \"{}\"]\nconcurrency = {concurrency}",
+        first.url(""),
+        second.url("")
+    );
+    (first, second, service)
+}
+
+#[test]
+fn a_pool_spreads_requests_with_concurrency_per_endpoint() {
+    let (first, second, service) = pool_of_two(Duration::from_millis(150), 2);
+    let project = project(&service, "alloy");
+    many_sentences(&project, 12);
+    let run = build(&project);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (a, b) = (first.requests().len(), second.requests().len());
+    assert_eq!(a + b, 12, "each sentence asked once");
+    assert!(a >= 4 && b >= 4, "{a} and {b} requests");
+    assert_eq!((first.max_in_flight(), second.max_in_flight()), (2, 2));
+}
+
+#[test]
+fn a_pool_is_keyed_by_its_first_url_alone() {
+    let (first, second, pool) = pool_of_two(Duration::from_millis(50), 1);
+    let project = project(&pool, "alloy");
+    many_sentences(&project, 6);
+    assert_eq!(build(&project).code, 0);
+    assert!(!first.requests().is_empty() && !second.requests().is_empty());
+    let clips = project.cached_clips();
+    assert_eq!(clips.len(), 6);
+
+    // The first URL alone: every clip is already there.
+    let config = String::from_utf8(project.read("voices.toml")).unwrap();
+    let single = format!(
+        "kind = \"openai\"\nurl = \"{}\"\nconcurrency = 1",
+        first.url("")
+    );
+    project.write("voices.toml", &config.replace(&pool, &single));
+    std::fs::remove_dir_all(project.path("audio")).unwrap();
+    let asked = first.requests().len() + second.requests().len();
+    let run = build(&project);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(first.requests().len() + second.requests().len(), asked);
+    assert_eq!(project.cached_clips(), clips);
+    assert!(project.exists("audio/liuzhou.wav"));
+
+    // The second URL alone is another service: its clips are asked anew.
+    let other = format!(
+        "kind = \"openai\"\nurl = \"{}\"\nconcurrency = 1",
+        second.url("")
+    );
+    project.write("voices.toml", &config.replace(&pool, &other));
+    assert_eq!(build(&project).code, 0);
+    assert_eq!(first.requests().len() + second.requests().len(), asked + 6);
+}
+
 #[test]
 fn requests_per_minute_paces_requests() {
     let recorder = Recorder::start(Duration::ZERO, |r, _| {
