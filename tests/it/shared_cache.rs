@@ -182,23 +182,26 @@ fn two_shards_in_parallel_and_a_final_build_request_each_clip_once() {
 }
 
 #[test]
-fn two_builds_racing_on_one_bucket_request_each_clip_once() {
+fn four_builds_racing_on_one_bucket_request_each_clip_once() {
     let s3 = S3::start();
     let service = FakeService::start(48_000);
     let (reference, distinct) = single_machine(&service);
-    // Slow answers, so the two machines want the same clips at the same time.
+    // Slow answers, so the machines want the same clips at the same time.
     service.delay_each(Some(Duration::from_millis(150)));
     let cache = Some("s3://clips-bucket/race");
-    let (first, second) = (machine(&service, cache), machine(&service, cache));
-    let a = spawn(&first, &s3, &["build", "--quiet"]);
-    let b = spawn(&second, &s3, &["build", "--quiet"]);
-    for (code, stderr) in [finished(a), finished(b)] {
+    let machines: Vec<Project> = (0..4).map(|_| machine(&service, cache)).collect();
+    let builds: Vec<_> = machines
+        .iter()
+        .map(|m| spawn(m, &s3, &["build", "--quiet"]))
+        .collect();
+    for (code, stderr) in builds.into_iter().map(finished) {
         assert_eq!(code, 0, "{stderr}");
     }
     assert_each_text_once(&service, distinct);
     assert_eq!(service.requests(), 2 * distinct);
-    assert_eq!(episodes(&first), reference);
-    assert_eq!(episodes(&second), reference);
+    for machine in &machines {
+        assert_eq!(episodes(machine), reference);
+    }
 }
 
 #[test]
