@@ -14,10 +14,10 @@ use tokio::task::JoinSet;
 use super::arrivals::{Arrivals, SlotRef};
 use super::episode::{fingerprint, minutes, write_episode, Strictness};
 use super::Project;
-use crate::audio::{self, ClipFile};
+use crate::audio::ClipFile;
 use crate::progress::Reporter;
 use crate::publish::{EpisodeEntry, Manifest};
-use crate::tts::{ClipKey, ClipRequest, Synthesizer, Validator};
+use crate::tts::{ClipKey, ClipRequest};
 use crate::util::{Internal, InternalContext};
 
 #[derive(Debug, Clone, Default)]
@@ -154,24 +154,7 @@ async fn run(
         reporter.as_ref(),
     );
 
-    if let Some(remote) = project.remote.as_ref() {
-        remote.mark().await?;
-    }
-    project.check_voices_installed()?;
-    let validator = Validator {
-        response: audio::check_clip,
-        stored: audio::check_stored_clip,
-    };
-    project.probe_voices()?;
-    let synth = Synthesizer::start(
-        &project.config.services,
-        &project.used_services(),
-        project.cache(),
-        validator,
-        jobs,
-    )
-    .await?;
-    let synth = Arc::new(synth);
+    let synth = Arc::new(project.synthesizer(jobs).await?);
 
     // One per planned episode; `None` for those left unchanged.
     let mut assemblies: Vec<Option<Assembly>> = Vec::new();

@@ -44,11 +44,7 @@ fn lock(folders: &[&Path], wait: bool) -> Result<FolderLock> {
 /// For a build: the cache (created and marked) and the output folder
 /// (created), locked in that order.
 pub fn lock_for_build(project: &Project, wait: bool) -> Result<FolderLock> {
-    check_cache_folder(project)?;
-    let cache = project.cache();
-    cache
-        .mark()
-        .with_context(|| format!("cannot create the cache folder {}", cache.dir().display()))?;
+    let cache = marked_cache(project)?;
     let out_dir = project.output_dir();
     if out_dir.exists() && !out_dir.is_dir() {
         bail!("output folder {} is a file", out_dir.display());
@@ -60,12 +56,18 @@ pub fn lock_for_build(project: &Project, wait: bool) -> Result<FolderLock> {
 /// For a sharded build: the local cache (created and marked) alone; no
 /// output is written.
 pub fn lock_cache_for_share(project: &Project, wait: bool) -> Result<FolderLock> {
+    let cache = marked_cache(project)?;
+    lock(&[cache.dir()], wait)
+}
+
+/// The project's cache folder, checked, created and marked.
+fn marked_cache(project: &Project) -> Result<crate::tts::Cache> {
     check_cache_folder(project)?;
     let cache = project.cache();
     cache
         .mark()
         .with_context(|| format!("cannot create the cache folder {}", cache.dir().display()))?;
-    lock(&[cache.dir()], wait)
+    Ok(cache)
 }
 
 /// For `cache gc`: the cache alone, if it exists.

@@ -160,6 +160,29 @@ impl Project {
         used
     }
 
+    /// The synthesizer a build requests clips from, after the checks that
+    /// stop a build before any request: the shared cache marked, neural
+    /// voices installed, Mandarin voices probed.
+    pub async fn synthesizer(&self, jobs: Option<usize>) -> Result<tts::Synthesizer> {
+        if let Some(remote) = &self.remote {
+            remote.mark().await?;
+        }
+        self.check_voices_installed()?;
+        self.probe_voices()?;
+        let validator = tts::Validator {
+            response: crate::audio::check_clip,
+            stored: crate::audio::check_stored_clip,
+        };
+        Ok(tts::Synthesizer::start(
+            &self.config.services,
+            &self.used_services(),
+            self.cache(),
+            validator,
+            jobs,
+        )
+        .await?)
+    }
+
     /// A neural voice whose model or runtime is missing stops the build
     /// before any request, with the command that installs it.
     pub fn check_voices_installed(&self) -> Result<()> {

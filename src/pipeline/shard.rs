@@ -14,9 +14,8 @@ use tokio::task::JoinSet;
 
 use super::build::{BuildOptions, BuildReport};
 use super::Project;
-use crate::audio;
 use crate::progress::Reporter;
-use crate::tts::{Catalog, ClipKey, ClipRequest, Synthesizer, Validator};
+use crate::tts::{Catalog, ClipKey, ClipRequest};
 use crate::util::InternalContext;
 
 /// Share `index` (1-based) of `count`.
@@ -94,24 +93,8 @@ async fn run_share(
     shard: Shard,
     reporter: Arc<dyn Reporter>,
 ) -> Result<BuildReport> {
-    let cache = project.cache();
-    let remote = cache.remote().expect("checked by build_share").clone();
-    remote.mark().await?;
-    project.check_voices_installed()?;
-    project.probe_voices()?;
-    let validator = Validator {
-        response: audio::check_clip,
-        stored: audio::check_stored_clip,
-    };
-    let synth = Synthesizer::start(
-        &project.config.services,
-        &project.used_services(),
-        cache,
-        validator,
-        jobs,
-    )
-    .await?;
-    let synth = Arc::new(synth);
+    let remote = project.remote.clone().expect("checked by build_share");
+    let synth = Arc::new(project.synthesizer(jobs).await?);
     let share = share_requests(&project, synth.catalog(), shard)?;
     let label = format!("share {shard}");
     reporter.episode(&label, share.len(), 0);
