@@ -3,6 +3,8 @@
 //! text-to-speech HTTP service, and the clips are stitched into one
 //! chaptered episode per speaker. See DESIGN in the README for the stages.
 
+#![warn(unreachable_pub)]
+
 pub mod audio;
 pub mod check;
 pub mod cli;

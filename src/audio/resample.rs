@@ -16,7 +16,7 @@ pub struct ResampleError {
 }
 
 /// Number of samples `len` input samples become.
-pub fn output_len(len: usize, from: u32, to: u32) -> usize {
+pub(super) fn output_len(len: usize, from: u32, to: u32) -> usize {
     ((len as u128 * to as u128 + from as u128 / 2) / from as u128) as usize
 }
 

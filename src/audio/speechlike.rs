@@ -18,7 +18,7 @@ const FLAT_CREST: f64 = 1.2;
 const ACTIVE_RANGE_DB: f64 = 30.0;
 
 /// `Err(what it sounds like)` when `samples` at `rate` cannot be speech.
-pub fn check(samples: &[f32], rate: u32) -> Result<(), &'static str> {
+pub(super) fn check(samples: &[f32], rate: u32) -> Result<(), &'static str> {
     let frame = (rate as usize / 100).max(1);
     let energies: Vec<f64> = samples
         .chunks(frame)

@@ -10,7 +10,7 @@ use crate::cli::BuildArgs;
 use crate::pipeline::{self, BuildOptions};
 use crate::progress::{Reporter, Silent, TerminalReporter};
 
-pub fn execute(args: BuildArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     let reporter: Arc<dyn Reporter> = if args.quiet {
         Arc::new(Silent)
     } else {

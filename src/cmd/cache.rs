@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::GcArgs;
 use crate::pipeline::{self, Project};
 
-pub fn gc(args: GcArgs) -> Result<ExitCode> {
+pub(crate) fn gc(args: GcArgs) -> Result<ExitCode> {
     let project = Project::load(&args.config.config, None)?;
     let _lock = pipeline::lock_cache(&project, !args.no_wait)?;
     let catalog = project.catalog();

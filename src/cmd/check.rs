@@ -9,7 +9,7 @@ use crate::check::CheckReport;
 use crate::cli::CheckArgs;
 use crate::pipeline::{self, CheckOptions, CheckRun};
 
-pub fn execute(args: CheckArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: CheckArgs) -> Result<ExitCode> {
     let options = CheckOptions {
         config: args.config.config,
         only: args.only,
@@ -19,7 +19,7 @@ pub fn execute(args: CheckArgs) -> Result<ExitCode> {
 }
 
 /// Prints what a check found; exit code 1 when anything failed.
-pub fn report(run: &CheckRun) -> ExitCode {
+pub(crate) fn report(run: &CheckRun) -> ExitCode {
     if let Some(error) = &run.service_error {
         eprintln!("briefcast: check stopped: {error}; check.json and the episodes are unchanged");
         return ExitCode::from(1);

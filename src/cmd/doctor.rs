@@ -9,7 +9,7 @@ use anyhow::Result;
 use crate::cli::DoctorArgs;
 use crate::pipeline;
 
-pub fn execute(args: DoctorArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: DoctorArgs) -> Result<ExitCode> {
     let report = pipeline::doctor(&args.config.config)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::ImportArgs;
 use crate::pipeline;
 
-pub fn execute(args: ImportArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: ImportArgs) -> Result<ExitCode> {
     let options = pipeline::ImportOptions {
         page: args.page,
         into_config: args.into_config.then_some(args.config),

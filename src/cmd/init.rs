@@ -30,7 +30,7 @@ fn files(language: InitLanguage) -> [(&'static str, &'static str); 4] {
     ]
 }
 
-pub fn execute(args: InitArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: InitArgs) -> Result<ExitCode> {
     let dir = &args.dir;
     let files = files(args.lang);
     if dir.join("voices.toml").exists() {

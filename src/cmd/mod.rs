@@ -2,13 +2,13 @@
 //! library, and reports to the terminal; none holds logic a test would want
 //! to reach without the command line.
 
-pub mod build;
-pub mod cache;
-pub mod check;
-pub mod doctor;
-pub mod import;
-pub mod init;
-pub mod plan;
-pub mod say;
-pub mod serve;
-pub mod voices;
+pub(crate) mod build;
+pub(crate) mod cache;
+pub(crate) mod check;
+pub(crate) mod doctor;
+pub(crate) mod import;
+pub(crate) mod init;
+pub(crate) mod plan;
+pub(crate) mod say;
+pub(crate) mod serve;
+pub(crate) mod voices;

@@ -7,7 +7,7 @@ use anyhow::Result;
 use crate::cli::PlanArgs;
 use crate::pipeline::{self, Project};
 
-pub fn execute(args: PlanArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: PlanArgs) -> Result<ExitCode> {
     let project = Project::load(&args.config.config, None)?;
     for warning in &project.warnings {
         eprintln!("briefcast: warning: {warning}");

@@ -9,7 +9,7 @@ use crate::cli::SayArgs;
 use crate::config::Config;
 use crate::pipeline;
 
-pub fn execute(args: SayArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: SayArgs) -> Result<ExitCode> {
     if args.voice.is_none() && no_project(&args.config.config) {
         for line in lines(args.text)? {
             println!("{}", pipeline::spoken_without_project(&line));

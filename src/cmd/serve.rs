@@ -7,7 +7,7 @@ use anyhow::{bail, Context, Result};
 use crate::cli::ServeArgs;
 use crate::{text, tts};
 
-pub fn execute(args: ServeArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: ServeArgs) -> Result<ExitCode> {
     let mut options = tts::embedded::ServeOptions {
         text_limit: args.text_limit as usize,
         process_timeout: std::time::Duration::from_millis(args.timeout_ms),

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cli::{VoicesArgs, VoicesCommand};
 use crate::tts::voices::{self, Catalogue, Pack};
 
-pub fn execute(args: VoicesArgs) -> Result<ExitCode> {
+pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
     let catalogue = Catalogue::load(args.catalogue.as_deref())?;
     let data = voices::data_dir();
     match args.command {

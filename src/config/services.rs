@@ -185,7 +185,7 @@ impl Common {
 }
 
 /// A value refused at load: the key at fault (`None`: the whole table).
-pub type KeyError = (Option<&'static str>, String);
+pub(super) type KeyError = (Option<&'static str>, String);
 
 /// Retries beyond this turn a dead service into a build that never ends.
 const MAX_RETRIES: u32 = 100;

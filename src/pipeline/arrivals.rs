@@ -9,7 +9,7 @@ use crate::audio::ClipFile;
 
 /// Where one requested clip goes: a segment of one of the planned episodes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SlotRef {
+pub(super) struct SlotRef {
     /// Index into the project's episodes.
     pub episode: usize,
     /// Index into that episode's segments, in playing order.
@@ -18,7 +18,7 @@ pub struct SlotRef {
 
 /// What the assembly of an episode is to be given after an arrival.
 #[derive(Debug, Default, PartialEq)]
-pub struct Release {
+pub(super) struct Release {
     /// Start the assembly now (once per episode).
     pub start: bool,
     /// Clips that now continue the unbroken run from the first segment, in order.
@@ -29,7 +29,7 @@ pub struct Release {
 
 /// Per-episode state while clips arrive.
 #[derive(Debug)]
-pub struct Arrivals {
+pub(super) struct Arrivals {
     clips: Vec<Option<ClipFile>>,
     /// Clips `0..released` have been handed on, in order.
     released: usize,
@@ -40,7 +40,7 @@ pub struct Arrivals {
 
 impl Arrivals {
     /// One entry per segment: the clip when it is already stored.
-    pub fn new(clips: Vec<Option<ClipFile>>) -> Arrivals {
+    pub(super) fn new(clips: Vec<Option<ClipFile>>) -> Arrivals {
         Arrivals {
             clips,
             released: 0,
@@ -50,29 +50,29 @@ impl Arrivals {
     }
 
     /// The clip for `segment` is stored.
-    pub fn arrived(&mut self, segment: usize, clip: ClipFile) {
+    pub(super) fn arrived(&mut self, segment: usize, clip: ClipFile) {
         self.clips[segment] = Some(clip);
     }
 
     /// A segment's request failed: nothing more is released, and the
     /// assembly (if it started) sees its input end early.
-    pub fn failed(&mut self, service: &str, message: String) {
+    pub(super) fn failed(&mut self, service: &str, message: String) {
         self.failures.push((service.to_owned(), message));
     }
 
     /// (service, message) per failed segment.
-    pub fn failures(&self) -> &[(String, String)] {
+    pub(super) fn failures(&self) -> &[(String, String)] {
         &self.failures
     }
 
-    pub fn into_failures(self) -> Vec<(String, String)> {
+    pub(super) fn into_failures(self) -> Vec<(String, String)> {
         self.failures
     }
 
     /// What can go to the assembly now: it starts with the first clip (or
     /// at once for an episode of none), so pass one of an episode keeps
     /// pace with its requests instead of waiting for the last of them.
-    pub fn release(&mut self) -> Release {
+    pub(super) fn release(&mut self) -> Release {
         let mut release = Release::default();
         if !self.failures.is_empty() {
             return release;

@@ -25,7 +25,7 @@ const ASSEMBLY_VERSION: &str = "briefcast assembly 3";
 /// A hash of everything that shapes an episode's files: clip keys and
 /// pauses in order, titles, audio and publish settings, intro and outro,
 /// and the assembly version.
-pub fn fingerprint(
+pub(super) fn fingerprint(
     config: &Config,
     episode: &EpisodePlan,
     keys: &[ClipKey],
@@ -64,7 +64,7 @@ pub fn fingerprint(
 
 /// Whether a miss of the loudness target is an error (`--strict-loudness`).
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Strictness {
+pub(super) struct Strictness {
     pub loudness: bool,
 }
 
@@ -74,7 +74,7 @@ pub struct Strictness {
 /// (see [`audio::assemble`]).
 // One call per episode from `build`'s scheduler, which holds each of these apart.
 #[allow(clippy::too_many_arguments)]
-pub fn write_episode(
+pub(super) fn write_episode(
     config: &Config,
     episode: &EpisodePlan,
     clips: impl IntoIterator<Item = ClipFile>,
@@ -243,7 +243,7 @@ impl Publishing<'_> {
 }
 
 /// `m:ss` for messages.
-pub fn minutes(seconds: f64) -> String {
+pub(super) fn minutes(seconds: f64) -> String {
     let whole = seconds.round() as u64;
     format!("{}:{:02}", whole / 60, whole % 60)
 }

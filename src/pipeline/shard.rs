@@ -55,7 +55,7 @@ impl Shard {
 }
 
 /// The distinct requests of the planned episodes in this share, in script order.
-pub fn share_requests(
+pub(super) fn share_requests(
     project: &Project,
     catalog: &Catalog,
     shard: Shard,
@@ -73,7 +73,7 @@ pub fn share_requests(
 }
 
 /// Synthesise this share into the shared cache; no episode is written.
-pub fn build_share(
+pub(super) fn build_share(
     options: &BuildOptions,
     shard: Shard,
     reporter: Arc<dyn Reporter>,

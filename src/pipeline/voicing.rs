@@ -38,7 +38,7 @@ pub fn readings_for(config: &Config, voice: Option<&str>) -> impl Fn(&str) -> St
 }
 
 /// `[voices.NAME]` as the planning of an episode uses it.
-pub fn plan_voice(config: &Config, name: &str) -> PlanVoice {
+pub(super) fn plan_voice(config: &Config, name: &str) -> PlanVoice {
     let service = &config.services[config.voices[name].service.get_ref()];
     PlanVoice {
         name: name.to_owned(),

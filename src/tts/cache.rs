@@ -153,7 +153,7 @@ impl Cache {
 }
 
 /// The marker file in a cache's root.
-pub const MARKER: &str = "CACHEDIR.TAG";
+pub(super) const MARKER: &str = "CACHEDIR.TAG";
 pub(super) const MARKER_TEXT: &str = "Signature: 8a477f597d28d172789f06886806bc55\n\
 # This file is a cache directory tag created by briefcast: the folder holds\n\
 # its clip cache. `briefcast cache gc` only deletes clips in a folder with\n\

@@ -119,7 +119,7 @@ impl Api for OpenAi {
 
 /// `https://host` or `https://host/` → `https://host/v1/audio/speech`; a URL
 /// that already names a path is used as it is.
-pub fn endpoint(url: &str) -> String {
+pub(super) fn endpoint(url: &str) -> String {
     let trimmed = url.trim_end_matches('/');
     let after_scheme = trimmed.split_once("://").map_or(trimmed, |(_, rest)| rest);
     if after_scheme.contains('/') {
@@ -131,7 +131,7 @@ pub fn endpoint(url: &str) -> String {
 
 /// The service's own words from an error body: OpenAI's `error.message`,
 /// FastAPI's `detail`, a plain `message`, else the first line of text.
-pub fn error_message(body: &[u8]) -> String {
+pub(super) fn error_message(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(body);
     if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
         for pointer in [

@@ -73,7 +73,7 @@ fn is_on(e: &BytesStart) -> bool {
 }
 
 /// The document's paragraphs as text, one line each.
-pub fn docx_text(bytes: &[u8]) -> Result<String, ImportError> {
+pub(super) fn docx_text(bytes: &[u8]) -> Result<String, ImportError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| bad(&format!("not a readable zip archive ({e})")))?;
     let xml = part(&mut zip, "word/document.xml")

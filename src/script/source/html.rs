@@ -43,7 +43,7 @@ const BLOCKS: &[&str] = &[
     "body",
 ];
 
-pub fn looks_like_html(text: &str) -> bool {
+pub(super) fn looks_like_html(text: &str) -> bool {
     let head: String = text
         .trim_start_matches('\u{feff}')
         .trim_start()
@@ -165,7 +165,7 @@ fn lines(root: ElementRef) -> Vec<String> {
 }
 
 /// The article's text (one line per block) and notes for the report.
-pub fn html_text(html: &str) -> (String, Vec<String>) {
+pub(super) fn html_text(html: &str) -> (String, Vec<String>) {
     let doc = Html::parse_document(html);
     let mut notes = Vec::new();
     let Some(body) = article(&doc) else {

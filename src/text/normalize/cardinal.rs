@@ -6,7 +6,7 @@ const DIGIT: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七
 const PLACE: [&str; 4] = ["", "十", "百", "千"];
 
 /// The reading of a non-negative integer given as ASCII digits.
-pub fn read_cardinal(digits: &str, liang: bool) -> String {
+pub(super) fn read_cardinal(digits: &str, liang: bool) -> String {
     let bytes: Vec<u8> = digits.bytes().filter(u8::is_ascii_digit).collect();
     let start = bytes.iter().take_while(|&&b| b == b'0').count();
     if start == bytes.len() {
@@ -27,7 +27,7 @@ pub fn read_cardinal(digits: &str, liang: bool) -> String {
 }
 
 /// Digit-by-digit reading; `yao` reads 1 as 幺.
-pub fn read_digits(digits: &str, yao: bool) -> String {
+pub(super) fn read_digits(digits: &str, yao: bool) -> String {
     digits
         .chars()
         .filter_map(|c| c.to_digit(10))
@@ -42,7 +42,7 @@ pub fn read_digits(digits: &str, yao: bool) -> String {
 }
 
 /// `int` as a cardinal, then 点 and each digit of `frac` on its own.
-pub fn read_decimal(int: &str, frac: Option<&str>, liang: bool) -> String {
+pub(super) fn read_decimal(int: &str, frac: Option<&str>, liang: bool) -> String {
     let mut s = read_cardinal(int, liang);
     if let Some(f) = frac {
         s.push('点');

@@ -8,11 +8,11 @@ use super::scan::*;
 use super::words::*;
 
 /// (end of the consumed text, its reading)
-pub type Hit = Option<(usize, String)>;
+pub(super) type Hit = Option<(usize, String)>;
 
 /// 2008-08-08, 2008/8/8, 2008.08.08, 2019·2·10 → 二零零八年八月八日; 2008-08, 2002/01 → …年…月.
 /// Only with a 4-digit year, so 12-23 stays a range and 12.9 a decimal.
-pub fn numeric_date(c: &[char], i: usize) -> Hit {
+pub(super) fn numeric_date(c: &[char], i: usize) -> Hit {
     let (y, ye) = digits_at(c, i, 4, 4)?;
     let sep = *c.get(ye)?;
     if !matches!(sep, '-' | '/' | '.' | '·') {
@@ -32,7 +32,7 @@ pub fn numeric_date(c: &[char], i: usize) -> Hit {
 }
 
 /// 2019-2020年, 2019~2020赛季 → 二零一九到二零二零年.
-pub fn year_range(c: &[char], i: usize) -> Hit {
+pub(super) fn year_range(c: &[char], i: usize) -> Hit {
     let (a, ae) = digits_at(c, i, 4, 4)?;
     let word = match c.get(ae)? {
         '至' => "至",
@@ -48,13 +48,13 @@ pub fn year_range(c: &[char], i: usize) -> Hit {
 }
 
 /// A score cue in the clause before `i` (比分, 战胜 …; 以 only right before).
-pub fn score_context(c: &[char], i: usize) -> bool {
+pub(super) fn score_context(c: &[char], i: usize) -> bool {
     let clause = clause_before(c, i, 12);
     ends(c, i, "以") || SCORE_CUES.iter().any(|w| *w != "以" && clause.contains(w))
 }
 
 /// H:MM and H:MM:SS (also with ：): 两点 for 2, 零X分, :00 dropped, am/pm → 上午/下午 in front.
-pub fn clock_time(c: &[char], i: usize) -> Hit {
+pub(super) fn clock_time(c: &[char], i: usize) -> Hit {
     if score_context(c, i) {
         return None;
     }
@@ -130,7 +130,7 @@ fn am_pm(c: &[char], end: usize) -> (usize, Option<&'static str>) {
 
 /// Strings read digit by digit: IP addresses, landlines (一), mobiles (幺), 90后,
 /// 985工程, road numbers, “26314”号, numbers after a phone/ID cue, service numbers.
-pub fn digit_string(c: &[char], i: usize) -> Hit {
+pub(super) fn digit_string(c: &[char], i: usize) -> Hit {
     let e = run_end(c, i);
     let s = text(c, i, e);
     if c.get(e) == Some(&'.') && is_digit_at(c, e + 1) {

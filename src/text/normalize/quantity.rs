@@ -48,7 +48,7 @@ fn latin_before(c: &[char], i: usize) -> bool {
 }
 
 /// $13.5 → 十三点五美元, HKD13.5 → 十三点五港元, $1.5万 → 一点五万美元.
-pub fn currency(c: &[char], i: usize) -> Hit {
+pub(super) fn currency(c: &[char], i: usize) -> Hit {
     let &(sym, word) = CURRENCY_PREFIX.iter().find(|(s, _)| starts(c, i, s))?;
     let mut j = i + sym.chars().count();
     while c.get(j) == Some(&' ') {
@@ -71,7 +71,7 @@ pub fn currency(c: &[char], i: usize) -> Hit {
 }
 
 /// The number at `i` (a digit, or '.' before digits) and what it is bound to.
-pub fn quantity(c: &[char], i: usize, neg: bool) -> Hit {
+pub(super) fn quantity(c: &[char], i: usize, neg: bool) -> Hit {
     let n = parse_num(c, i)?;
     let sign = if neg { "负" } else { "" };
     let after = n.end;

@@ -6,14 +6,14 @@ use super::words::CLAUSE_END;
 
 /// A number as written: integer digits (thousands commas removed) and an optional fraction.
 #[derive(Debug, Clone)]
-pub struct Num {
+pub(super) struct Num {
     pub int: String,
     pub frac: Option<String>,
     pub end: usize,
 }
 
 /// Full-width digits and letters become ASCII; everything else is kept.
-pub fn halfwidth(c: char) -> char {
+pub(super) fn halfwidth(c: char) -> char {
     match c {
         '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' => {
             char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
@@ -22,21 +22,21 @@ pub fn halfwidth(c: char) -> char {
     }
 }
 
-pub fn is_digit_at(c: &[char], i: usize) -> bool {
+pub(super) fn is_digit_at(c: &[char], i: usize) -> bool {
     c.get(i).is_some_and(char::is_ascii_digit)
 }
 
-pub fn is_letter_at(c: &[char], i: usize) -> bool {
+pub(super) fn is_letter_at(c: &[char], i: usize) -> bool {
     c.get(i).is_some_and(char::is_ascii_alphabetic)
 }
 
 /// Char before `i`, if any.
-pub fn prev(c: &[char], i: usize) -> Option<char> {
+pub(super) fn prev(c: &[char], i: usize) -> Option<char> {
     i.checked_sub(1).map(|p| c[p])
 }
 
 /// End of the ASCII digit run starting at `i`.
-pub fn run_end(c: &[char], i: usize) -> usize {
+pub(super) fn run_end(c: &[char], i: usize) -> usize {
     let mut j = i;
     while is_digit_at(c, j) {
         j += 1;
@@ -44,37 +44,37 @@ pub fn run_end(c: &[char], i: usize) -> usize {
     j
 }
 
-pub fn text(c: &[char], a: usize, b: usize) -> String {
+pub(super) fn text(c: &[char], a: usize, b: usize) -> String {
     c[a..b].iter().collect()
 }
 
 /// A digit run at `i` whose length is within `min..=max`: (its text, its end).
-pub fn digits_at(c: &[char], i: usize, min: usize, max: usize) -> Option<(String, usize)> {
+pub(super) fn digits_at(c: &[char], i: usize, min: usize, max: usize) -> Option<(String, usize)> {
     let e = run_end(c, i);
     (e - i >= min.max(1) && e - i <= max).then(|| (text(c, i, e), e))
 }
 
 /// Does `c[i..]` start with `word`?
-pub fn starts(c: &[char], i: usize, word: &str) -> bool {
+pub(super) fn starts(c: &[char], i: usize, word: &str) -> bool {
     (i..).zip(word.chars()).all(|(j, w)| c.get(j) == Some(&w))
 }
 
-pub fn starts_any<'w>(c: &[char], i: usize, words: &[&'w str]) -> Option<&'w str> {
+pub(super) fn starts_any<'w>(c: &[char], i: usize, words: &[&'w str]) -> Option<&'w str> {
     words.iter().copied().find(|w| starts(c, i, w))
 }
 
 /// Does `c[..i]` end with `word`?
-pub fn ends(c: &[char], i: usize, word: &str) -> bool {
+pub(super) fn ends(c: &[char], i: usize, word: &str) -> bool {
     let n = word.chars().count();
     n <= i && c[i - n..i].iter().copied().eq(word.chars())
 }
 
-pub fn ends_any(c: &[char], i: usize, words: &[&str]) -> bool {
+pub(super) fn ends_any(c: &[char], i: usize, words: &[&str]) -> bool {
     words.iter().any(|w| ends(c, i, w))
 }
 
 /// Up to `max` chars before `i`, stopping at a clause boundary.
-pub fn clause_before(c: &[char], i: usize, max: usize) -> String {
+pub(super) fn clause_before(c: &[char], i: usize, max: usize) -> String {
     let mut a = i;
     while a > 0 && i - a < max && !CLAUSE_END.contains(&c[a - 1]) {
         a -= 1;
@@ -83,7 +83,7 @@ pub fn clause_before(c: &[char], i: usize, max: usize) -> String {
 }
 
 /// Position before `i` after skipping any of `fillers`.
-pub fn skip_back(c: &[char], mut i: usize, fillers: &[char]) -> usize {
+pub(super) fn skip_back(c: &[char], mut i: usize, fillers: &[char]) -> usize {
     while i > 0 && fillers.contains(&c[i - 1]) {
         i -= 1;
     }
@@ -91,7 +91,7 @@ pub fn skip_back(c: &[char], mut i: usize, fillers: &[char]) -> usize {
 }
 
 /// A number at `i`: digits with optional `,ddd` groups and `.digits`; a bare `.5` reads as 0.5.
-pub fn parse_num(c: &[char], i: usize) -> Option<Num> {
+pub(super) fn parse_num(c: &[char], i: usize) -> Option<Num> {
     let mut int = String::new();
     let mut j = run_end(c, i);
     if j > i {

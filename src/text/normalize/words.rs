@@ -3,7 +3,7 @@
 //! and N年. Edit these lists, not the matchers, to tune coverage.
 
 /// After exactly "2", these read 两 (两个, 两年后, 两人). Not 月/日/号/路/楼/层/分/两.
-pub const MEASURE_WORDS: &[&str] = &[
+pub(super) const MEASURE_WORDS: &[&str] = &[
     "个", "人", "名", "次", "种", "位", "条", "家", "天", "岁", "年", "件", "只", "本", "张", "台",
     "辆", "架", "艘", "座", "所", "项", "批", "场", "届", "季", "周", "份", "副", "双", "对", "套",
     "把", "支", "根", "块", "片", "户", "笔", "篇", "首", "部", "门", "栋", "幢", "头", "匹", "株",
@@ -13,10 +13,10 @@ pub const MEASURE_WORDS: &[&str] = &[
 ];
 
 /// "2千克" is 二千克 (two kilograms), not 两千克 (two thousand grams).
-pub const QIAN_UNITS: &[&str] = &["千克", "千米", "千瓦", "千卡", "千伏", "千帕", "千兆"];
+pub(super) const QIAN_UNITS: &[&str] = &["千克", "千米", "千瓦", "千卡", "千伏", "千帕", "千兆"];
 
 /// Latin units after a number, longest first; `°C`-style temperatures marked.
-pub const UNITS: &[(&str, &str)] = &[
+pub(super) const UNITS: &[(&str, &str)] = &[
     ("km/h", "公里"),
     ("km²", "平方千米"),
     ("cm²", "平方厘米"),
@@ -53,7 +53,7 @@ pub const UNITS: &[(&str, &str)] = &[
 ];
 
 /// Units read before the number: 10km/h → 每小时十公里.
-pub fn per_unit_prefix(unit: &str) -> Option<&'static str> {
+pub(super) fn per_unit_prefix(unit: &str) -> Option<&'static str> {
     match unit {
         "km/h" => Some("每小时"),
         "m/s" => Some("每秒"),
@@ -62,7 +62,7 @@ pub fn per_unit_prefix(unit: &str) -> Option<&'static str> {
 }
 
 /// Currency written before the amount, read after it.
-pub const CURRENCY_PREFIX: &[(&str, &str)] = &[
+pub(super) const CURRENCY_PREFIX: &[(&str, &str)] = &[
     ("HK$", "港元"),
     ("US$", "美元"),
     ("A$", "澳元"),
@@ -82,7 +82,7 @@ pub const CURRENCY_PREFIX: &[(&str, &str)] = &[
 ];
 
 /// Money words after an amount: trailing decimal zeros are dropped (36.00元 → 三十六元).
-pub const MONEY_WORDS: &[&str] = &[
+pub(super) const MONEY_WORDS: &[&str] = &[
     "元",
     "块",
     "美元",
@@ -98,49 +98,49 @@ pub const MONEY_WORDS: &[&str] = &[
 ];
 
 /// Digits with 幺 after these (尾号为1702 → 尾号为幺七零二).
-pub const PHONE_CUES: &[&str] = &[
+pub(super) const PHONE_CUES: &[&str] = &[
     "电话", "拨打", "致电", "热线", "尾号", "号码", "手机", "短号", "总机", "传真", "客服",
 ];
 /// Digits with 一 after these (编号27149 → 二七一四九).
-pub const ID_CUES: &[&str] = &[
+pub(super) const ID_CUES: &[&str] = &[
     "编号", "代码", "代号", "账号", "卡号", "工号", "学号", "邮编", "型号",
 ];
 /// Filler between a cue and its number.
-pub const CUE_FILLERS: &[char] = &['为', '是', '：', ':', ' ', '“', '"'];
+pub(super) const CUE_FILLERS: &[char] = &['为', '是', '：', ':', ' ', '“', '"'];
 
 /// Service numbers read with 幺 when they stand alone or one of SERVICE_AFTER follows.
-pub const SERVICE_NUMBERS: &[&str] = &[
+pub(super) const SERVICE_NUMBERS: &[&str] = &[
     "110", "119", "120", "122", "114", "12306", "12315", "12345", "12348", "12369", "10086",
     "10010", "10000", "95588",
 ];
-pub const SERVICE_AFTER: &[&str] = &["报警", "热线", "急救", "电话", "查询", "服务", "求助"];
+pub(super) const SERVICE_AFTER: &[&str] = &["报警", "热线", "急救", "电话", "查询", "服务", "求助"];
 /// Road numbers read digit by digit with 幺 (110国道).
-pub const ROAD_WORDS: &[&str] = &["国道", "省道", "县道"];
+pub(super) const ROAD_WORDS: &[&str] = &["国道", "省道", "县道"];
 /// Project names read digit by digit (985工程).
-pub const NAMED_CODES: &[&str] = &["985", "211"];
-pub const NAMED_CODE_AFTER: &[&str] = &["工程", "大学", "高校", "院校"];
+pub(super) const NAMED_CODES: &[&str] = &["985", "211"];
+pub(super) const NAMED_CODE_AFTER: &[&str] = &["工程", "大学", "高校", "院校"];
 
 /// A score cue in the same clause turns 17:16 and 1-2 into 比.
-pub const SCORE_CUES: &[&str] = &[
+pub(super) const SCORE_CUES: &[&str] = &[
     "比分", "比赛", "战胜", "击败", "负于", "战平", "逆转", "比例", "比值", "爆冷", "大胜", "力克",
     "不敌", "以",
 ];
 
 /// N年 reads as a number (a duration) when one of these comes right before …
 /// (1–3 digit N年 is a number anyway, e.g. 20年后, 70年来, 90年代; see mod.rs.)
-pub const YEAR_NUMBER_BEFORE: &[&str] = &[
+pub(super) const YEAR_NUMBER_BEFORE: &[&str] = &[
     "近", "约", "历经", "成立", "长达", "约有", "已有", "共有", "逾", "超过", "每", "过去", "整整",
 ];
 /// A 4-digit N年 is a number only when one of these follows 年 (2000多年).
-pub const FOUR_DIGIT_NUMBER_AFTER: &[&str] = &["多", "余"];
+pub(super) const FOUR_DIGIT_NUMBER_AFTER: &[&str] = &["多", "余"];
 /// Digit by digit after these, whatever the length (公元前345年).
-pub const YEAR_DIGITS_BEFORE: &[&str] = &["公元", "公元前", "纪元"];
+pub(super) const YEAR_DIGITS_BEFORE: &[&str] = &["公元", "公元前", "纪元"];
 
 /// Year-range suffixes (2019-2020年 → 二零一九到二零二零年).
-pub const YEAR_RANGE_AFTER: &[&str] = &["年", "学年", "赛季", "财年"];
+pub(super) const YEAR_RANGE_AFTER: &[&str] = &["年", "学年", "赛季", "财年"];
 
 /// Latin tokens with a fixed reading (WeTP whitelist).
-pub const WHITELIST: &[(&str, &str)] = &[
+pub(super) const WHITELIST: &[(&str, &str)] = &[
     ("O2O", "O to O"),
     ("B2B", "B to B"),
     ("B2C", "B to C"),
@@ -149,7 +149,7 @@ pub const WHITELIST: &[(&str, &str)] = &[
 ];
 
 /// Math operators between numbers.
-pub const OPERATORS: &[(char, &str)] = &[
+pub(super) const OPERATORS: &[(char, &str)] = &[
     ('+', "加"),
     ('=', "等于"),
     ('≥', "大于等于"),
@@ -162,6 +162,6 @@ pub const OPERATORS: &[(char, &str)] = &[
 ];
 
 /// Range separators between two numbers (read 到).
-pub const RANGE_SEPS: &[char] = &['-', '－', '~', '～', '—', '–'];
+pub(super) const RANGE_SEPS: &[char] = &['-', '－', '~', '～', '—', '–'];
 /// Clause boundaries that stop a backwards cue search.
-pub const CLAUSE_END: &[char] = &['，', '。', '；', '！', '？', ',', ';', '!', '?', '\n'];
+pub(super) const CLAUSE_END: &[char] = &['，', '。', '；', '！', '？', ',', ';', '!', '?', '\n'];

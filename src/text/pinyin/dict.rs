@@ -40,17 +40,17 @@ static SEGMENTER: LazyLock<Jieba> = LazyLock::new(|| {
 });
 
 /// A character's most common reading (`zhong4`), if it has one.
-pub fn char_reading(c: char) -> Option<&'static str> {
+pub(super) fn char_reading(c: char) -> Option<&'static str> {
     CHAR_READINGS.get(&c).copied()
 }
 
 /// A phrase's reading when it is not its characters' (`hang2 zhang3`).
-pub fn phrase_reading(phrase: &str) -> Option<&'static str> {
+pub(super) fn phrase_reading(phrase: &str) -> Option<&'static str> {
     PHRASE_READINGS.get(phrase).copied()
 }
 
 /// Words of a run of Han characters, in order; they rejoin to `run`.
-pub fn words(run: &str) -> Vec<&str> {
+pub(super) fn words(run: &str) -> Vec<&str> {
     SEGMENTER
         .cut(run, true)
         .into_iter()

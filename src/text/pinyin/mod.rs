@@ -35,7 +35,7 @@ pub struct Reading {
 }
 
 /// Lexicon readings: written word → syllables, longest word first.
-pub type Fixed = [(String, Vec<String>)];
+pub(super) type Fixed = [(String, Vec<String>)];
 
 /// `text` in pinyin with tone digits (see the module notes); apply Mandarin
 /// normalisation first, so that no digit is left to misread.
@@ -44,7 +44,7 @@ pub fn pinyin_text(text: &str) -> String {
 }
 
 /// `text` as pieces with their readings, lexicon readings first.
-pub fn readings(text: &str, fixed: &Fixed) -> Vec<Reading> {
+pub(super) fn readings(text: &str, fixed: &Fixed) -> Vec<Reading> {
     read(text, fixed, true)
 }
 

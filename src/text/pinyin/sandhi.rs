@@ -35,7 +35,7 @@ const NOT_ERHUA: &[&str] = &[
     "儿儿",
 ];
 
-pub fn tone(syllable: &str) -> Option<u8> {
+pub(super) fn tone(syllable: &str) -> Option<u8> {
     let last = syllable.bytes().last()?;
     if (b'1'..=b'5').contains(&last) {
         Some(last - b'0')
@@ -50,7 +50,7 @@ fn with_tone(syllable: &str, tone: u8) -> String {
 }
 
 /// Apply every rule to the words of one run of Han characters.
-pub fn apply(words: &mut [Word]) {
+pub(super) fn apply(words: &mut [Word]) {
     yi_bu(words);
     third_tone(words);
     erhua(words);

@@ -5,7 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// A synthesis in progress; dropping it stops the work it can stop.
-pub type Synthesis<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, Failure>> + Send + 'a>>;
+pub(super) type Synthesis<'a> = Pin<Box<dyn Future<Output = Result<Vec<u8>, Failure>> + Send + 'a>>;
 
 /// One speech engine behind `/v1/audio/speech`.
 pub trait Engine: Send + Sync {

@@ -11,7 +11,7 @@ use tokio::process::Command;
 use super::engine::Failure;
 
 /// The tie espeak-ng is asked to put inside multi-letter phonemes.
-pub const TIE: char = '^';
+pub(super) const TIE: char = '^';
 
 /// Marks that end a clause, kept as they are in the phoneme string.
 fn is_clause_mark(c: char) -> bool {
@@ -19,7 +19,7 @@ fn is_clause_mark(c: char) -> bool {
 }
 
 /// `text` cut after each clause mark: `("Hi", ",")`, `(" you", ".")`.
-pub fn clauses(text: &str) -> Vec<(&str, &str)> {
+pub(super) fn clauses(text: &str) -> Vec<(&str, &str)> {
     let mut out = Vec::new();
     let mut start = 0;
     for (at, c) in text.char_indices() {
@@ -37,7 +37,7 @@ pub fn clauses(text: &str) -> Vec<(&str, &str)> {
 /// espeak-ng's IPA for `text` in `voice` (checked by the caller to be a
 /// plain name), each clause's mark after its phonemes; `tie` puts
 /// [`TIE`] inside multi-letter phonemes.
-pub async fn espeak_ipa(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
+pub(super) async fn espeak_ipa(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
     let mut out = String::new();
     for (words, mark) in clauses(text) {
         if words.chars().any(char::is_alphanumeric) {
@@ -88,7 +88,7 @@ async fn run(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
 /// espeak-ng's American English IPA (with ties) in Kokoro's symbols: its
 /// diphthongs as one letter (`a^ɪ` → `I`, `o^ʊ` → `O`), no length marks,
 /// `ɚ` as `əɹ`, syllabic consonants with `ᵊ` before them.
-pub fn kokoro_english(ipa: &str) -> String {
+pub(super) fn kokoro_english(ipa: &str) -> String {
     const REPLACE: [(&str, &str); 23] = [
         ("ʔˌn\u{329}", "tᵊn"),
         ("ʔn\u{329}", "tᵊn"),

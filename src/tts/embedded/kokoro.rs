@@ -99,7 +99,7 @@ fn has_hanzi(text: &str) -> bool {
 }
 
 /// Kokoro's phoneme string for pinyin-and-Latin text.
-pub async fn phonemes(text: &str) -> Result<String, Failure> {
+pub(super) async fn phonemes(text: &str) -> Result<String, Failure> {
     let mut out = String::new();
     let mut english: Vec<&str> = Vec::new();
     let spaced = spaced_punctuation(text);
@@ -163,7 +163,7 @@ async fn flush_english(out: &mut String, words: &mut Vec<&str>) -> Result<(), Fa
 
 /// Token ids for the phonemes, symbols outside the vocabulary dropped, cut
 /// into pieces of at most [`MAX_TOKENS`] at spaces.
-pub fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
+pub(super) fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
     let mut chunks = vec![Vec::new()];
     for word in phonemes.split(' ') {
         let ids: Vec<i64> = word
@@ -298,7 +298,7 @@ fn read_styles(path: &Path) -> Result<HashMap<String, Vec<f32>>, String> {
 }
 
 /// The data of a `.npy` array of little-endian f32 in C order.
-pub fn npy_f32(bytes: &[u8]) -> Result<Vec<f32>, String> {
+pub(super) fn npy_f32(bytes: &[u8]) -> Result<Vec<f32>, String> {
     if bytes.len() < 10 || &bytes[..6] != b"\x93NUMPY" {
         return Err("not a .npy array".into());
     }

@@ -11,7 +11,7 @@ static RUNTIME: OnceLock<Result<PathBuf, String>> = OnceLock::new();
 
 /// Load the library at `path` into the process (the first call decides;
 /// later calls with another path get the first one's outcome).
-pub fn init(path: &Path) -> Result<(), String> {
+pub(super) fn init(path: &Path) -> Result<(), String> {
     let loaded = RUNTIME.get_or_init(|| {
         let builder = ort::init_from(path).map_err(|e| {
             format!(
@@ -27,7 +27,7 @@ pub fn init(path: &Path) -> Result<(), String> {
 
 /// A session over `model`, one intra-op thread per core: requests take
 /// turns on it (the server runs no more syntheses than there are cores).
-pub fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
+pub(super) fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
     init(runtime)?;
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
     let session = Session::builder()
@@ -39,7 +39,7 @@ pub fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
 
 /// Mono float samples as a 16-bit PCM WAV file (clipped, rounded: the same
 /// samples always give the same bytes).
-pub fn wav(samples: &[f32], rate: u32) -> Result<Vec<u8>, String> {
+pub(super) fn wav(samples: &[f32], rate: u32) -> Result<Vec<u8>, String> {
     let spec = hound::WavSpec {
         channels: 1,
         sample_rate: rate,

@@ -93,7 +93,7 @@ fn tone_mark(tone: u8) -> &'static str {
 
 /// `zhong1` → (`zh`, `ong`, 1); `None` for anything that is not one
 /// pinyin syllable with a tone digit.
-pub fn split_syllable(syllable: &str) -> Option<(&'static str, String, u8)> {
+pub(super) fn split_syllable(syllable: &str) -> Option<(&'static str, String, u8)> {
     let (letters, tone) = syllable.split_at(syllable.char_indices().last()?.0);
     let tone: u8 = tone.parse().ok().filter(|t| (1..=5).contains(t))?;
     let letters = letters.to_ascii_lowercase().replace('ü', "v");
@@ -133,7 +133,7 @@ pub fn split_syllable(syllable: &str) -> Option<(&'static str, String, u8)> {
 
 /// Kokoro's symbols for one syllable (`hao3` → `xau↓`), or `None` if it is
 /// not pinyin.
-pub fn syllable_phonemes(syllable: &str) -> Option<String> {
+pub(super) fn syllable_phonemes(syllable: &str) -> Option<String> {
     let (initial, fin, tone) = split_syllable(syllable)?;
     let mark = tone_mark(tone);
     let body = match fin.as_str() {
@@ -149,7 +149,7 @@ pub fn syllable_phonemes(syllable: &str) -> Option<String> {
 
 /// Kokoro's symbols for a word of syllables written together
 /// (`yin2hang2` → `i↗nxa↗ŋ`), or `None` if any part is not pinyin.
-pub fn word_phonemes(word: &str) -> Option<String> {
+pub(super) fn word_phonemes(word: &str) -> Option<String> {
     let mut out = String::new();
     let mut start = 0;
     for (i, c) in word.char_indices() {
@@ -162,7 +162,7 @@ pub fn word_phonemes(word: &str) -> Option<String> {
 }
 
 /// Chinese punctuation as the ASCII marks Kokoro's vocabulary has.
-pub fn punctuation(c: char) -> Option<&'static str> {
+pub(super) fn punctuation(c: char) -> Option<&'static str> {
     Some(match c {
         '、' | '，' | ',' => ",",
         '。' | '．' | '.' => ".",

@@ -34,7 +34,7 @@ struct Voice {
 
 /// What briefcast reads of a voice's `.onnx.json`.
 #[derive(Debug, Deserialize)]
-pub struct VoiceConfig {
+pub(super) struct VoiceConfig {
     pub audio: AudioConfig,
     pub espeak: EspeakConfig,
     #[serde(default)]
@@ -43,17 +43,17 @@ pub struct VoiceConfig {
 }
 
 #[derive(Debug, Deserialize)]
-pub struct AudioConfig {
+pub(super) struct AudioConfig {
     pub sample_rate: u32,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct EspeakConfig {
+pub(super) struct EspeakConfig {
     pub voice: String,
 }
 
 #[derive(Debug, Deserialize)]
-pub struct InferenceConfig {
+pub(super) struct InferenceConfig {
     #[serde(default = "one")]
     pub length_scale: f32,
 }
@@ -70,7 +70,7 @@ impl Default for InferenceConfig {
 
 impl VoiceConfig {
     /// The model's input ids for an IPA string; symbols it lacks are dropped.
-    pub fn ids(&self, ipa: &str) -> Vec<i64> {
+    pub(super) fn ids(&self, ipa: &str) -> Vec<i64> {
         let id = |s: &str| self.phoneme_id_map.get(s).cloned().unwrap_or_default();
         let pad = id("_");
         let mut ids = id("^");

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::VoicesError;
 
 /// The catalogue compiled into the binary.
-pub const BUILT_IN: &str = include_str!("catalogue.toml");
+pub(super) const BUILT_IN: &str = include_str!("catalogue.toml");
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -135,7 +135,7 @@ async fn fetch_file(
 }
 
 /// `Ok` if `bytes` are `size` long and hash to `sha256`.
-pub fn check(bytes: &[u8], size: u64, sha256: &str) -> Result<(), String> {
+pub(super) fn check(bytes: &[u8], size: u64, sha256: &str) -> Result<(), String> {
     if bytes.len() as u64 != size {
         return Err(format!("{} bytes where {size} were expected", bytes.len()));
     }
