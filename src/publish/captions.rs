@@ -36,12 +36,6 @@ fn span_ms(span: &Span, rate: u32) -> (u64, u64) {
     )
 }
 
-/// `frames / rate` in units of `1 / per_second` seconds, rounded to nearest.
-fn frames_to(frames: u64, rate: u32, per_second: u64) -> u64 {
-    let rate = u128::from(rate.max(1));
-    ((u128::from(frames) * u128::from(per_second) + rate / 2) / rate) as u64
-}
-
 /// `HH:MM:SS` + `sep` + `mmm`; hours grow past two digits if they must.
 fn timestamp(ms: u64, sep: char) -> String {
     let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
@@ -111,7 +105,7 @@ pub fn srt(plan: &EpisodePlan, timing: &EpisodeTiming) -> String {
 /// Audacity label track: start\tend\ttitle per chapter, seconds with 6 decimals.
 pub fn audacity_labels(plan: &EpisodePlan, timing: &EpisodeTiming) -> String {
     let seconds = |frames: u64| {
-        let us = frames_to(frames, timing.rate, 1_000_000);
+        let us = crate::util::frames_to_micros(frames, timing.rate);
         format!("{}.{:06}", us / 1_000_000, us % 1_000_000)
     };
     let mut out = String::new();

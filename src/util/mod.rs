@@ -28,4 +28,4 @@ pub use read::read_regular;
 pub use redact::Redactor;
 pub use redirect::{cross_origin, keyed_redirect_policy, CrossOrigin, TransportFailure};
 pub use slots::{Slot, Slots};
-pub use time::{frames_to_millis, frames_to_seconds};
+pub use time::{frames_to_micros, frames_to_millis, frames_to_seconds};

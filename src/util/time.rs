@@ -8,6 +8,13 @@ pub fn frames_to_millis(frames: u64, rate: u32) -> u64 {
     ((u128::from(frames) * 2000 + rate) / (2 * rate)) as u64
 }
 
+/// `frames / rate` in whole microseconds, rounded to nearest (Audacity's
+/// labels carry six decimals).
+pub fn frames_to_micros(frames: u64, rate: u32) -> u64 {
+    let rate = u128::from(rate.max(1));
+    ((u128::from(frames) * 1_000_000 + rate / 2) / rate) as u64
+}
+
 /// `frames / rate` in seconds, rounded to the millisecond.
 pub fn frames_to_seconds(frames: u64, rate: u32) -> f64 {
     frames_to_millis(frames, rate) as f64 / 1000.0
