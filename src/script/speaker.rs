@@ -300,8 +300,14 @@ pub fn strip_marks(line: &str) -> &str {
     line.trim_start_matches(MARKS).trim_start()
 }
 
-/// A whole (trimmed) line that names a speaker, with its form.
+/// A whole (trimmed) line that names a speaker, with its form; a line in
+/// traditional characters is read through [`fold`].
 pub fn speaker_line(line: &str) -> Option<(Form, Speaker)> {
+    let folded = fold(line);
+    shaped_line(&folded).map(|(form, who)| (form, who.restored(line, &folded)))
+}
+
+fn shaped_line(line: &str) -> Option<(Form, Speaker)> {
     let marked = line
         .strip_prefix(MARKS)
         .map(|r| r.trim_start_matches(MARKS))
@@ -328,14 +334,255 @@ pub fn speaker_line(line: &str) -> Option<(Form, Speaker)> {
 /// (speaker, the text after the colon). The speaker part must carry a title
 /// word, so `实践证明：…` is not one.
 pub fn inline_speaker(paragraph: &str) -> Option<(Speaker, &str)> {
+    let folded = fold(paragraph);
+    let (who, body) = colon_opening(&folded)?;
+    let body = &paragraph[paragraph.len() - body.len()..];
+    Some((who.restored(paragraph, &folded), body))
+}
+
+fn colon_opening(paragraph: &str) -> Option<(Speaker, &str)> {
     let at = paragraph.find(['：', ':'])?;
     let (who, rest) = (&paragraph[..at], &paragraph[at..]);
+    // `全国人大代表张日红说：“…”` is reported speech, not a name `张日红说`.
+    if SAYING.iter().any(|v| who.ends_with(v)) {
+        return None;
+    }
     let body = rest.trim_start_matches(['：', ':']).trim_start();
     let who = who.trim_start_matches(MARKS).trim();
     if body.is_empty() || !has_title_word(who) {
         return None;
     }
     split_who(who).map(|s| (s, body))
+}
+
+/// Traditional characters seen in titles, verbs of saying, surnames and
+/// editorial furniture, each followed by its simplified form. Every one is
+/// a three-byte character, so folding keeps byte offsets.
+const TRADITIONAL: &str = "員员書书縣县長长區区鄉乡鎮镇廳厅會会館馆處处檢检經经總总參参專专學学\
+    師师記记協协說说説说認认為为議议強强調调談谈發发紹绍務务導导黨党團团際际廠厂醫医農农體体級级\
+    組组幹干隊队劉刘張张陳陈楊杨趙赵吳吴孫孙馬马鄧邓羅罗謝谢韓韩馮冯鄭郑遲迟黃黄許许葉叶蘇苏錢钱\
+    盧卢鄒邹龍龙賈贾顧顾蕭萧呂吕閻阎嚴严湯汤鍾钟譚谭陸陆蔣蒋範范滬沪寧宁責责編编輯辑來来時时間间\
+    號号攝摄資资圖图題题動动腦脑戶户報报網网頁页訊讯籲吁訴诉華华國国屆届業业銀银機机構构關关門门";
+
+/// `s` with the traditional characters of [`TRADITIONAL`] made simplified,
+/// byte for byte: `田紅旗委員` → `田紅旗委员`, so one table of title words
+/// and rules reads both scripts.
+pub fn fold(s: &str) -> String {
+    let pairs: Vec<char> = TRADITIONAL.chars().collect();
+    s.chars()
+        .map(|c| {
+            let at = pairs.iter().step_by(2).position(|&t| t == c);
+            at.map_or(c, |k| pairs[2 * k + 1])
+        })
+        .collect()
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of `orig` where `piece` stands in `folded` (its folded twin).
+fn restore(orig: &str, folded: &str, piece: &str) -> String {
+    let slice = |o: &str, f: &str| f.find(piece).map(|i| o[i..i + piece.len()].to_string());
+    slice(orig, folded)
+        .or_else(|| slice(&compact(orig), &compact(folded)))
+        .unwrap_or_else(|| piece.to_string())
+}
+
+impl Speaker {
+    /// This speaker, found in `folded`, spelled as `orig` spells it.
+    fn restored(self, orig: &str, folded: &str) -> Speaker {
+        Speaker {
+            name: restore(orig, folded, &self.name),
+            role: self.role.map(|r| restore(orig, folded, &r)),
+        }
+    }
+}
+
+/// How a paragraph names the speaker it opens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// `刘晓凯委员：报告具有…`: the text after the colon is theirs.
+    Colon,
+    /// `全国人大代表张日红说：“…”`, `林毅夫委员在发言中表示，…`,
+    /// `“…”，全国人大代表杨天夫说，“…”`: reported speech; the words of
+    /// attribution are not read.
+    Reported,
+    /// `委员戴北方在发言中“解码”了…`, `委员刘永好以“…”为题进行大会发言。`:
+    /// the paragraph is about their speech and is read whole.
+    Named,
+}
+
+/// A paragraph that opens with its speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub who: Speaker,
+    pub form: Opening,
+    /// The words that name the speaker, as printed.
+    pub lead: String,
+    /// What is read: the paragraph without the words of attribution.
+    pub body: String,
+    /// A title the paragraph gives the speech (`以“…”为题`).
+    pub title: Option<String>,
+}
+
+/// Verbs of saying that end a reported-speech attribution.
+const SAYING: &[&str] = &[
+    "告诉记者",
+    "表示",
+    "认为",
+    "指出",
+    "建议",
+    "强调",
+    "谈到",
+    "谈道",
+    "介绍",
+    "坦言",
+    "呼吁",
+    "说",
+];
+
+/// Words between a speaker and the verb of saying (`在发言中表示`).
+const FILLERS: &[&str] = &[
+    "在大会发言中",
+    "在发言中",
+    "在发言时",
+    "在会上",
+    "发言时",
+    "发言",
+    "激动地",
+    "对记者",
+    "接着",
+    "则",
+    "也",
+    "还",
+];
+
+/// Name-shaped words that are groups, not people (`全体委员表示`).
+const NOT_NAMES: &[&str] = &[
+    "全体", "全国", "与会", "部分", "各位", "多位", "广大", "不少", "许多", "一些", "有的", "其他",
+    "基层",
+];
+
+/// `说，`, `在发言中表示，`, `代表民革中央发言说，`: the bytes of the
+/// attribution after the speaker, through its comma or colon.
+fn said(tail: &str) -> Option<usize> {
+    let mut rest = tail;
+    if let Some(r) = FILLERS.iter().find_map(|f| rest.strip_prefix(f)) {
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix("代表") {
+        // `代表民革中央发言说`: speaking for a body.
+        let at = r.find("发言").filter(|&at| r[..at].chars().count() <= 12)?;
+        let body = &r[..at];
+        if body.is_empty() || body.chars().any(|c| !is_hanzi(c)) {
+            return None;
+        }
+        rest = &r[at + "发言".len()..];
+    }
+    let verb = SAYING.iter().find(|v| rest.starts_with(*v))?;
+    rest = &rest[verb.len()..];
+    let punct = rest.chars().next()?;
+    let used = tail.len() - rest.len();
+    match punct {
+        '，' | '：' | ',' | ':' => Some(used + punct.len_utf8()),
+        '“' => Some(used),
+        _ => None,
+    }
+}
+
+/// `在发言中“解码”了…`, `以“…”为题进行大会发言`: a paragraph about the
+/// speaker's speech.
+fn named(tail: &str) -> bool {
+    ["在发言中", "在大会发言中", "以“"]
+        .iter()
+        .any(|p| tail.starts_with(p))
+}
+
+/// Longest speaker part of a reported-speech opening, in characters.
+const MAX_OPENING: usize = 40;
+
+/// The speaker and the length of the words naming them at the start of
+/// `f` (folded): the shortest prefix that splits into a titled name and is
+/// followed by words of saying.
+fn reported(f: &str) -> Option<(Speaker, usize, Opening)> {
+    for (i, _) in f.char_indices().skip(2).take(MAX_OPENING) {
+        let (who, tail) = f.split_at(i);
+        if !has_title_word(who) {
+            continue;
+        }
+        let Some(s) = split_who(who).filter(|s| s.role.is_some()) else {
+            continue;
+        };
+        if NOT_NAMES.contains(&s.name.as_str()) {
+            continue;
+        }
+        if let Some(n) = said(tail) {
+            return Some((s, i + n, Opening::Reported));
+        }
+        if named(tail) {
+            return Some((s, i, Opening::Named));
+        }
+    }
+    None
+}
+
+/// `以“积极投身乡村振兴实践”为题` → the title inside the quotes.
+fn given_title(orig: &str, folded: &str) -> Option<String> {
+    let open = folded.find("以“")? + "以“".len();
+    let close = open + folded[open..].find("”为题")?;
+    Some(orig[open..close].trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// A paragraph that opens with its speaker, in any of the forms of
+/// [`Opening`]. The speaker must carry a title word, so `实践证明：…` and
+/// `林毅夫认为，…` (a speaker already named) open nothing.
+pub fn opening(paragraph: &str) -> Option<Opened> {
+    if let Some((who, body)) = inline_speaker(paragraph) {
+        let lead = paragraph[..paragraph.len() - body.len()].trim().to_string();
+        let (form, body, title) = (Opening::Colon, body.to_string(), None);
+        return Some(Opened {
+            who,
+            form,
+            lead,
+            body,
+            title,
+        });
+    }
+    let folded = fold(paragraph);
+    // `“…”，全国人大代表杨天夫说，“…”`: the attribution after a first quote.
+    let after_quote = folded
+        .starts_with('“')
+        .then(|| {
+            let at = folded.find('”')? + '”'.len_utf8();
+            let comma = folded[at..]
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '，' | ','))?;
+            Some(at + comma.len_utf8())
+        })
+        .flatten();
+    let at = after_quote.unwrap_or(0);
+    let (who, n, form) = reported(&folded[at..])?;
+    if after_quote.is_some() && form != Opening::Reported {
+        return None;
+    }
+    let lead = paragraph[at..at + n].to_string();
+    let body = match form {
+        Opening::Named => paragraph.to_string(),
+        _ if at > 0 => format!("{}{}", &paragraph[..at], &paragraph[at + n..]),
+        _ => paragraph[n..].to_string(),
+    };
+    let title = (form == Opening::Named)
+        .then(|| given_title(paragraph, &folded))
+        .flatten();
+    let who = who.restored(paragraph, &folded);
+    Some(Opened {
+        who,
+        form,
+        lead,
+        body,
+        title,
+    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,25 @@
 //! Owns: the table of drop rules and their matchers. Leaves alone: where
 //! the lines stand and what is reported (the block splitter in `blocks`).
 
-use super::text::{ends_sentence, short};
+use super::text::{ends_sentence, is_cjk, short};
+use crate::script::speaker::fold;
+
+/// `text` folded to simplified characters, without spaces between two
+/// Chinese characters (`编 辑：张学文` → `编辑：张学文`).
+fn plain(text: &str) -> String {
+    let cs: Vec<char> = fold(text).chars().collect();
+    let cjk = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(|&c| is_cjk(c));
+    let padding = |i: usize, c: char| {
+        c == ' '
+            && cjk(cs[..i].iter().rposition(|&c| c != ' '))
+            && cjk(cs[i..].iter().position(|&c| c != ' ').map(|k| i + k))
+    };
+    cs.iter()
+        .enumerate()
+        .filter(|&(i, &c)| !padding(i, c))
+        .map(|(_, &c)| c)
+        .collect()
+}
 
 pub(super) type Matcher = fn(&str) -> bool;
 
@@ -23,6 +41,7 @@ pub(super) const FURNITURE: &[(&str, Matcher, bool)] = &[
     ("photo caption", is_caption, false),
     ("byline", is_byline, false),
     ("site chrome", is_chrome, false),
+    ("dateline", is_dateline, false),
 ];
 
 /// `《 某某日报 》（ 2021年03月02日 05 版）`, `《人民政协报》(2023年03月05日 第03版)`.
@@ -109,7 +128,66 @@ pub(super) fn is_chrome(t: &str) -> bool {
         && (t.contains("首页") || t.contains("正文"));
     let menu = t.starts_with("首页") || t.matches('|').count() >= 1 && !t.contains(['。', '，']);
     let source = t.contains("来源：") && !ends_sentence(t);
-    short(t) && (breadcrumb || menu || source || starts.iter().any(|p| t.starts_with(p)))
+    let button = SHARE_BUTTONS.contains(&t.trim_end_matches(['：', ':']));
+    // `• 台灣網移動版`: a menu item.
+    let item = (t.starts_with(['•', '·']) || VERSIONS.iter().any(|v| t.ends_with(v)))
+        && t.chars().count() <= MAX_MENU_ITEM
+        && !t.contains(['。', '，', '：']);
+    short(t)
+        && (breadcrumb
+            || menu
+            || source
+            || button
+            || item
+            || starts.iter().any(|p| t.starts_with(p)))
+}
+
+/// Lines of a saved page's share and print buttons, each alone on its line.
+const SHARE_BUTTONS: &[&str] = &[
+    "分享",
+    "分享至",
+    "微博",
+    "微信",
+    "Qzone",
+    "QQ空间",
+    "朋友圈",
+    "打印",
+    "收藏",
+    "纠错",
+    "关注",
+];
+
+/// Links to a site's other editions (`台灣網移動版`).
+const VERSIONS: &[&str] = &["移动版", "手机版", "电脑版", "客户端"];
+
+/// Longest menu item (`• 首页`), in characters.
+const MAX_MENU_ITEM: usize = 16;
+
+/// Most characters beside the date on a dateline (`江门台 2022年03月06日`).
+const MAX_DATELINE_REST: usize = 10;
+
+/// `江门台 2022年03月06日`, `2019-03-11 09:26:00`: when and where a web
+/// page was published, alone on its line.
+pub(super) fn is_dateline(t: &str) -> bool {
+    let digits_at = |cs: &[char], at: usize, n: usize| {
+        cs.len() >= at + n && cs[at..at + n].iter().all(char::is_ascii_digit)
+    };
+    let cs: Vec<char> = t.chars().collect();
+    let date = (0..cs.len()).find_map(|i| {
+        if !digits_at(&cs, i, 4) || !cs.get(i + 4).is_some_and(|&c| c == '年' || c == '-') {
+            return None;
+        }
+        let end = cs[i + 5..]
+            .iter()
+            .position(|&c| !(c.is_ascii_digit() || "月日-: ".contains(c)))
+            .map_or(cs.len(), |k| i + 5 + k);
+        Some(end - i)
+    });
+    let Some(len) = date.filter(|&n| n >= 8) else {
+        return false;
+    };
+    let rest = (cs.iter().filter(|c| !c.is_whitespace()).count()).saturating_sub(len);
+    short(t) && !ends_sentence(t) && !t.contains(['，', '。']) && rest <= MAX_DATELINE_REST
 }
 
 /// `编者按`, `阅读提示` alone: the editor's note that follows goes too.
@@ -182,7 +260,12 @@ pub(super) fn numeral(s: &str) -> bool {
     (1..=4).contains(&s.chars().count()) && s.chars().all(digit)
 }
 
+/// The rule that drops `text`, if any; a line in traditional characters or
+/// spaced out (`编 辑：`, `責任編輯：`) is read as its plain twin.
 pub(super) fn furniture(text: &str) -> Option<(&'static str, bool)> {
-    let rule = FURNITURE.iter().find(|(_, matches, _)| matches(text));
+    let plain = plain(text);
+    let rule = FURNITURE
+        .iter()
+        .find(|(_, matches, _)| matches(text) || matches(&plain));
     rule.map(|&(name, _, ends_flow)| (name, ends_flow))
 }

@@ -9,7 +9,7 @@ use super::blocks::{Kind, Node};
 use super::furniture::numbered_point;
 use super::text::{ends_sentence, title_shaped};
 use super::{warn, Finding};
-use crate::script::speaker::{inline_speaker, Form};
+use crate::script::speaker::{opening, Form, Opened, Opening};
 
 /// At most this many subtitle lines between a title and its attribution.
 pub(super) const MAX_SUBTITLES: usize = 3;
@@ -33,6 +33,10 @@ pub(super) struct Start {
     pub(super) subtitles: std::ops::Range<usize>,
     pub(super) speaker: usize,
     pub(super) body: usize,
+    /// A title the speaker's paragraph gives (`以“…”为题`), with no title line.
+    pub(super) given: Option<String>,
+    /// The speech is reported (`…说，`), not printed as the speaker's own words.
+    pub(super) reported: bool,
 }
 
 /// A line that may title a speech: a heading, or a short plain line.
@@ -94,8 +98,9 @@ pub(super) fn form_name(form: Form) -> &'static str {
 /// Find the speech starts: every line whose shape names a speaker votes
 /// for a title above or below it, and the side most of them agree on is
 /// used for the whole page. Lines that do not fit are kept as text, with a
-/// warning. With no speaker lines, paragraphs that open with one
-/// (`刘晓凯委员：…`) start speeches.
+/// warning. The page scores the candidate structures: when paragraphs that
+/// open with their speaker (`刘晓凯委员：…`, `全国人大代表张日红说：…`)
+/// outnumber the speaker lines that fit a side, they start the speeches.
 pub(super) fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
     let marked = nodes
         .iter()
@@ -106,9 +111,6 @@ pub(super) fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> La
             None => false,
         })
         .collect();
-    if candidates.is_empty() {
-        return inline_starts(nodes, findings);
-    }
     let above = candidates
         .iter()
         .filter(|&&a| title_above(nodes, a).is_some())
@@ -117,6 +119,17 @@ pub(super) fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> La
         .iter()
         .filter(|&&a| title_below(nodes, a).is_some())
         .count();
+    let inline = openings(nodes).len();
+    if candidates.is_empty() || inline > above.max(below) {
+        let mut layout = inline_starts(nodes, findings);
+        if !candidates.is_empty() && !layout.starts.is_empty() {
+            let lines = above.max(below);
+            layout.description += &format!(
+                " ({inline} such paragraphs outweigh {lines} speaker lines that fit a title)"
+            );
+        }
+        return layout;
+    }
     let side = if below > above {
         Side::Below
     } else {
@@ -132,6 +145,8 @@ pub(super) fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> La
                 subtitles,
                 speaker: a,
                 body: a + 1,
+                given: None,
+                reported: false,
             }),
             Side::Below => title_below(nodes, a).map(|t| Start {
                 first: a,
@@ -139,6 +154,8 @@ pub(super) fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> La
                 subtitles: t + 1..t + 1,
                 speaker: a,
                 body: t + 1,
+                given: None,
+                reported: false,
             }),
         };
         // Starts never overlap: a head inside the previous head is text.
@@ -214,12 +231,28 @@ pub(super) fn mark_head(nodes: &mut [Node], s: &Start) {
     nodes[s.speaker].kind = Kind::Attribution;
 }
 
-/// Speeches that open a paragraph with their speaker: the heading before
-/// a run of them titles each (a page of short remarks under topic headings).
+/// Paragraphs of the page that open with their speaker (see
+/// [`opening`]), by node index.
+fn openings(nodes: &[Node]) -> Vec<(usize, Opened)> {
+    let text = |n: &Node| n.kind == Kind::Text && n.who.is_none();
+    let found = nodes.iter().enumerate().filter(|(_, n)| text(n));
+    let found = found.filter_map(|(i, n)| opening(&n.text).map(|o| (i, o)));
+    // A paragraph naming the one already speaking continues their speech.
+    let mut out: Vec<(usize, Opened)> = Vec::new();
+    for (i, o) in found {
+        if out.last().is_none_or(|(_, p)| p.who.name != o.who.name) {
+            out.push((i, o));
+        }
+    }
+    out
+}
+
+/// Speeches that open a paragraph with their speaker: the heading right
+/// before one titles it and the ones after it (a page of short remarks under
+/// topic headings); paragraphs just before one that name its speaker are
+/// the reporter's lead into it and start that speech.
 pub(super) fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
-    let opens: Vec<usize> = (0..nodes.len())
-        .filter(|&i| nodes[i].kind == Kind::Text && inline_speaker(&nodes[i].text).is_some())
-        .collect();
+    let opens = openings(nodes);
     if opens.len() < 2 {
         return Layout {
             starts: Vec::new(),
@@ -227,29 +260,51 @@ pub(super) fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> 
             unsure: true,
         };
     }
+    let reported = opens.iter().any(|(_, o)| o.form != Opening::Colon);
     let mut starts = Vec::new();
     let mut topic: Option<usize> = None;
     let mut prev_end = 0;
-    for &p in &opens {
-        if let Some(h) = (prev_end..p).rev().find(|&j| may_title(&nodes[j])) {
-            topic = Some(h);
+    for (p, o) in opens {
+        let names =
+            |n: &Node| n.kind == Kind::Text && n.who.is_none() && n.text.contains(&o.who.name);
+        let mut first = p;
+        while first > prev_end && names(&nodes[first - 1]) {
+            first -= 1;
         }
-        let n = &mut nodes[p];
-        let (who, body) = inline_speaker(&n.text).expect("an opening paragraph");
+        if first < p {
+            let (a, b) = (nodes[first].line, nodes[p - 1].last);
+            let lines = if a == b {
+                format!("line {a} names")
+            } else {
+                format!("lines {a}–{b} name")
+            };
+            let message = format!(
+                "{lines} “{}” just before their remark: read as the start of that speech",
+                o.who.name
+            );
+            warn(findings, a, message);
+        }
+        if first > prev_end && may_title(&nodes[first - 1]) {
+            topic = Some(first - 1);
+        }
         findings.push(Finding::Attribution {
-            line: n.line,
-            text: n.text[..n.text.len() - body.len()].trim().to_string(),
-            speaker: who.name.clone(),
-            role: who.role.clone(),
+            line: nodes[p].line,
+            text: o.lead.trim().to_string(),
+            speaker: o.who.name.clone(),
+            role: o.who.role.clone(),
         });
-        n.text = body.to_string();
-        n.who = Some((Form::Colon, who));
+        let n = &mut nodes[p];
+        n.text = o.body;
+        n.who = Some((Form::Colon, o.who));
+        let own_topic = topic.filter(|&t| t + 1 == first);
         starts.push(Start {
-            first: topic.filter(|&t| t >= prev_end).unwrap_or(p),
+            first: own_topic.unwrap_or(first),
             title: topic,
+            given: o.title,
             subtitles: p..p,
             speaker: p,
-            body: p,
+            body: first,
+            reported: o.form != Opening::Colon,
         });
         prev_end = p + 1;
     }
@@ -258,10 +313,16 @@ pub(super) fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> 
             nodes[t].kind = Kind::Title;
         }
     }
-    let description = format!(
-        "paragraphs that open with their speaker (刘晓凯委员：…) under topic headings; {} speeches",
-        starts.len()
-    );
+    warn_unnamed(nodes, &starts, findings);
+    let n = starts.len();
+    let description = if reported {
+        format!(
+            "paragraphs that open with their speaker and a verb of saying \
+             (全国人大代表张日红说：“…”, 林毅夫委员在发言中表示，…); {n} speeches"
+        )
+    } else {
+        format!("paragraphs that open with their speaker (刘晓凯委员：…) under topic headings; {n} speeches")
+    };
     Layout {
         starts,
         description,
@@ -269,11 +330,42 @@ pub(super) fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> 
     }
 }
 
+/// In reported speech, a later paragraph that neither names the speaker
+/// nor quotes them may be the reporter's own text: kept, and reported.
+fn warn_unnamed(nodes: &[Node], starts: &[Start], findings: &mut Vec<Finding>) {
+    for (k, s) in starts.iter().enumerate().filter(|(_, s)| s.reported) {
+        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.first);
+        let Some((_, who)) = &nodes[s.speaker].who else {
+            continue;
+        };
+        for n in &nodes[s.speaker + 1..end] {
+            let quoted = n.text.starts_with(['“', '「']);
+            if n.kind == Kind::Text && !quoted && !n.text.contains(&who.name) {
+                let message = format!(
+                    "paragraph names no one and does not quote “{}”: it may be the reporter's \
+                     text (kept in that speech)",
+                    who.name
+                );
+                warn(findings, n.line, message);
+            }
+        }
+    }
+}
+
 /// With no `#` headings on the page, a short standalone line without final
 /// punctuation is a heading unless it continues an unfinished paragraph or
 /// the next block continues it (starts in lower case).
 pub(super) fn mark_plain_headings(nodes: &mut [Node]) {
+    // On a page with no other heading or title, a last line like this is a
+    // paragraph cut off by the page's end, not a heading with no text.
+    let titled = nodes
+        .iter()
+        .any(|n| matches!(n.kind, Kind::Heading | Kind::Title));
+    let last = nodes.iter().rposition(|n| n.kind != Kind::Seam);
     for i in 0..nodes.len() {
+        if !titled && Some(i) == last {
+            continue;
+        }
         let n = &nodes[i];
         // A paragraph that opened with its speaker (`冀国强委员：我们要…`)
         // starts a speech body, however short what is left of it.

@@ -26,7 +26,7 @@ use std::fmt::Write as _;
 use self::blocks::{nodes, Kind, Node};
 use self::furniture::numbered_point;
 use self::layout::{find_starts, mark_plain_headings};
-use self::text::{ends_sentence, join, normalise, one_per_line, title_shaped};
+use self::text::{columns, ends_sentence, join, normalise, one_per_line, title_shaped, SHORT_LINE};
 use super::source::{read_source, Format};
 
 /// One speech found on the page.
@@ -252,7 +252,7 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         && more
         && n.single
         && n.who.is_none()
-        && (n.kind == Kind::Heading || title_shaped(&n.text))
+        && (n.kind == Kind::Heading || title_shaped(&n.text) || headline(&n.text))
     {
         nodes[first].kind = Kind::Show;
     }
@@ -294,7 +294,10 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             .map(|(_, who)| who)
             .expect("a start names its speaker");
         let title_node = s.title.map(|t| &nodes[t]);
-        let title = title_node.map_or_else(|| who.name.clone(), |t| t.text.clone());
+        let title = match title_node {
+            Some(t) => t.text.clone(),
+            None => s.given.clone().unwrap_or_else(|| who.name.clone()),
+        };
         drop_repeated_heading(
             &title,
             title_node.map_or(0, |t| t.line),
@@ -351,6 +354,15 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         speeches,
         findings,
     })
+}
+
+/// Widest headline (a web article's title, often long), in columns.
+const HEADLINE: usize = 2 * SHORT_LINE;
+
+/// A page's first line that reads as a web headline: no sentence or clause
+/// punctuation, at most [`HEADLINE`] columns.
+fn headline(t: &str) -> bool {
+    columns(t) <= HEADLINE && !ends_sentence(t) && !t.contains(['，', '。', ',', '；'])
 }
 
 /// A heading printed again as the first sentence of its text

@@ -125,6 +125,10 @@ pub(super) fn split_credit(line: &str) -> Option<(String, String)> {
     (ends && furniture(tail).is_some()).then(|| (body.to_string(), tail.to_string()))
 }
 
+/// Marks that stand beside Chinese text: ASCII punctuation between two of
+/// them (or one and a hanzi) is made full width too.
+const WIDE_NEIGHBOURS: &str = "“”‘’「」『』（）《》%";
+
 /// ASCII `, : ; ( ) ! ?` next to Chinese text → full width; returns the
 /// count changed. `09:15`, `1,000` and English text are left alone.
 pub(super) fn full_width(line: &str) -> (String, usize) {
@@ -132,10 +136,16 @@ pub(super) fn full_width(line: &str) -> (String, usize) {
     let mut out = String::with_capacity(line.len());
     let mut n = 0;
     let hanzi = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(|&c| is_cjk(c));
+    // Between Chinese quotes or after `%` (`‘定心丸’,农民`, `65%,有效`).
+    let beside = |i: Option<usize>| {
+        i.and_then(|i| cs.get(i))
+            .is_some_and(|&c| is_cjk(c) || WIDE_NEIGHBOURS.contains(c))
+    };
     for (i, &c) in cs.iter().enumerate() {
         let (before, after) = (hanzi(i.checked_sub(1)), hanzi(Some(i + 1)));
+        let quoted = beside(i.checked_sub(1)) && beside(Some(i + 1));
         let wide = match c {
-            ',' | ':' | ';' | '!' | '?' if before => Some(match c {
+            ',' | ':' | ';' | '!' | '?' if before || quoted => Some(match c {
                 ',' => '，',
                 ':' => '：',
                 ';' => '；',
