@@ -382,11 +382,18 @@ fn compact(s: &str) -> String {
 }
 
 /// The text of `orig` where `piece` stands in `folded` (its folded twin).
-fn restore(orig: &str, folded: &str, piece: &str) -> String {
+fn find_in(orig: &str, folded: &str, piece: &str) -> Option<String> {
     let slice = |o: &str, f: &str| f.find(piece).map(|i| o[i..i + piece.len()].to_string());
-    slice(orig, folded)
-        .or_else(|| slice(&compact(orig), &compact(folded)))
-        .unwrap_or_else(|| piece.to_string())
+    slice(orig, folded).or_else(|| slice(&compact(orig), &compact(folded)))
+}
+
+/// `piece` as `orig` spells it; a piece joined from two places
+/// (`委员，代表民革中央`) is restored part by part.
+fn restore(orig: &str, folded: &str, piece: &str) -> String {
+    find_in(orig, folded, piece).unwrap_or_else(|| {
+        let part = |p: &str| find_in(orig, folded, p).unwrap_or_else(|| p.to_string());
+        piece.split('，').map(part).collect::<Vec<_>>().join("，")
+    })
 }
 
 impl Speaker {
@@ -465,9 +472,10 @@ const NOT_NAMES: &[&str] = &[
 ];
 
 /// `说，`, `在发言中表示，`, `代表民革中央发言说，`: the bytes of the
-/// attribution after the speaker, through its comma or colon.
-fn said(tail: &str) -> Option<usize> {
-    let mut rest = tail;
+/// attribution after the speaker, through its comma or colon, and the body
+/// they spoke for (`民革中央`), if any.
+fn said(tail: &str) -> Option<(usize, Option<&str>)> {
+    let (mut rest, mut on_behalf) = (tail, None);
     if let Some(r) = FILLERS.iter().find_map(|f| rest.strip_prefix(f)) {
         rest = r;
     } else if let Some(r) = rest.strip_prefix("代表") {
@@ -477,6 +485,7 @@ fn said(tail: &str) -> Option<usize> {
         if body.is_empty() || body.chars().any(|c| !is_hanzi(c)) {
             return None;
         }
+        on_behalf = Some(body);
         rest = &r[at + "发言".len()..];
     }
     let verb = SAYING.iter().find(|v| rest.starts_with(*v))?;
@@ -484,8 +493,8 @@ fn said(tail: &str) -> Option<usize> {
     let punct = rest.chars().next()?;
     let used = tail.len() - rest.len();
     match punct {
-        '，' | '：' | ',' | ':' => Some(used + punct.len_utf8()),
-        '“' => Some(used),
+        '，' | '：' | ',' | ':' => Some((used + punct.len_utf8(), on_behalf)),
+        '“' => Some((used, on_behalf)),
         _ => None,
     }
 }
@@ -516,7 +525,13 @@ fn reported(f: &str) -> Option<(Speaker, usize, Opening)> {
         if NOT_NAMES.contains(&s.name.as_str()) {
             continue;
         }
-        if let Some(n) = said(tail) {
+        if let Some((n, on_behalf)) = said(tail) {
+            // `田红旗委员代表民革中央发言说`: the body spoken for joins the title.
+            let role = match (s.role, on_behalf) {
+                (Some(r), Some(b)) => Some(format!("{r}，代表{b}")),
+                (r, _) => r,
+            };
+            let s = Speaker { role, ..s };
             return Some((s, i + n, Opening::Reported));
         }
         if named(tail) {
