@@ -657,6 +657,84 @@ mod tests {
         );
     }
 
+    fn opened(p: &str) -> (String, Option<String>, Opening, String, Option<String>) {
+        let o = opening(p).unwrap_or_else(|| panic!("{p}"));
+        (o.who.name, o.who.role, o.form, o.body, o.title)
+    }
+
+    #[test]
+    fn reported_speech_openings() {
+        let (name, role, form, body, _) = opened("全国人大代表张日红说：“离不开人。”");
+        assert_eq!(
+            (name.as_str(), role.as_deref()),
+            ("张日红", Some("全国人大代表"))
+        );
+        assert_eq!((form, body.as_str()), (Opening::Reported, "“离不开人。”"));
+        let (name, role, _, body, _) = opened("林毅夫委員在發言中表示，當前世界確實面臨大變局。");
+        assert_eq!((name.as_str(), role.as_deref()), ("林毅夫", Some("委員")));
+        assert_eq!(body, "當前世界確實面臨大變局。");
+        let (name, role, _, body, _) = opened("田紅旗委員代表民革中央發言説，中國新型政黨制度好。");
+        assert_eq!(name, "田紅旗");
+        assert_eq!(role.as_deref(), Some("委員，代表民革中央"));
+        assert_eq!(body, "中國新型政黨制度好。");
+        // Quote first: the attribution between the quotes is not read.
+        let (name, _, _, body, _) =
+            opened("“报告接地气”，全国人大代表杨天夫说，“代表们反应热烈。”");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("杨天夫", "“报告接地气”，“代表们反应热烈。”")
+        );
+        // About the speech, read whole; a title given in the paragraph.
+        let p = "委員劉永好以“積極投身鄉村振興實踐”為題進行大會發言。";
+        let (name, _, form, body, title) = opened(p);
+        assert_eq!(
+            (name.as_str(), form, body.as_str()),
+            ("劉永好", Opening::Named, p)
+        );
+        assert_eq!(title.as_deref(), Some("積極投身鄉村振興實踐"));
+        let (name, _, form, _, _) = opened("委員戴北方在發言中“解碼”了深圳的經驗。");
+        assert_eq!((name.as_str(), form), ("戴北方", Opening::Named));
+        // The colon form is unchanged.
+        let (name, _, form, body, _) = opened("刘晓凯委员：报告具有很强的政治性。");
+        assert_eq!(
+            (name.as_str(), form, body.as_str()),
+            ("刘晓凯", Opening::Colon, "报告具有很强的政治性。")
+        );
+    }
+
+    #[test]
+    fn paragraphs_that_open_no_speech() {
+        for p in [
+            // The speaker already named, with no title: a continuation.
+            "林毅夫認為，今後兩年，降成本的空間十分巨大。",
+            // Groups, not people.
+            "全体委员表示，要认真履职。",
+            "与会代表认为，报告务实。",
+            // No speaker at all, though a verb of saying follows.
+            "政府工作报告指出，2021年我国国内生产总值达到114万亿元。",
+            "會議首先聽取了政協第十三屆全國委員會副主席巴特爾作的關於章程修正案的説明。",
+            "实践证明：只有团结才能发展。",
+            "中共中央政治局委员、中央书记处书记石泰峰，国务院副总理刘鹤出席会议。",
+        ] {
+            assert_eq!(opening(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn folding_keeps_byte_offsets() {
+        let pairs: Vec<char> = TRADITIONAL.chars().collect();
+        assert_eq!(pairs.len() % 2, 0);
+        for c in pairs {
+            assert_eq!(c.len_utf8(), 3, "{c}");
+        }
+        assert_eq!(fold("田紅旗委員發言説"), "田紅旗委员发言说");
+        let (_, s) = speaker_line("縣法院副庭長 劉 芳").unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.role.as_deref()),
+            ("劉芳", Some("縣法院副庭長"))
+        );
+    }
+
     #[test]
     fn body_lines_are_not_speakers() {
         for line in [

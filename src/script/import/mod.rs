@@ -804,6 +804,101 @@ mod tests {
     }
 
     #[test]
+    fn spaced_and_traditional_furniture_and_web_page_lines() {
+        for (line, rule) in [
+            ("编 辑： 张学文", "site chrome"),
+            ("责 编： 张学文", "editor line"),
+            ("責任編輯：王五", "editor line"),
+            ("來源：海峽之聲網", "site chrome"),
+            ("字號", "site chrome"),
+            ("Qzone", "site chrome"),
+            ("• 台灣網移動版", "site chrome"),
+            ("台灣網移動版", "site chrome"),
+            ("江门台 2022年03月06日", "dateline"),
+            ("2019-03-11 09:26:00", "dateline"),
+            ("（新華社記者 李四攝）", "photo caption"),
+        ] {
+            assert_eq!(
+                furniture::furniture(line).map(|f| f.0),
+                Some(rule),
+                "{line}"
+            );
+        }
+        for line in [
+            "2019年9月11日，我们召开了全市民族团结进步表彰大会。",
+            "分享经验，共同进步",
+            "微信群里，群众的留言越来越多。",
+            "守护绿水青山",
+        ] {
+            assert_eq!(furniture::furniture(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn ascii_commas_between_chinese_quotes_are_made_full_width() {
+        assert_eq!(
+            text::full_width("吃了‘定心丸’,农民").0,
+            "吃了‘定心丸’，农民"
+        );
+        assert_eq!(text::full_width("接地气”,“代表们").0, "接地气”，“代表们");
+        assert_eq!(text::full_width("达到65%,有效").0, "达到65%，有效");
+        assert_eq!(
+            text::full_width("1,000 people, “hello”, she said").0,
+            "1,000 people, “hello”, she said"
+        );
+    }
+
+    #[test]
+    fn reported_remarks_outweigh_a_stray_speaker_line() {
+        // One line shaped like a speaker line, three reported remarks: the
+        // page is read by its remarks, and says why.
+        let page = "代表热议政府工作报告\n\
+                    市政协委员 王刚\n\
+                    全国人大代表张伟说：“报告让人振奋，我们要把好政策落到实处。”\n\
+                    全国人大代表李娜说：“乡村振兴，产业是基础，人才是关键。”\n\
+                    全国人大代表赵强说：“要把教育办到群众心坎上。”\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(
+            r.layout
+                .contains("3 such paragraphs outweigh 1 speaker lines"),
+            "{}",
+            r.layout
+        );
+        let names: Vec<&str> = r.speeches.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["张伟", "李娜", "赵强"]);
+    }
+
+    #[test]
+    fn a_speaker_quoting_someone_does_not_split_a_titled_page() {
+        // Title, then `职务 姓名`: a body paragraph reporting what someone
+        // else said stays in that speech.
+        let page = "让纠纷化解在基层\n县人民法院副庭长 刘 芳\n\n\
+                    人民法庭是化解纠纷的第一道防线，我们在每个乡镇设立诉讼服务站。\n\n\
+                    县委书记王明说：“法庭要走到群众中间去。”我们照着做了。\n\n\
+                    守护绿水青山\n黄山市中级人民法院院长 黄 山\n\n\
+                    黄山市是生态大市，我们设立环境资源审判庭，集中审理涉林涉水案件。\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(r.layout.starts_with("a title line, then"), "{}", r.layout);
+        let names: Vec<&str> = r.speeches.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["刘芳", "黄山"]);
+        assert!(r.speeches[0].intro[1].starts_with("县委书记王明说"));
+    }
+
+    #[test]
+    fn a_cut_off_last_line_on_a_page_without_headings_stays_a_paragraph() {
+        let page = "全国人大代表张伟说：“报告让人振奋，我们要把好政策落到实处。”\n\
+                    全国人大代表李娜说：“乡村振兴，产业是基础，人才是关键。”\n\
+                    当前我市正大力推进“双碳”工作，全国人大代表赵强今年也提出了\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(r.speeches[1].chapters.is_empty());
+        assert!(r.speeches[1].intro[1].ends_with("今年也提出了"));
+        let unfinished = r.findings.iter().any(|f| {
+            matches!(f, Finding::Warning { line: 3, message } if message.starts_with("paragraph ends without"))
+        });
+        assert!(unfinished, "{:?}", r.findings);
+    }
+
+    #[test]
     fn invalid_utf8_reports_offset() {
         let err = import_page(b"## ok\n\xff\n").unwrap_err();
         assert!(
