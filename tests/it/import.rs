@@ -195,17 +195,14 @@ fn court_page_title_then_title_and_name_with_every_trap() {
         "{}",
         r.layout
     );
-    assert_eq!(
-        r.show_title.as_deref(),
-        Some("全省法院审判工作座谈会发言摘登")
-    );
-    assert_eq!(
-        outline(&r),
-        [
+    assert_page(
+        &r,
+        "全省法院审判工作座谈会发言摘登",
+        &[
             "李明 | 坚持司法为民\u{3000}提升审判质效 | 省高级人民法院副院长 | ",
             "黄山 | 守护绿水青山 | 黄山市中级人民法院院长 | ",
             "刘芳 | 让纠纷化解在基层 | 县人民法院副庭长 | ",
-        ]
+        ],
     );
     assert_eq!(
         dropped(&r),
@@ -362,15 +359,10 @@ fn real_page_with_site_chrome_and_ascii_punctuation() {
         .any(|p| p.starts_with("掌声印证辉煌。2003年至今，是中国")));
 }
 
-/// The warnings' messages, in line order.
-fn warnings(r: &ImportReport) -> Vec<(usize, &str)> {
-    r.findings
-        .iter()
-        .filter_map(|f| match f {
-            Finding::Warning { line, message } => Some((*line, message.as_str())),
-            _ => None,
-        })
-        .collect()
+/// A page's show title and outline (see `outline`).
+fn assert_page(r: &ImportReport, show_title: &str, expected: &[&str]) {
+    assert_eq!(r.show_title.as_deref(), Some(show_title));
+    assert_eq!(outline(r), expected);
 }
 
 fn assert_not_read(r: &ImportReport, furniture: &[&str]) {
@@ -393,17 +385,14 @@ fn real_page_reported_remarks_under_photo_captions() {
         "{}",
         r.layout
     );
-    assert_eq!(
-        r.show_title.as_deref(),
-        Some("黑龙江省代表热议政府工作报告：以人为本注重民生")
-    );
-    assert_eq!(
-        outline(&r),
-        [
+    assert_page(
+        &r,
+        "黑龙江省代表热议政府工作报告：以人为本注重民生",
+        &[
             "张日红 | 张日红 | 全国人大代表 | ",
             "付华廷 | 付华廷 | 全国人大代表 | ",
             "杨天夫 | 杨天夫 | 全国人大代表 | ",
-        ]
+        ],
     );
     assert_eq!(
         dropped(&r),
@@ -426,9 +415,8 @@ fn real_page_reported_remarks_under_photo_captions() {
     ));
     assert!(paragraphs(&r, 1)[0].contains("‘定心丸’，农民"));
     // The reporter's lead and close are kept, and flagged.
-    let lines: Vec<usize> = warnings(&r).iter().map(|w| w.0).collect();
-    assert_eq!(lines, [2, 8, 11]);
-    assert!(warnings(&r)[2].1.contains("does not quote “杨天夫”"));
+    assert_eq!(warned_lines(&r), [2, 8, 11]);
+    assert!(r.warnings()[2].1.contains("does not quote “杨天夫”"));
     assert_not_read(&r, &["摄", "编 辑", "责 编", "张学文", "说：", "杨天夫说"]);
 }
 
@@ -457,7 +445,7 @@ fn real_page_plenary_speeches_in_traditional_characters() {
     assert_eq!(tian.len(), 6);
     assert!(tian[5].starts_with("中國新型政黨制度有利於"));
     assert!(paragraphs(&r, 1)[0].starts_with("我國發展具有後來者優勢"));
-    let w = warnings(&r);
+    let w = r.warnings();
     assert_eq!(w[0].0, 5);
     assert!(w[0].1.starts_with("text before the first speech"));
     assert!(w
@@ -473,17 +461,14 @@ fn real_page_speakers_named_in_their_paragraphs_with_a_given_title() {
     // (`林毅夫認為，…`), `委員戴北方在發言中“解碼”了…`, and `委員劉永好以“…”為題
     // 進行大會發言。`; cut off mid-word.
     let r = import_page(&fixture("taiwan-cn-2019-03-11-plenary-speeches.txt")).unwrap();
-    assert_eq!(
-        r.show_title.as_deref(),
-        Some("全國政協舉行首場大會發言 委員“解碼”中國經濟新常態")
-    );
-    assert_eq!(
-        outline(&r),
-        [
+    assert_page(
+        &r,
+        "全國政協舉行首場大會發言 委員“解碼”中國經濟新常態",
+        &[
             "林毅夫 | 林毅夫 | 委員 | ",
             "戴北方 | 戴北方 | 委員 | ",
             "劉永好 | 積極投身鄉村振興實踐 促進農村産業融合發展 | 委員 | ",
-        ]
+        ],
     );
     assert_eq!(
         dropped(&r),
@@ -496,8 +481,7 @@ fn real_page_speakers_named_in_their_paragraphs_with_a_given_title() {
     assert!(lin[2].starts_with("林毅夫認為"));
     assert!(paragraphs(&r, 1)[0].starts_with("委員戴北方在發言中“解碼”了深圳"));
     assert_eq!(paragraphs(&r, 1).len(), 2);
-    let lines: Vec<usize> = warnings(&r).iter().map(|w| w.0).collect();
-    assert_eq!(lines, [11, 26]);
+    assert_eq!(warned_lines(&r), [11, 26]);
     assert_not_read(&r, &["移動版", "來源", "字號", "09:26"]);
 }
 
@@ -507,16 +491,13 @@ fn real_page_reporter_leads_start_the_speech_they_name() {
     // reporter's paragraph naming them before their quoted remark; the page
     // is cut off in a paragraph naming a third deputy.
     let r = import_page(&fixture("jmtv-2022-03-06-deputies.txt")).unwrap();
-    assert_eq!(
-        r.show_title.as_deref(),
-        Some("我市全国人大代表热议政府工作报告：传递信心决心 汇聚奋进力量")
-    );
-    assert_eq!(
-        outline(&r),
-        [
+    assert_page(
+        &r,
+        "我市全国人大代表热议政府工作报告：传递信心决心 汇聚奋进力量",
+        &[
             "冯玉宝 | 冯玉宝 | 全国人大代表、江门市交通运输工程质量监督站副站长 | ",
             "黄达昌 | 黄达昌 | 全国人大代表、广东千色花化工有限公司董事长 | ",
-        ]
+        ],
     );
     assert_eq!(
         dropped(&r),
@@ -534,8 +515,7 @@ fn real_page_reporter_leads_start_the_speech_they_name() {
     // The cut-off last paragraph names someone else: kept, flagged twice, and
     // never made a heading.
     assert!(paragraphs(&r, 1)[2].ends_with("构建新能源为主"));
-    let lines: Vec<usize> = warnings(&r).iter().map(|w| w.0).collect();
-    assert_eq!(lines, [11, 13, 19, 25, 25]);
+    assert_eq!(warned_lines(&r), [11, 13, 19, 25, 25]);
     assert_not_read(&r, &["Qzone", "微博", "江门台", "冯玉宝说："]);
 }
 

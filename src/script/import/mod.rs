@@ -105,6 +105,19 @@ pub struct ImportReport {
     pub findings: Vec<Finding>,
 }
 
+impl ImportReport {
+    /// The warnings (the doubts), as (line, message), in line order.
+    pub fn warnings(&self) -> Vec<(usize, &str)> {
+        self.findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Warning { line, message } => Some((*line, message.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("not valid UTF-8: first bad byte at offset {offset}")]
@@ -588,18 +601,8 @@ mod tests {
             .collect()
     }
 
-    fn warnings(r: &ImportReport) -> Vec<(usize, &str)> {
-        r.findings
-            .iter()
-            .filter_map(|f| match f {
-                Finding::Warning { line, message } => Some((*line, message.as_str())),
-                _ => None,
-            })
-            .collect()
-    }
-
     fn warned(r: &ImportReport, line: usize, needle: &str) -> bool {
-        warnings(r)
+        r.warnings()
             .iter()
             .any(|(l, m)| *l == line && m.contains(needle))
     }
@@ -665,7 +668,7 @@ mod tests {
             [(77, "本版由自治区民宗委 监督检查处供稿", "credit")]
         );
         assert!(!all_text(&r).contains("供稿"));
-        let w = warnings(&r);
+        let w = r.warnings();
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(warned(&r, 73, "关系千丝万缕怎么理顺？——联帮") && w[0].1.contains("line 77"));
         let last = r.speeches[2].chapters.last().unwrap();
