@@ -902,6 +902,32 @@ mod tests {
     }
 
     #[test]
+    fn a_colon_speaker_line_under_its_heading() {
+        // The heading first, then `张伟委员：`: the title stands above.
+        let page = "委员发言摘编\n\n发展乡村特色产业\n张伟委员：\n\
+                    \u{3000}\u{3000}乡村振兴，产业是基础。我们县依托山区资源，发展茶叶、中药材等特色产业。\n\n\
+                    让老人就近养老\n王丽娜委员：\n\
+                    \u{3000}\u{3000}人口老龄化加快，建议在每个社区建设日间照料中心。\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(
+            r.layout
+                .starts_with("a title line, then a speaker line ending in a colon"),
+            "{}",
+            r.layout
+        );
+        let heads: Vec<(&str, &str)> = r
+            .speeches
+            .iter()
+            .map(|s| (s.speaker.as_str(), s.title.as_str()))
+            .collect();
+        assert_eq!(
+            heads,
+            [("张伟", "发展乡村特色产业"), ("王丽娜", "让老人就近养老")]
+        );
+        assert_eq!(r.show_title.as_deref(), Some("委员发言摘编"));
+    }
+
+    #[test]
     fn invalid_utf8_reports_offset() {
         let err = import_page(b"## ok\n\xff\n").unwrap_err();
         assert!(
