@@ -493,7 +493,7 @@ fn said(tail: &str) -> Option<(usize, Option<&str>)> {
     let punct = rest.chars().next()?;
     let used = tail.len() - rest.len();
     match punct {
-        '，' | '：' | ',' | ':' => Some((used + punct.len_utf8(), on_behalf)),
+        '，' | '：' | ',' | ':' | '。' => Some((used + punct.len_utf8(), on_behalf)),
         '“' => Some((used, on_behalf)),
         _ => None,
     }
@@ -565,26 +565,29 @@ pub fn opening(paragraph: &str) -> Option<Opened> {
     }
     let folded = fold(paragraph);
     // `“…”，全国人大代表杨天夫说，“…”`: the attribution after a first quote.
-    let after_quote = folded
+    let quote_end = folded
         .starts_with('“')
-        .then(|| {
-            let at = folded.find('”')? + '”'.len_utf8();
-            let comma = folded[at..]
-                .chars()
-                .next()
-                .filter(|c| matches!(c, '，' | ','))?;
-            Some(at + comma.len_utf8())
-        })
+        .then(|| folded.find('”').map(|at| at + '”'.len_utf8()))
         .flatten();
+    let after_quote = quote_end.map(|q| {
+        let comma = folded[q..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '，' | ','));
+        q + comma.map_or(0, char::len_utf8)
+    });
     let at = after_quote.unwrap_or(0);
     let (who, n, form) = reported(&folded[at..])?;
-    if after_quote.is_some() && form != Opening::Reported {
+    let lead = paragraph[at..at + n].to_string();
+    // `“…”，全国人大代表高环说。`: the attribution closes the quote's sentence.
+    let closing = lead.ends_with('。');
+    if quote_end.is_some() && form != Opening::Reported || closing && quote_end.is_none() {
         return None;
     }
-    let lead = paragraph[at..at + n].to_string();
-    let body = match form {
-        Opening::Named => paragraph.to_string(),
-        _ if at > 0 => format!("{}{}", &paragraph[..at], &paragraph[at + n..]),
+    let body = match (form, quote_end) {
+        (Opening::Named, _) => paragraph.to_string(),
+        (_, Some(q)) if closing => format!("{}{}", &paragraph[..q], &paragraph[at + n..]),
+        (_, Some(_)) => format!("{}{}", &paragraph[..at], &paragraph[at + n..]),
         _ => paragraph[n..].to_string(),
     };
     let title = (form == Opening::Named)
@@ -684,6 +687,17 @@ mod tests {
             (name.as_str(), body.as_str()),
             ("杨天夫", "“报告接地气”，“代表们反应热烈。”")
         );
+        let (name, _, _, body, _) =
+            opened("“形势复杂多变，交出了优异答卷。”全国人大代表、伊春市市长高环说。");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("高环", "“形势复杂多变，交出了优异答卷。”")
+        );
+        let (name, _, _, body, _) = opened("“报告务实。”，全国人大代表高环说。他还建议加快转型。");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("高环", "“报告务实。”他还建议加快转型。")
+        );
         // About the speech, read whole; a title given in the paragraph.
         let p = "委員劉永好以“積極投身鄉村振興實踐”為題進行大會發言。";
         let (name, _, form, body, title) = opened(p);
@@ -714,6 +728,8 @@ mod tests {
             "政府工作报告指出，2021年我国国内生产总值达到114万亿元。",
             "會議首先聽取了政協第十三屆全國委員會副主席巴特爾作的關於章程修正案的説明。",
             "实践证明：只有团结才能发展。",
+            "全国人大代表张伟说。",
+            "“两个确立”是新时代最重大的政治成果。",
             "中共中央政治局委员、中央书记处书记石泰峰，国务院副总理刘鹤出席会议。",
         ] {
             assert_eq!(opening(p), None, "{p}");
