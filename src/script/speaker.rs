@@ -300,8 +300,14 @@ pub fn strip_marks(line: &str) -> &str {
     line.trim_start_matches(MARKS).trim_start()
 }
 
-/// A whole (trimmed) line that names a speaker, with its form.
+/// A whole (trimmed) line that names a speaker, with its form; a line in
+/// traditional characters is read through [`fold`].
 pub fn speaker_line(line: &str) -> Option<(Form, Speaker)> {
+    let folded = fold(line);
+    shaped_line(&folded).map(|(form, who)| (form, who.restored(line, &folded)))
+}
+
+fn shaped_line(line: &str) -> Option<(Form, Speaker)> {
     let marked = line
         .strip_prefix(MARKS)
         .map(|r| r.trim_start_matches(MARKS))
@@ -328,14 +334,273 @@ pub fn speaker_line(line: &str) -> Option<(Form, Speaker)> {
 /// (speaker, the text after the colon). The speaker part must carry a title
 /// word, so `实践证明：…` is not one.
 pub fn inline_speaker(paragraph: &str) -> Option<(Speaker, &str)> {
+    let folded = fold(paragraph);
+    let (who, body) = colon_opening(&folded)?;
+    let body = &paragraph[paragraph.len() - body.len()..];
+    Some((who.restored(paragraph, &folded), body))
+}
+
+fn colon_opening(paragraph: &str) -> Option<(Speaker, &str)> {
     let at = paragraph.find(['：', ':'])?;
     let (who, rest) = (&paragraph[..at], &paragraph[at..]);
+    // `全国人大代表张日红说：“…”` is reported speech, not a name `张日红说`.
+    if SAYING.iter().any(|v| who.ends_with(v)) {
+        return None;
+    }
     let body = rest.trim_start_matches(['：', ':']).trim_start();
     let who = who.trim_start_matches(MARKS).trim();
     if body.is_empty() || !has_title_word(who) {
         return None;
     }
     split_who(who).map(|s| (s, body))
+}
+
+/// Traditional characters seen in titles, verbs of saying, surnames and
+/// editorial furniture, each followed by its simplified form. Every one is
+/// a three-byte character, so folding keeps byte offsets.
+const TRADITIONAL: &str = "員员書书縣县長长區区鄉乡鎮镇廳厅會会館馆處处檢检經经總总參参專专學学\
+    師师記记協协說说説说認认為为議议強强調调談谈發发紹绍務务導导黨党團团際际廠厂醫医農农體体級级\
+    組组幹干隊队劉刘張张陳陈楊杨趙赵吳吴孫孙馬马鄧邓羅罗謝谢韓韩馮冯鄭郑遲迟黃黄許许葉叶蘇苏錢钱\
+    盧卢鄒邹龍龙賈贾顧顾蕭萧呂吕閻阎嚴严湯汤鍾钟譚谭陸陆蔣蒋範范滬沪寧宁責责編编輯辑來来時时間间\
+    號号攝摄資资圖图題题動动腦脑戶户報报網网頁页訊讯籲吁訴诉華华國国屆届業业銀银機机構构關关門门";
+
+/// `s` with the traditional characters of [`TRADITIONAL`] made simplified,
+/// byte for byte: `田紅旗委員` → `田紅旗委员`, so one table of title words
+/// and rules reads both scripts.
+pub fn fold(s: &str) -> String {
+    let pairs: Vec<char> = TRADITIONAL.chars().collect();
+    s.chars()
+        .map(|c| {
+            let at = pairs.iter().step_by(2).position(|&t| t == c);
+            at.map_or(c, |k| pairs[2 * k + 1])
+        })
+        .collect()
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The text of `orig` where `piece` stands in `folded` (its folded twin).
+fn find_in(orig: &str, folded: &str, piece: &str) -> Option<String> {
+    let slice = |o: &str, f: &str| f.find(piece).map(|i| o[i..i + piece.len()].to_string());
+    slice(orig, folded).or_else(|| slice(&compact(orig), &compact(folded)))
+}
+
+/// `piece` as `orig` spells it; a piece joined from two places
+/// (`委员，代表民革中央`) is restored part by part.
+fn restore(orig: &str, folded: &str, piece: &str) -> String {
+    find_in(orig, folded, piece).unwrap_or_else(|| {
+        let part = |p: &str| find_in(orig, folded, p).unwrap_or_else(|| p.to_string());
+        piece.split('，').map(part).collect::<Vec<_>>().join("，")
+    })
+}
+
+impl Speaker {
+    /// This speaker, found in `folded`, spelled as `orig` spells it.
+    fn restored(self, orig: &str, folded: &str) -> Speaker {
+        Speaker {
+            name: restore(orig, folded, &self.name),
+            role: self.role.map(|r| restore(orig, folded, &r)),
+        }
+    }
+}
+
+/// How a paragraph names the speaker it opens with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// `刘晓凯委员：报告具有…`: the text after the colon is theirs.
+    Colon,
+    /// `全国人大代表张日红说：“…”`, `林毅夫委员在发言中表示，…`,
+    /// `“…”，全国人大代表杨天夫说，“…”`: reported speech; the words of
+    /// attribution are not read.
+    Reported,
+    /// `委员戴北方在发言中“解码”了…`, `委员刘永好以“…”为题进行大会发言。`:
+    /// the paragraph is about their speech and is read whole.
+    Named,
+}
+
+/// A paragraph that opens with its speaker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opened {
+    pub who: Speaker,
+    pub form: Opening,
+    /// The words that name the speaker, as printed.
+    pub lead: String,
+    /// What is read: the paragraph without the words of attribution.
+    pub body: String,
+    /// A title the paragraph gives the speech (`以“…”为题`).
+    pub title: Option<String>,
+}
+
+/// Verbs of saying that end a reported-speech attribution.
+const SAYING: &[&str] = &[
+    "告诉记者",
+    "表示",
+    "认为",
+    "指出",
+    "建议",
+    "强调",
+    "谈到",
+    "谈道",
+    "介绍",
+    "坦言",
+    "呼吁",
+    "说",
+];
+
+/// Words between a speaker and the verb of saying (`在发言中表示`).
+const FILLERS: &[&str] = &[
+    "在大会发言中",
+    "在发言中",
+    "在发言时",
+    "在会上",
+    "发言时",
+    "发言",
+    "激动地",
+    "对记者",
+    "接着",
+    "则",
+    "也",
+    "还",
+];
+
+/// Name-shaped words that are groups, not people (`全体委员表示`).
+const NOT_NAMES: &[&str] = &[
+    "全体", "全国", "与会", "部分", "各位", "多位", "广大", "不少", "许多", "一些", "有的", "其他",
+    "基层",
+];
+
+/// `说，`, `在发言中表示，`, `代表民革中央发言说，`: the bytes of the
+/// attribution after the speaker, through its comma or colon, and the body
+/// they spoke for (`民革中央`), if any.
+fn said(tail: &str) -> Option<(usize, Option<&str>)> {
+    let (mut rest, mut on_behalf) = (tail, None);
+    if let Some(r) = FILLERS.iter().find_map(|f| rest.strip_prefix(f)) {
+        rest = r;
+    } else if let Some(r) = rest.strip_prefix("代表") {
+        // `代表民革中央发言说`: speaking for a body.
+        let at = r.find("发言").filter(|&at| r[..at].chars().count() <= 12)?;
+        let body = &r[..at];
+        if body.is_empty() || body.chars().any(|c| !is_hanzi(c)) {
+            return None;
+        }
+        on_behalf = Some(body);
+        rest = &r[at + "发言".len()..];
+    }
+    let verb = SAYING.iter().find(|v| rest.starts_with(*v))?;
+    rest = &rest[verb.len()..];
+    let punct = rest.chars().next()?;
+    let used = tail.len() - rest.len();
+    match punct {
+        '，' | '：' | ',' | ':' | '。' => Some((used + punct.len_utf8(), on_behalf)),
+        '“' => Some((used, on_behalf)),
+        _ => None,
+    }
+}
+
+/// `在发言中“解码”了…`, `以“…”为题进行大会发言`: a paragraph about the
+/// speaker's speech.
+fn named(tail: &str) -> bool {
+    ["在发言中", "在大会发言中", "以“"]
+        .iter()
+        .any(|p| tail.starts_with(p))
+}
+
+/// Longest speaker part of a reported-speech opening, in characters.
+const MAX_OPENING: usize = 40;
+
+/// The speaker and the length of the words naming them at the start of
+/// `f` (folded): the shortest prefix that splits into a titled name and is
+/// followed by words of saying.
+fn reported(f: &str) -> Option<(Speaker, usize, Opening)> {
+    for (i, _) in f.char_indices().skip(2).take(MAX_OPENING) {
+        let (who, tail) = f.split_at(i);
+        if !has_title_word(who) {
+            continue;
+        }
+        let Some(s) = split_who(who).filter(|s| s.role.is_some()) else {
+            continue;
+        };
+        if NOT_NAMES.contains(&s.name.as_str()) {
+            continue;
+        }
+        if let Some((n, on_behalf)) = said(tail) {
+            // `田红旗委员代表民革中央发言说`: the body spoken for joins the title.
+            let role = match (s.role, on_behalf) {
+                (Some(r), Some(b)) => Some(format!("{r}，代表{b}")),
+                (r, _) => r,
+            };
+            let s = Speaker { role, ..s };
+            return Some((s, i + n, Opening::Reported));
+        }
+        if named(tail) {
+            return Some((s, i, Opening::Named));
+        }
+    }
+    None
+}
+
+/// `以“积极投身乡村振兴实践”为题` → the title inside the quotes.
+fn given_title(orig: &str, folded: &str) -> Option<String> {
+    let open = folded.find("以“")? + "以“".len();
+    let close = open + folded[open..].find("”为题")?;
+    Some(orig[open..close].trim().to_string()).filter(|t| !t.is_empty())
+}
+
+/// A paragraph that opens with its speaker, in any of the forms of
+/// [`Opening`]. The speaker must carry a title word, so `实践证明：…` and
+/// `林毅夫认为，…` (a speaker already named) open nothing.
+pub fn opening(paragraph: &str) -> Option<Opened> {
+    if let Some((who, body)) = inline_speaker(paragraph) {
+        let lead = paragraph[..paragraph.len() - body.len()].trim().to_string();
+        let (form, body, title) = (Opening::Colon, body.to_string(), None);
+        return Some(Opened {
+            who,
+            form,
+            lead,
+            body,
+            title,
+        });
+    }
+    let folded = fold(paragraph);
+    // `“…”，全国人大代表杨天夫说，“…”`: the attribution after a first quote.
+    let quote_end = folded
+        .starts_with('“')
+        .then(|| folded.find('”').map(|at| at + '”'.len_utf8()))
+        .flatten();
+    let after_quote = quote_end.map(|q| {
+        let comma = folded[q..]
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '，' | ','));
+        q + comma.map_or(0, char::len_utf8)
+    });
+    let at = after_quote.unwrap_or(0);
+    let (who, n, form) = reported(&folded[at..])?;
+    let lead = paragraph[at..at + n].to_string();
+    // `“…”，全国人大代表高环说。`: the attribution closes the quote's sentence.
+    let closing = lead.ends_with('。');
+    if quote_end.is_some() && form != Opening::Reported || closing && quote_end.is_none() {
+        return None;
+    }
+    let body = match (form, quote_end) {
+        (Opening::Named, _) => paragraph.to_string(),
+        (_, Some(q)) if closing => format!("{}{}", &paragraph[..q], &paragraph[at + n..]),
+        (_, Some(_)) => format!("{}{}", &paragraph[..at], &paragraph[at + n..]),
+        _ => paragraph[n..].to_string(),
+    };
+    let title = (form == Opening::Named)
+        .then(|| given_title(paragraph, &folded))
+        .flatten();
+    let who = who.restored(paragraph, &folded);
+    Some(Opened {
+        who,
+        form,
+        lead,
+        body,
+        title,
+    })
 }
 
 #[cfg(test)]
@@ -392,6 +657,97 @@ mod tests {
         assert_eq!(
             split("黄山市委书记 黄 山"),
             some(Plain, "黄山", Some("黄山市委书记"))
+        );
+    }
+
+    fn opened(p: &str) -> (String, Option<String>, Opening, String, Option<String>) {
+        let o = opening(p).unwrap_or_else(|| panic!("{p}"));
+        (o.who.name, o.who.role, o.form, o.body, o.title)
+    }
+
+    #[test]
+    fn reported_speech_openings() {
+        let (name, role, form, body, _) = opened("全国人大代表张日红说：“离不开人。”");
+        assert_eq!(
+            (name.as_str(), role.as_deref()),
+            ("张日红", Some("全国人大代表"))
+        );
+        assert_eq!((form, body.as_str()), (Opening::Reported, "“离不开人。”"));
+        let (name, role, _, body, _) = opened("林毅夫委員在發言中表示，當前世界確實面臨大變局。");
+        assert_eq!((name.as_str(), role.as_deref()), ("林毅夫", Some("委員")));
+        assert_eq!(body, "當前世界確實面臨大變局。");
+        let (name, role, _, body, _) = opened("田紅旗委員代表民革中央發言説，中國新型政黨制度好。");
+        assert_eq!(name, "田紅旗");
+        assert_eq!(role.as_deref(), Some("委員，代表民革中央"));
+        assert_eq!(body, "中國新型政黨制度好。");
+        // Quote first: the attribution between the quotes is not read.
+        let (name, _, _, body, _) =
+            opened("“报告接地气”，全国人大代表杨天夫说，“代表们反应热烈。”");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("杨天夫", "“报告接地气”，“代表们反应热烈。”")
+        );
+        let (name, _, _, body, _) =
+            opened("“形势复杂多变，交出了优异答卷。”全国人大代表、伊春市市长高环说。");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("高环", "“形势复杂多变，交出了优异答卷。”")
+        );
+        let (name, _, _, body, _) = opened("“报告务实。”，全国人大代表高环说。他还建议加快转型。");
+        assert_eq!(
+            (name.as_str(), body.as_str()),
+            ("高环", "“报告务实。”他还建议加快转型。")
+        );
+        // About the speech, read whole; a title given in the paragraph.
+        let p = "委員劉永好以“積極投身鄉村振興實踐”為題進行大會發言。";
+        let (name, _, form, body, title) = opened(p);
+        assert_eq!(
+            (name.as_str(), form, body.as_str()),
+            ("劉永好", Opening::Named, p)
+        );
+        assert_eq!(title.as_deref(), Some("積極投身鄉村振興實踐"));
+        let (name, _, form, _, _) = opened("委員戴北方在發言中“解碼”了深圳的經驗。");
+        assert_eq!((name.as_str(), form), ("戴北方", Opening::Named));
+        // The colon form is unchanged.
+        let (name, _, form, body, _) = opened("刘晓凯委员：报告具有很强的政治性。");
+        assert_eq!(
+            (name.as_str(), form, body.as_str()),
+            ("刘晓凯", Opening::Colon, "报告具有很强的政治性。")
+        );
+    }
+
+    #[test]
+    fn paragraphs_that_open_no_speech() {
+        for p in [
+            // The speaker already named, with no title: a continuation.
+            "林毅夫認為，今後兩年，降成本的空間十分巨大。",
+            // Groups, not people.
+            "全体委员表示，要认真履职。",
+            "与会代表认为，报告务实。",
+            // No speaker at all, though a verb of saying follows.
+            "政府工作报告指出，2021年我国国内生产总值达到114万亿元。",
+            "會議首先聽取了政協第十三屆全國委員會副主席巴特爾作的關於章程修正案的説明。",
+            "实践证明：只有团结才能发展。",
+            "全国人大代表张伟说。",
+            "“两个确立”是新时代最重大的政治成果。",
+            "中共中央政治局委员、中央书记处书记石泰峰，国务院副总理刘鹤出席会议。",
+        ] {
+            assert_eq!(opening(p), None, "{p}");
+        }
+    }
+
+    #[test]
+    fn folding_keeps_byte_offsets() {
+        let pairs: Vec<char> = TRADITIONAL.chars().collect();
+        assert_eq!(pairs.len() % 2, 0);
+        for c in pairs {
+            assert_eq!(c.len_utf8(), 3, "{c}");
+        }
+        assert_eq!(fold("田紅旗委員發言説"), "田紅旗委员发言说");
+        let (_, s) = speaker_line("縣法院副庭長 劉 芳").unwrap();
+        assert_eq!(
+            (s.name.as_str(), s.role.as_deref()),
+            ("劉芳", Some("縣法院副庭長"))
         );
     }
 

@@ -195,17 +195,14 @@ fn court_page_title_then_title_and_name_with_every_trap() {
         "{}",
         r.layout
     );
-    assert_eq!(
-        r.show_title.as_deref(),
-        Some("全省法院审判工作座谈会发言摘登")
-    );
-    assert_eq!(
-        outline(&r),
-        [
+    assert_page(
+        &r,
+        "全省法院审判工作座谈会发言摘登",
+        &[
             "李明 | 坚持司法为民\u{3000}提升审判质效 | 省高级人民法院副院长 | ",
             "黄山 | 守护绿水青山 | 黄山市中级人民法院院长 | ",
             "刘芳 | 让纠纷化解在基层 | 县人民法院副庭长 | ",
-        ]
+        ],
     );
     assert_eq!(
         dropped(&r),
@@ -360,6 +357,192 @@ fn real_page_with_site_chrome_and_ascii_punctuation() {
     assert!(paragraphs(&r, 0)
         .iter()
         .any(|p| p.starts_with("掌声印证辉煌。2003年至今，是中国")));
+}
+
+/// A page's show title and outline (see `outline`).
+fn assert_page(r: &ImportReport, show_title: &str, expected: &[&str]) {
+    assert_eq!(r.show_title.as_deref(), Some(show_title));
+    assert_eq!(outline(r), expected);
+}
+
+fn assert_not_read(r: &ImportReport, furniture: &[&str]) {
+    let text = spoken(r);
+    for f in furniture {
+        assert!(!text.contains(f), "{f} would be read aloud:\n{text}");
+    }
+}
+
+#[test]
+fn real_page_reported_remarks_under_photo_captions() {
+    // npc.gov.cn (from 东北网), 2014-03-05: one paragraph per line; each
+    // remark under its photo caption, `全国人大代表张日红说：“…”`, the third
+    // quote first (`“…”，全国人大代表杨天夫说，“…”`); 编辑 and 责编 at the end.
+    let page = fixture("npc-2014-03-05-heilongjiang.txt");
+    let r = import_page(&page).unwrap();
+    assert!(
+        r.layout
+            .starts_with("paragraphs that open with their speaker and a verb of saying"),
+        "{}",
+        r.layout
+    );
+    assert_page(
+        &r,
+        "黑龙江省代表热议政府工作报告：以人为本注重民生",
+        &[
+            "张日红 | 张日红 | 全国人大代表 | ",
+            "付华廷 | 付华廷 | 全国人大代表 | ",
+            "杨天夫 | 杨天夫 | 全国人大代表 | ",
+        ],
+    );
+    assert_eq!(
+        dropped(&r),
+        [
+            (3, "photo caption"),
+            (5, "photo caption"),
+            (7, "photo caption"),
+            (9, "photo caption"),
+            (12, "site chrome"),
+            (13, "editor line"),
+        ]
+    );
+    // The words of attribution are not read; the quotes are.
+    assert_eq!(
+        paragraphs(&r, 0).last().unwrap(),
+        "“所有的经济活动和社会活动都离不开人，总理的报告通篇体现了以人为本的理念。”"
+    );
+    assert!(paragraphs(&r, 2)[0].starts_with(
+        "“总理的报告是一份亲民、关乎民生的报告，语言非常简洁，接地气”，“代表们反应热烈"
+    ));
+    assert!(paragraphs(&r, 1)[0].contains("‘定心丸’，农民"));
+    // The reporter's lead and close are kept, and flagged.
+    assert_eq!(warned_lines(&r), [2, 8, 11]);
+    assert!(r.warnings()[2].1.contains("does not quote “杨天夫”"));
+    assert_not_read(&r, &["摄", "编 辑", "责 编", "张学文", "说：", "杨天夫说"]);
+}
+
+#[test]
+fn real_page_plenary_speeches_in_traditional_characters() {
+    // 中央政府驻港联络办 site (新华社), 2023-03-08: traditional characters, a
+    // long headline, `來源：… 發布時間：…`, the reporter's account of the
+    // session, then `田紅旗委員代表民革中央發言説，…`; cut off in the second.
+    let r = import_page(&fixture("locpg-2023-03-08-plenary-speeches.txt")).unwrap();
+    assert!(r
+        .show_title
+        .as_deref()
+        .unwrap()
+        .ends_with("13位委員作大會發言"));
+    assert_eq!(
+        outline(&r),
+        [
+            "田紅旗 | 田紅旗 | 委員，代表民革中央 | ",
+            "林毅夫 | 林毅夫 | 委員 | ",
+        ]
+    );
+    assert_eq!(dropped(&r), [(3, "site chrome")]);
+    let tian = paragraphs(&r, 0);
+    // Five paragraphs of the reporter's account before the first speaker are
+    // kept (and flagged), then the speech without its attribution.
+    assert_eq!(tian.len(), 6);
+    assert!(tian[5].starts_with("中國新型政黨制度有利於"));
+    assert!(paragraphs(&r, 1)[0].starts_with("我國發展具有後來者優勢"));
+    let w = r.warnings();
+    assert_eq!(w[0].0, 5);
+    assert!(w[0].1.starts_with("text before the first speech"));
+    assert!(w
+        .iter()
+        .any(|(l, m)| *l == 17 && m.starts_with("paragraph ends without")));
+    assert_not_read(&r, &["來源", "發布時間", "委員代表民革中央發言説"]);
+}
+
+#[test]
+fn real_page_speakers_named_in_their_paragraphs_with_a_given_title() {
+    // 台湾网 (海峡之声), 2019-03-11: traditional characters, site menu lines,
+    // `林毅夫委員在發言中表示，…`, then paragraphs that name the speaker again
+    // (`林毅夫認為，…`), `委員戴北方在發言中“解碼”了…`, and `委員劉永好以“…”為題
+    // 進行大會發言。`; cut off mid-word.
+    let r = import_page(&fixture("taiwan-cn-2019-03-11-plenary-speeches.txt")).unwrap();
+    assert_page(
+        &r,
+        "全國政協舉行首場大會發言 委員“解碼”中國經濟新常態",
+        &[
+            "林毅夫 | 林毅夫 | 委員 | ",
+            "戴北方 | 戴北方 | 委員 | ",
+            "劉永好 | 積極投身鄉村振興實踐 促進農村産業融合發展 | 委員 | ",
+        ],
+    );
+    assert_eq!(
+        dropped(&r),
+        [(1, "site chrome"), (3, "site chrome"), (7, "site chrome")]
+    );
+    // `林毅夫認為，…` continues his speech; the paragraph about 戴北方's speech
+    // is read whole.
+    let lin = paragraphs(&r, 0);
+    assert!(lin[1].starts_with("當前世界確實面臨百年未有之大變局"));
+    assert!(lin[2].starts_with("林毅夫認為"));
+    assert!(paragraphs(&r, 1)[0].starts_with("委員戴北方在發言中“解碼”了深圳"));
+    assert_eq!(paragraphs(&r, 1).len(), 2);
+    assert_eq!(warned_lines(&r), [11, 26]);
+    assert_not_read(&r, &["移動版", "來源", "字號", "09:26"]);
+}
+
+#[test]
+fn real_page_reporter_leads_start_the_speech_they_name() {
+    // 江门台, 2022-03-06: share buttons, a dateline, and for each deputy a
+    // reporter's paragraph naming them before their quoted remark; the page
+    // is cut off in a paragraph naming a third deputy.
+    let r = import_page(&fixture("jmtv-2022-03-06-deputies.txt")).unwrap();
+    assert_page(
+        &r,
+        "我市全国人大代表热议政府工作报告：传递信心决心 汇聚奋进力量",
+        &[
+            "冯玉宝 | 冯玉宝 | 全国人大代表、江门市交通运输工程质量监督站副站长 | ",
+            "黄达昌 | 黄达昌 | 全国人大代表、广东千色花化工有限公司董事长 | ",
+        ],
+    );
+    assert_eq!(
+        dropped(&r),
+        [
+            (1, "site chrome"),
+            (3, "site chrome"),
+            (4, "site chrome"),
+            (5, "site chrome"),
+            (9, "dateline"),
+        ]
+    );
+    assert_eq!(r.speeches[0].line, 13);
+    assert_eq!(r.speeches[1].line, 19);
+    assert!(paragraphs(&r, 1)[0].starts_with("来自我市工商界的全国人大代表黄达昌"));
+    // The cut-off last paragraph names someone else: kept, flagged twice, and
+    // never made a heading.
+    assert!(paragraphs(&r, 1)[2].ends_with("构建新能源为主"));
+    assert_eq!(warned_lines(&r), [11, 13, 19, 25, 25]);
+    assert_not_read(&r, &["Qzone", "微博", "江门台", "冯玉宝说："]);
+}
+
+#[test]
+fn real_reported_page_saved_as_html() {
+    // The 东北网 page as a browser saves it: menus and share buttons around
+    // the article, each paragraph and caption in its own element.
+    let page = String::from_utf8(fixture("npc-2014-03-05-heilongjiang.txt")).unwrap();
+    let lines: Vec<&str> = page.lines().collect();
+    let article: String = lines[1..].iter().map(|l| format!("<p>{l}</p>\n")).collect();
+    let html = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{}</title></head><body>\
+         <div class=\"nav\"><a href=\"/\">首页</a> | <a href=\"/rd\">人大要闻</a></div>\
+         <div class=\"share\"><a>分享</a><a>微博</a><a>微信</a></div>\
+         <div class=\"article\"><h1>{}</h1>\n{article}</div>\
+         <div class=\"footer\"><p>版权所有 全国人大网</p></div></body></html>",
+        lines[0], lines[0]
+    );
+    let r = import_page(html.as_bytes()).unwrap();
+    assert_eq!(r.format.to_string(), "HTML page");
+    let text = import_page(&fixture("npc-2014-03-05-heilongjiang.txt")).unwrap();
+    assert_eq!(outline(&r), outline(&text));
+    assert_eq!(r.show_title, text.show_title);
+    for s in 0..3 {
+        assert_eq!(paragraphs(&r, s), paragraphs(&text, s));
+    }
+    assert_not_read(&r, &["首页", "人大要闻", "分享", "版权", "摄", "张学文"]);
 }
 
 /// A minimal Word document: each paragraph `(style, bold, text)`.

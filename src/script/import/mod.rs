@@ -16,10 +16,18 @@
 //! scripts), formats and encodings (`source`) and parsing of finished scripts
 //! (the rest of `script`).
 
+mod blocks;
+mod furniture;
+mod layout;
+mod text;
+
 use std::fmt::Write as _;
 
+use self::blocks::{nodes, Kind, Node};
+use self::furniture::numbered_point;
+use self::layout::{find_starts, mark_plain_headings};
+use self::text::{columns, ends_sentence, join, normalise, one_per_line, title_shaped, SHORT_LINE};
 use super::source::{read_source, Format};
-use super::speaker::{inline_speaker, name_shaped, speaker_line, strip_marks, Form, Speaker};
 
 /// One speech found on the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +105,19 @@ pub struct ImportReport {
     pub findings: Vec<Finding>,
 }
 
+impl ImportReport {
+    /// The warnings (the doubts), as (line, message), in line order.
+    pub fn warnings(&self) -> Vec<(usize, &str)> {
+        self.findings
+            .iter()
+            .filter_map(|f| match f {
+                Finding::Warning { line, message } => Some((*line, message.as_str())),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     #[error("not valid UTF-8: first bad byte at offset {offset}")]
@@ -109,830 +130,11 @@ pub enum ImportError {
     NoSpeech,
 }
 
-/// Longest line (in columns, a CJK character counting 2) that can be a
-/// heading, subtitle, show title, attribution or furniture line.
-const SHORT_LINE: usize = 80;
 /// Speeches with fewer characters of text than this are reported.
 const SHORT_SPEECH: usize = 100;
-/// At most this many subtitle lines between a title and its attribution.
-const MAX_SUBTITLES: usize = 3;
-/// Closing quotes and brackets, looked through when judging how a text ends.
-const CLOSERS: &[char] = &['”', '’', '」', '』', '）', ')', ']', '】', '》', '"', '\''];
-const SENTENCE_END: &[char] = &['。', '！', '？', '…', '!', '?', '.', '：', ':', '；', ';'];
-const CLAUSE_END: &[char] = &['，', ',', '、'];
-const OPENERS: &[char] = &['“', '‘', '「', '『', '（', '(', '[', '【', '《'];
-
-type Matcher = fn(&str) -> bool;
-
-/// Editorial furniture, the one table of drop rules: (name, matcher, whether
-/// it ends the text flow). Credits end an article, so no page-break join
-/// crosses them and one in mid-page marks a layout seam; page numbers and
-/// jump lines sit inside page breaks, so text is joined across them.
-const FURNITURE: &[(&str, Matcher, bool)] = &[
-    ("credit", is_credit, true),
-    ("editor line", is_editor_line, true),
-    ("jump line", is_jump_line, false),
-    ("page number", is_page_number, false),
-    ("paper and page line", is_paper_line, false),
-    ("order note", is_order_note, false),
-    ("photo caption", is_caption, false),
-    ("byline", is_byline, false),
-    ("site chrome", is_chrome, false),
-];
-
-/// `《 某某日报 》（ 2021年03月02日 05 版）`, `《人民政协报》(2023年03月05日 第03版)`.
-fn is_paper_line(t: &str) -> bool {
-    let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    short(t)
-        && compact.starts_with('《')
-        && compact.contains('》')
-        && compact.contains('年')
-        && compact.contains('日')
-        && compact.trim_end_matches(['）', ')']).ends_with('版')
-}
-
-/// `（按发言先后排列）`, `(以发言先后为序)`, `（按姓氏笔画排序）`.
-fn is_order_note(t: &str) -> bool {
-    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
-    t.starts_with(['（', '('])
-        && inner.chars().count() <= 20
-        && (inner.starts_with('按') || inner.starts_with('以'))
-        && ["排列", "排序", "为序"].iter().any(|w| inner.ends_with(w))
-}
-
-/// `（新华社记者 姚大伟摄）`, `…(视频发言截图)`, `新华社发`, `资料图片`.
-fn is_caption(t: &str) -> bool {
-    let core = t.trim_end_matches(['）', ')', ' ']);
-    short(t)
-        && (core.ends_with('摄')
-            || core.ends_with("截图")
-            || core.ends_with("供图")
-            || core.ends_with("资料图片")
-            || core.ends_with("图片") && t.ends_with(['）', ')'])
-            || ["新华社发", "新华社传真", "本报资料图片"].contains(&core))
-}
-
-/// `本报记者 吕巍`, `本报讯（记者 张三）` alone, `（记者 王五 整理）`,
-/// `（作者单位：…）`, `（作者系…）`: who wrote it, not the speech.
-fn is_byline(t: &str) -> bool {
-    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
-    let prefixes = [
-        "本报记者",
-        "本报通讯员",
-        "记者",
-        "通讯员",
-        "作者单位",
-        "作者系",
-        "整理",
-    ];
-    short(t)
-        && !ends_sentence(t)
-        && inner.chars().count() <= 30
-        && (prefixes.iter().any(|p| inner.starts_with(p))
-            || inner.ends_with("整理") && t.starts_with(['（', '(']))
-}
-
-/// Web page furniture: breadcrumbs, `来源：… 发布时间：…`, share and print
-/// buttons, `上一篇`/`下一篇`, font size pickers.
-fn is_chrome(t: &str) -> bool {
-    let starts = [
-        "来源：",
-        "来源:",
-        "发布时间",
-        "时间：",
-        "时间:",
-        "作者：",
-        "作者:",
-        "编辑：",
-        "编辑:",
-        "字号",
-        "分享到",
-        "您的位置",
-        "当前位置",
-        "上一篇",
-        "下一篇",
-        "【打印】",
-        "【关闭】",
-        "打印本页",
-        "关闭窗口",
-        "扫一扫",
-        "浏览次数",
-        "点击数",
-        "阅读量",
-    ];
-    let breadcrumb = (t.contains('>') || t.contains('›') || t.contains('＞'))
-        && (t.contains("首页") || t.contains("正文"));
-    let menu = t.starts_with("首页") || t.matches('|').count() >= 1 && !t.contains(['。', '，']);
-    let source = t.contains("来源：") && !ends_sentence(t);
-    short(t) && (breadcrumb || menu || source || starts.iter().any(|p| t.starts_with(p)))
-}
-
-/// `编者按`, `阅读提示` alone: the editor's note that follows goes too.
-fn is_note_label(t: &str) -> bool {
-    let core = t.trim_end_matches(['：', ':', ' ']);
-    ["编者按", "编者的话", "阅读提示", "编后", "编后语"].contains(&core)
-}
-
-/// `编者按：…` with its note on the same line, or the `——编者` that signs one.
-fn is_editor_note(t: &str) -> bool {
-    let signed = t.trim_start_matches(['—', '-', ' ']) == "编者" && t.starts_with(['—', '-']);
-    signed || ["编者按", "编者的话"].iter().any(|p| t.starts_with(p))
-}
-
-/// Enumerated points inside a body (`一是…`, `二是…`, `首先，`): never headings.
-fn numbered_point(t: &str) -> bool {
-    let mut cs = t.chars();
-    let first = cs.next();
-    let second = cs.next();
-    let numeral = first.is_some_and(|c| "一二三四五六七八九十".contains(c));
-    (numeral && second == Some('是'))
-        || ["首先", "其次", "再次", "最后", "第一是", "第二是"]
-            .iter()
-            .any(|p| t.starts_with(p))
-}
-
-/// `本版由…供稿` (also when split over two lines), `本版稿件…`, `…供稿`.
-fn is_credit(t: &str) -> bool {
-    short(t) && (t.starts_with("本版由") || t.starts_with("本版稿件") || t.ends_with("供稿"))
-}
-
-/// `责任编辑：…`, `责编：…`, `校对：…`, `美编：…`.
-fn is_editor_line(t: &str) -> bool {
-    let prefixes = ["责任编辑", "责编", "校对", "美编"];
-    short(t) && prefixes.iter().any(|p| t.starts_with(p))
-}
-
-/// `（下转第2版）`, `（上接第1版）`, `(continued on page 2)`.
-fn is_jump_line(t: &str) -> bool {
-    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
-    let prefixes = ["下转第", "上接第", "转第", "接第"];
-    if let Some(rest) = prefixes.iter().find_map(|p| inner.strip_prefix(p)) {
-        return rest.strip_suffix('版').is_some_and(numeral);
-    }
-    let lower = inner.to_lowercase();
-    let prefixes = ["continued on page ", "continued from page "];
-    prefixes
-        .iter()
-        .any(|p| lower.strip_prefix(p).is_some_and(numeral))
-}
-
-/// `- 3 -`, `— 3 —`, `3`, `Page 3`, `第3版`, `第三页`.
-fn is_page_number(t: &str) -> bool {
-    let core = t.trim_matches(['-', '—', '–', ' ']);
-    let core = core
-        .strip_prefix("Page ")
-        .or(core.strip_prefix("page "))
-        .unwrap_or(core);
-    match core
-        .strip_prefix('第')
-        .and_then(|r| r.strip_suffix(['版', '页']))
-    {
-        Some(n) => numeral(n),
-        None => (1..=4).contains(&core.len()) && core.bytes().all(|b| b.is_ascii_digit()),
-    }
-}
-
-fn numeral(s: &str) -> bool {
-    let digit = |c: char| c.is_ascii_digit() || "〇零一二三四五六七八九十百".contains(c);
-    (1..=4).contains(&s.chars().count()) && s.chars().all(digit)
-}
-
-fn furniture(text: &str) -> Option<(&'static str, bool)> {
-    let rule = FURNITURE.iter().find(|(_, matches, _)| matches(text));
-    rule.map(|&(name, _, ends_flow)| (name, ends_flow))
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c, '\u{2E80}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7AF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{FE30}'..='\u{FE4F}' | '\u{FF00}'..='\u{FFEF}' | '\u{20000}'..='\u{3FFFF}')
-}
-
-/// Width in columns, a CJK character counting 2.
-fn columns(s: &str) -> usize {
-    s.chars().map(|c| if is_cjk(c) { 2 } else { 1 }).sum()
-}
-
-fn short(s: &str) -> bool {
-    columns(s) <= SHORT_LINE
-}
-
-/// Whether a text ends a sentence (looking through closing quotes/brackets).
-fn ends_sentence(t: &str) -> bool {
-    let core = t.trim_end_matches(CLOSERS);
-    core.is_empty() || core.ends_with(SENTENCE_END)
-}
-
-/// Short and not ending like a sentence or clause: may be a title or heading.
-fn title_shaped(t: &str) -> bool {
-    let core = t.trim_end_matches(CLOSERS);
-    short(t) && !ends_sentence(t) && !core.ends_with(CLAUSE_END) && !t.ends_with('-')
-}
-
-/// `## Heading` (1 to 6 `#`) → the heading text.
-fn heading_line(l: &str) -> Option<&str> {
-    let rest = l.trim_start_matches('#');
-    let hashes = l.len() - rest.len();
-    let ok = (1..=6).contains(&hashes) && rest.starts_with(char::is_whitespace);
-    Some(rest.trim()).filter(|h| ok && !h.is_empty())
-}
-
-/// Join two pieces of one paragraph: no space next to CJK text or brackets,
-/// one space between Latin words, `impor-` + `tant` → `important`.
-fn join(a: &str, b: &str) -> String {
-    let (Some(x), Some(y)) = (a.chars().last(), b.chars().next()) else {
-        return format!("{a}{b}");
-    };
-    let stem = &a[..a.len() - x.len_utf8()];
-    if x == '-' && y.is_lowercase() && stem.ends_with(char::is_alphabetic) {
-        return format!("{stem}{b}");
-    }
-    let tight = is_cjk(x) || is_cjk(y) || x == '-' || OPENERS.contains(&x);
-    if tight || CLOSERS.contains(&y) || ",.;:!?".contains(y) {
-        format!("{a}{b}")
-    } else {
-        format!("{a} {b}")
-    }
-}
 
 fn warn(findings: &mut Vec<Finding>, line: usize, message: String) {
     findings.push(Finding::Warning { line, message });
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Heading,
-    Attribution,
-    /// Where a credit was dropped: ends the text flow.
-    Seam,
-    Show,
-    Title,
-    Subtitle,
-}
-
-/// A block of consecutive non-blank lines (headings and speaker lines always
-/// stand alone), after furniture is removed.
-#[derive(Debug)]
-struct Node {
-    kind: Kind,
-    line: usize,
-    last: usize,
-    text: String,
-    single: bool,
-    /// The speaker this line names, if its shape says it names one.
-    who: Option<(Form, Speaker)>,
-    /// Starts with a paragraph indent: never the continuation of a page break.
-    fresh: bool,
-}
-
-/// Columns of leading padding that mark a paragraph start (`　　` is 4).
-const INDENT: usize = 2;
-/// Runs of at least this many spaces inside a line separate what stands
-/// before them from a credit or byline after them.
-const SPACE_RUN: usize = 3;
-
-/// One raw line after padding is normalised: (line number, text, indented).
-type Line = (usize, String, bool);
-
-/// Normalise a raw page into lines: non-breaking and other odd spaces
-/// become plain ones, ASCII punctuation beside Chinese text becomes full
-/// width (`,` → `，`), and a credit after a run of spaces is split off.
-/// Returns the lines and the line numbers whose punctuation was changed.
-fn normalise(text: &str) -> (Vec<Line>, Vec<usize>) {
-    let mut out = Vec::new();
-    let mut changed = Vec::new();
-    for (i, raw) in text.split('\n').enumerate() {
-        let raw: String = raw
-            .chars()
-            .map(|c| match c {
-                '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\t' => ' ',
-                '\u{200b}' | '\u{feff}' => '\u{0}',
-                c => c,
-            })
-            .filter(|&c| c != '\u{0}')
-            .collect();
-        let pad: usize = raw
-            .chars()
-            .take_while(|c| c.is_whitespace())
-            .map(|c| if c == '\u{3000}' { 2 } else { 1 })
-            .sum();
-        let (line, n) = full_width(raw.trim());
-        if n > 0 {
-            changed.push(i + 1);
-        }
-        match split_credit(&line) {
-            Some((body, credit)) => {
-                out.push((i + 1, body, pad >= INDENT));
-                out.push((i + 1, credit, true));
-            }
-            None => out.push((i + 1, line, pad >= INDENT)),
-        }
-    }
-    (out, changed)
-}
-
-/// `正文。      （本报记者 张三 整理）` → the text and the credit.
-fn split_credit(line: &str) -> Option<(String, String)> {
-    let run = " ".repeat(SPACE_RUN);
-    let at = line.rfind(&run)?;
-    let (body, tail) = (line[..at].trim(), line[at..].trim());
-    let ends = ends_sentence(body) && !body.is_empty();
-    (ends && furniture(tail).is_some()).then(|| (body.to_string(), tail.to_string()))
-}
-
-/// ASCII `, : ; ( ) ! ?` next to Chinese text → full width; returns the
-/// count changed. `09:15`, `1,000` and English text are left alone.
-fn full_width(line: &str) -> (String, usize) {
-    let cs: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len());
-    let mut n = 0;
-    let hanzi = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(|&c| is_cjk(c));
-    for (i, &c) in cs.iter().enumerate() {
-        let (before, after) = (hanzi(i.checked_sub(1)), hanzi(Some(i + 1)));
-        let wide = match c {
-            ',' | ':' | ';' | '!' | '?' if before => Some(match c {
-                ',' => '，',
-                ':' => '：',
-                ';' => '；',
-                '!' => '！',
-                _ => '？',
-            }),
-            '(' if before || after => Some('（'),
-            ')' if before
-                || after
-                || cs[..i]
-                    .iter()
-                    .rev()
-                    .take_while(|&&c| c != '(')
-                    .any(|&c| is_cjk(c)) =>
-            {
-                Some('）')
-            }
-            _ => None,
-        };
-        match wide {
-            Some(w) => {
-                out.push(w);
-                n += 1;
-            }
-            None => out.push(c),
-        }
-    }
-    (out, n)
-}
-
-/// Whether the page puts one paragraph on each line (a web or Word copy)
-/// rather than wrapping paragraphs over several lines: lines followed by
-/// another line end a sentence far more often than long lines stop in
-/// mid-sentence (short title-shaped lines say nothing either way).
-/// Shortest line, in characters, taken as a line of a justified column.
-const JUSTIFIED: usize = 10;
-
-fn one_per_line(lines: &[Line]) -> bool {
-    let (mut ended, mut wrapped) = (0, 0);
-    for w in lines.windows(2) {
-        if w[0].1.is_empty() || w[1].1.is_empty() {
-            continue;
-        }
-        let (t, next) = (&w[0].1, &w[1].1);
-        ended += usize::from(ends_sentence(t));
-        // A long line stopping mid-sentence, or two unfinished lines of one
-        // width (a justified column), is a paragraph wrapped over lines.
-        let (a, b) = (t.chars().count(), next.chars().count());
-        let justified = a >= JUSTIFIED && a.abs_diff(b) <= 1 && !ends_sentence(next);
-        wrapped += usize::from(!ends_sentence(t) && (!short(t) || justified));
-    }
-    ended >= 2 && ended >= 3 * wrapped
-}
-
-fn alone(line: &str) -> bool {
-    heading_line(line).is_some() || speaker_line(line).is_some()
-}
-
-/// Whether `line`, title-shaped, stands on its own before `next` rather
-/// than starting a paragraph wrapped onto `next`: only the last line of a
-/// wrapped paragraph falls short of the column, so a line at most half as
-/// wide as the one after it is a title or heading (`掌声亦民声` above its
-/// subtitle), not a wrapped line.
-fn ends_before(line: &str, next: &str) -> bool {
-    title_shaped(line) && 2 * columns(line) <= columns(next)
-}
-
-/// Split the page into nodes, dropping furniture (whole blocks, then single
-/// lines inside blocks) into `findings`.
-fn nodes(lines: &[Line], per_line: bool, findings: &mut Vec<Finding>) -> Vec<Node> {
-    let mut blocks: Vec<Vec<(usize, &str)>> = Vec::new();
-    let mut open = false;
-    let indented_at: std::collections::HashSet<usize> =
-        lines.iter().filter(|l| l.2).map(|l| l.0).collect();
-    for (n, line, indented) in lines {
-        let line = line.as_str();
-        let own = alone(line);
-        match blocks.last_mut() {
-            _ if line.is_empty() => {}
-            Some(block)
-                if open
-                    && !own
-                    && !per_line
-                    && !indented
-                    && !block
-                        .last()
-                        .is_some_and(|(_, prev)| ends_before(prev, line)) =>
-            {
-                block.push((*n, line))
-            }
-            _ => blocks.push(vec![(*n, line)]),
-        }
-        open = !line.is_empty() && !own;
-    }
-    let mut out = Vec::new();
-    let mut note_follows = false;
-    let drop =
-        |out: &mut Vec<Node>, findings: &mut Vec<Finding>, line, text: String, whole: &str| {
-            let Some((rule, ends_flow)) = furniture(whole) else {
-                return false;
-            };
-            if ends_flow {
-                out.push(node(Kind::Seam, line, line, text.clone(), true));
-            }
-            findings.push(Finding::Dropped { line, text, rule });
-            true
-        };
-    for block in blocks {
-        let whole = block
-            .iter()
-            .fold(String::new(), |acc, (_, l)| join(&acc, l));
-        let lines: Vec<&str> = block.iter().map(|(_, l)| *l).collect();
-        let first = block[0].0;
-        let label = is_note_label(&whole);
-        if std::mem::take(&mut note_follows) || label || is_editor_note(&whole) {
-            note_follows = label;
-            let rule = "editor's note";
-            findings.push(Finding::Dropped {
-                line: first,
-                text: lines.join(" "),
-                rule,
-            });
-            continue;
-        }
-        if drop(&mut out, findings, first, lines.join(" "), &whole) {
-            continue;
-        }
-        let mut kept = Vec::new();
-        for (n, l) in block {
-            if drop(&mut out, findings, n, l.to_string(), l) {
-                flush(&mut out, &mut kept);
-            } else {
-                kept.push((n, l));
-            }
-        }
-        flush(&mut out, &mut kept);
-    }
-    for n in &mut out {
-        n.fresh = indented_at.contains(&n.line);
-    }
-    drop_caption_names(out, findings)
-}
-
-fn node(kind: Kind, line: usize, last: usize, text: String, single: bool) -> Node {
-    Node {
-        kind,
-        line,
-        last,
-        text,
-        single,
-        who: None,
-        fresh: false,
-    }
-}
-
-/// A run of at least this many bare names, each on its own line, is the
-/// caption list of a photo row (`吴向东` `李书福` `唐长红` …).
-const CAPTION_RUN: usize = 3;
-
-fn drop_caption_names(nodes: Vec<Node>, findings: &mut Vec<Finding>) -> Vec<Node> {
-    let bare = |n: &Node| n.kind == Kind::Text && n.single && name_shaped(&n.text);
-    let mut keep = vec![true; nodes.len()];
-    let mut i = 0;
-    while i < nodes.len() {
-        let run = nodes[i..].iter().take_while(|n| bare(n)).count();
-        if run >= CAPTION_RUN {
-            for n in &nodes[i..i + run] {
-                let (line, text, rule) = (n.line, n.text.clone(), "photo caption");
-                findings.push(Finding::Dropped { line, text, rule });
-            }
-            keep[i..i + run].iter_mut().for_each(|k| *k = false);
-        }
-        i += run.max(1);
-    }
-    nodes
-        .into_iter()
-        .zip(keep)
-        .filter_map(|(n, k)| k.then_some(n))
-        .collect()
-}
-
-fn flush(out: &mut Vec<Node>, kept: &mut Vec<(usize, &str)>) {
-    let (Some(&(line, l)), Some(&(last, _))) = (kept.first(), kept.last()) else {
-        return;
-    };
-    let single = kept.len() == 1;
-    let mut n = match heading_line(l) {
-        Some(h) => node(Kind::Heading, line, last, h.to_string(), single),
-        None => {
-            let text = kept.iter().fold(String::new(), |acc, (_, l)| join(&acc, l));
-            node(Kind::Text, line, last, text, single)
-        }
-    };
-    if single {
-        n.who = speaker_line(&n.text);
-        if n.who.is_none() {
-            n.text = strip_marks(&n.text).to_string();
-        }
-    }
-    out.push(n);
-    kept.clear();
-}
-
-/// Where a speech's title stands relative to its speaker line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    /// Title (and subtitles), then the speaker line: the seed page's layout.
-    Above,
-    /// Speaker line (`张伟委员：`), then the title.
-    Below,
-}
-
-/// One speech's head: node indices of its title, subtitles, speaker line,
-/// and where its body starts.
-#[derive(Debug, Clone)]
-struct Start {
-    /// First node of the head (the title above, or the speaker line).
-    first: usize,
-    title: Option<usize>,
-    subtitles: std::ops::Range<usize>,
-    speaker: usize,
-    body: usize,
-}
-
-/// A line that may title a speech: a heading, or a short plain line.
-fn may_title(n: &Node) -> bool {
-    n.who.is_none()
-        && !numbered_point(&n.text)
-        && (n.kind == Kind::Heading || n.kind == Kind::Text && n.single && title_shaped(&n.text))
-}
-
-/// The title (and subtitles) above a speaker line at `a`: (title, subtitles).
-fn title_above(nodes: &[Node], a: usize) -> Option<(usize, std::ops::Range<usize>)> {
-    let (mut j, mut title) = (a, None);
-    while j > 0 && a - j <= MAX_SUBTITLES {
-        let n = &nodes[j - 1];
-        if !may_title(n) {
-            break;
-        }
-        j -= 1;
-        title = Some(j);
-        if n.kind == Kind::Heading {
-            break;
-        }
-    }
-    // A run of plain short lines that reaches the page's first line
-    // leaves that line to be the show title.
-    if title == Some(0) && a >= 2 && nodes[0].kind == Kind::Text {
-        title = Some(1);
-    }
-    title.map(|t| (t, t + 1..a))
-}
-
-/// The title below a speaker line at `a`, followed by body text.
-fn title_below(nodes: &[Node], a: usize) -> Option<usize> {
-    let t = nodes.get(a + 1).filter(|n| may_title(n)).map(|_| a + 1)?;
-    nodes
-        .get(t + 1)
-        .is_some_and(|n| n.kind == Kind::Text && n.who.is_none())
-        .then_some(t)
-}
-
-/// The layout the page agreed on.
-#[derive(Debug)]
-struct Layout {
-    starts: Vec<Start>,
-    description: String,
-    unsure: bool,
-}
-
-fn form_name(form: Form) -> &'static str {
-    match form {
-        Form::Marked => "a marked speaker line (□, ■ or —— before the name)",
-        Form::Plain => {
-            "a speaker line of title and name (省高级人民法院副院长 李明, 王强（全国人大代表）)"
-        }
-        Form::Colon => "a speaker line ending in a colon (张伟委员：)",
-    }
-}
-
-/// Find the speech starts: every line whose shape names a speaker votes
-/// for a title above or below it, and the side most of them agree on is
-/// used for the whole page. Lines that do not fit are kept as text, with a
-/// warning. With no speaker lines, paragraphs that open with one
-/// (`刘晓凯委员：…`) start speeches.
-fn find_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
-    let marked = nodes
-        .iter()
-        .any(|n| matches!(n.who, Some((Form::Marked, _))));
-    let candidates: Vec<usize> = (0..nodes.len())
-        .filter(|&i| match &nodes[i].who {
-            Some((form, _)) => !marked || *form == Form::Marked,
-            None => false,
-        })
-        .collect();
-    if candidates.is_empty() {
-        return inline_starts(nodes, findings);
-    }
-    let above = candidates
-        .iter()
-        .filter(|&&a| title_above(nodes, a).is_some())
-        .count();
-    let below = candidates
-        .iter()
-        .filter(|&&a| title_below(nodes, a).is_some())
-        .count();
-    let side = if below > above {
-        Side::Below
-    } else {
-        Side::Above
-    };
-    let mut starts: Vec<Start> = Vec::new();
-    let mut forms = Vec::new();
-    for &a in &candidates {
-        let start = match side {
-            Side::Above => title_above(nodes, a).map(|(t, subtitles)| Start {
-                first: t,
-                title: Some(t),
-                subtitles,
-                speaker: a,
-                body: a + 1,
-            }),
-            Side::Below => title_below(nodes, a).map(|t| Start {
-                first: a,
-                title: Some(t),
-                subtitles: t + 1..t + 1,
-                speaker: a,
-                body: t + 1,
-            }),
-        };
-        // Starts never overlap: a head inside the previous head is text.
-        let overlaps = starts
-            .last()
-            .is_some_and(|p| start.as_ref().is_some_and(|s| s.first < p.body));
-        match start.filter(|_| !overlaps) {
-            Some(s) => {
-                let (form, who) = nodes[a].who.clone().expect("a candidate names a speaker");
-                forms.push(form);
-                findings.push(Finding::Attribution {
-                    line: nodes[a].line,
-                    text: nodes[a].text.clone(),
-                    speaker: who.name,
-                    role: who.role,
-                });
-                starts.push(s);
-            }
-            None => {
-                let what = &nodes[a].text;
-                let place = if side == Side::Above {
-                    "above"
-                } else {
-                    "below"
-                };
-                let message = format!(
-                    "“{what}” looks like a speaker line but has no title {place} it, as the \
-                     other speeches on this page have: kept as text"
-                );
-                warn(findings, nodes[a].line, message);
-                nodes[a].who = None;
-            }
-        }
-    }
-    for s in &starts {
-        mark_head(nodes, s);
-    }
-    forms.sort_by_key(|f| *f as u8);
-    forms.dedup();
-    let shapes: Vec<&str> = forms.into_iter().map(form_name).collect();
-    let order = match side {
-        Side::Above => "a title line, then",
-        Side::Below => "then a title line:",
-    };
-    let n = starts.len();
-    let description = match side {
-        Side::Above => format!("{order} {}", shapes.join(" or ")),
-        Side::Below => format!("{} {order}", shapes.join(" or ")),
-    };
-    let description = format!(
-        "{description}; {n} of {} speaker lines agree{}",
-        candidates.len(),
-        if n < candidates.len() {
-            " (unsure: see the warnings)"
-        } else {
-            ""
-        }
-    );
-    Layout {
-        unsure: n < candidates.len(),
-        starts,
-        description,
-    }
-}
-
-fn mark_head(nodes: &mut [Node], s: &Start) {
-    if let Some(t) = s.title {
-        nodes[t].kind = Kind::Title;
-    }
-    nodes[s.subtitles.clone()]
-        .iter_mut()
-        .for_each(|n| n.kind = Kind::Subtitle);
-    nodes[s.speaker].kind = Kind::Attribution;
-}
-
-/// Speeches that open a paragraph with their speaker: the heading before
-/// a run of them titles each (a page of short remarks under topic headings).
-fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> Layout {
-    let opens: Vec<usize> = (0..nodes.len())
-        .filter(|&i| nodes[i].kind == Kind::Text && inline_speaker(&nodes[i].text).is_some())
-        .collect();
-    if opens.len() < 2 {
-        return Layout {
-            starts: Vec::new(),
-            description: "no speaker lines found (unsure: the page is read as one speech)".into(),
-            unsure: true,
-        };
-    }
-    let mut starts = Vec::new();
-    let mut topic: Option<usize> = None;
-    let mut prev_end = 0;
-    for &p in &opens {
-        if let Some(h) = (prev_end..p).rev().find(|&j| may_title(&nodes[j])) {
-            topic = Some(h);
-        }
-        let n = &mut nodes[p];
-        let (who, body) = inline_speaker(&n.text).expect("an opening paragraph");
-        findings.push(Finding::Attribution {
-            line: n.line,
-            text: n.text[..n.text.len() - body.len()].trim().to_string(),
-            speaker: who.name.clone(),
-            role: who.role.clone(),
-        });
-        n.text = body.to_string();
-        n.who = Some((Form::Colon, who));
-        starts.push(Start {
-            first: topic.filter(|&t| t >= prev_end).unwrap_or(p),
-            title: topic,
-            subtitles: p..p,
-            speaker: p,
-            body: p,
-        });
-        prev_end = p + 1;
-    }
-    for s in &starts {
-        if let Some(t) = s.title {
-            nodes[t].kind = Kind::Title;
-        }
-    }
-    let description = format!(
-        "paragraphs that open with their speaker (刘晓凯委员：…) under topic headings; {} speeches",
-        starts.len()
-    );
-    Layout {
-        starts,
-        description,
-        unsure: false,
-    }
-}
-
-/// With no `#` headings on the page, a short standalone line without final
-/// punctuation is a heading unless it continues an unfinished paragraph or
-/// the next block continues it (starts in lower case).
-fn mark_plain_headings(nodes: &mut [Node]) {
-    for i in 0..nodes.len() {
-        let n = &nodes[i];
-        // A paragraph that opened with its speaker (`冀国强委员：我们要…`)
-        // starts a speech body, however short what is left of it.
-        let speech_start = n.who.is_some();
-        if n.kind != Kind::Text
-            || !n.single
-            || speech_start
-            || !title_shaped(&n.text)
-            || numbered_point(&n.text)
-        {
-            continue;
-        }
-        let unfinished = |m: &Node| m.kind == Kind::Text && !ends_sentence(&m.text);
-        let continued = |m: &Node| m.kind == Kind::Text && m.text.starts_with(char::is_lowercase);
-        let after_open = i > 0 && unfinished(&nodes[i - 1]);
-        if !after_open && !nodes.get(i + 1).is_some_and(continued) {
-            nodes[i].kind = Kind::Heading;
-        }
-    }
 }
 
 /// Warn about chapters next to a credit that is not at the end of the page:
@@ -1063,7 +265,7 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         && more
         && n.single
         && n.who.is_none()
-        && (n.kind == Kind::Heading || title_shaped(&n.text))
+        && (n.kind == Kind::Heading || title_shaped(&n.text) || headline(&n.text))
     {
         nodes[first].kind = Kind::Show;
     }
@@ -1105,7 +307,10 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             .map(|(_, who)| who)
             .expect("a start names its speaker");
         let title_node = s.title.map(|t| &nodes[t]);
-        let title = title_node.map_or_else(|| who.name.clone(), |t| t.text.clone());
+        let title = match title_node {
+            Some(t) => t.text.clone(),
+            None => s.given.clone().unwrap_or_else(|| who.name.clone()),
+        };
         drop_repeated_heading(
             &title,
             title_node.map_or(0, |t| t.line),
@@ -1162,6 +367,15 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         speeches,
         findings,
     })
+}
+
+/// Widest headline (a web article's title, often long), in columns.
+const HEADLINE: usize = 2 * SHORT_LINE;
+
+/// A page's first line that reads as a web headline: no sentence or clause
+/// punctuation, at most [`HEADLINE`] columns.
+fn headline(t: &str) -> bool {
+    columns(t) <= HEADLINE && !ends_sentence(t) && !t.contains(['，', '。', ',', '；'])
 }
 
 /// A heading printed again as the first sentence of its text
@@ -1341,12 +555,12 @@ pub fn render_report(report: &ImportReport, files: &[String]) -> String {
 mod tests {
     use super::*;
 
-    const PAGE: &str = include_str!("../../tests/fixtures/page.txt");
+    const PAGE: &str = include_str!("../../../tests/fixtures/page.txt");
     const SCRIPTS: [&str; 4] = [
-        include_str!("../../scripts/01-liuzhou.md"),
-        include_str!("../../scripts/02-xianan.md"),
-        include_str!("../../scripts/03-youyiguan.md"),
-        include_str!("../../scripts/04-wangxianpo.md"),
+        include_str!("../../../scripts/01-liuzhou.md"),
+        include_str!("../../../scripts/02-xianan.md"),
+        include_str!("../../../scripts/03-youyiguan.md"),
+        include_str!("../../../scripts/04-wangxianpo.md"),
     ];
 
     fn import(s: &str) -> ImportReport {
@@ -1387,18 +601,8 @@ mod tests {
             .collect()
     }
 
-    fn warnings(r: &ImportReport) -> Vec<(usize, &str)> {
-        r.findings
-            .iter()
-            .filter_map(|f| match f {
-                Finding::Warning { line, message } => Some((*line, message.as_str())),
-                _ => None,
-            })
-            .collect()
-    }
-
     fn warned(r: &ImportReport, line: usize, needle: &str) -> bool {
-        warnings(r)
+        r.warnings()
             .iter()
             .any(|(l, m)| *l == line && m.contains(needle))
     }
@@ -1464,7 +668,7 @@ mod tests {
             [(77, "本版由自治区民宗委 监督检查处供稿", "credit")]
         );
         assert!(!all_text(&r).contains("供稿"));
-        let w = warnings(&r);
+        let w = r.warnings();
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(warned(&r, 73, "关系千丝万缕怎么理顺？——联帮") && w[0].1.contains("line 77"));
         let last = r.speeches[2].chapters.last().unwrap();
@@ -1600,6 +804,127 @@ mod tests {
             ]
         );
         assert!(warned(&r, 2, "before the first speech (line 2)"));
+    }
+
+    #[test]
+    fn spaced_and_traditional_furniture_and_web_page_lines() {
+        for (line, rule) in [
+            ("编 辑： 张学文", "site chrome"),
+            ("责 编： 张学文", "editor line"),
+            ("責任編輯：王五", "editor line"),
+            ("來源：海峽之聲網", "site chrome"),
+            ("字號", "site chrome"),
+            ("Qzone", "site chrome"),
+            ("• 台灣網移動版", "site chrome"),
+            ("台灣網移動版", "site chrome"),
+            ("江门台 2022年03月06日", "dateline"),
+            ("2019-03-11 09:26:00", "dateline"),
+            ("（新華社記者 李四攝）", "photo caption"),
+        ] {
+            assert_eq!(
+                furniture::furniture(line).map(|f| f.0),
+                Some(rule),
+                "{line}"
+            );
+        }
+        for line in [
+            "2019年9月11日，我们召开了全市民族团结进步表彰大会。",
+            "分享经验，共同进步",
+            "微信群里，群众的留言越来越多。",
+            "守护绿水青山",
+        ] {
+            assert_eq!(furniture::furniture(line), None, "{line}");
+        }
+    }
+
+    #[test]
+    fn ascii_commas_between_chinese_quotes_are_made_full_width() {
+        assert_eq!(
+            text::full_width("吃了‘定心丸’,农民").0,
+            "吃了‘定心丸’，农民"
+        );
+        assert_eq!(text::full_width("接地气”,“代表们").0, "接地气”，“代表们");
+        assert_eq!(text::full_width("达到65%,有效").0, "达到65%，有效");
+        assert_eq!(
+            text::full_width("1,000 people, “hello”, she said").0,
+            "1,000 people, “hello”, she said"
+        );
+    }
+
+    #[test]
+    fn reported_remarks_outweigh_a_stray_speaker_line() {
+        // One line shaped like a speaker line, three reported remarks: the
+        // page is read by its remarks, and says why.
+        let page = "代表热议政府工作报告\n\
+                    市政协委员 王刚\n\
+                    全国人大代表张伟说：“报告让人振奋，我们要把好政策落到实处。”\n\
+                    全国人大代表李娜说：“乡村振兴，产业是基础，人才是关键。”\n\
+                    全国人大代表赵强说：“要把教育办到群众心坎上。”\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(
+            r.layout
+                .contains("3 such paragraphs outweigh 1 speaker lines"),
+            "{}",
+            r.layout
+        );
+        let names: Vec<&str> = r.speeches.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["张伟", "李娜", "赵强"]);
+    }
+
+    #[test]
+    fn a_speaker_quoting_someone_does_not_split_a_titled_page() {
+        // Title, then `职务 姓名`: a body paragraph reporting what someone
+        // else said stays in that speech.
+        let page = "让纠纷化解在基层\n县人民法院副庭长 刘 芳\n\n\
+                    人民法庭是化解纠纷的第一道防线，我们在每个乡镇设立诉讼服务站。\n\n\
+                    县委书记王明说：“法庭要走到群众中间去。”我们照着做了。\n\n\
+                    守护绿水青山\n黄山市中级人民法院院长 黄 山\n\n\
+                    黄山市是生态大市，我们设立环境资源审判庭，集中审理涉林涉水案件。\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(r.layout.starts_with("a title line, then"), "{}", r.layout);
+        let names: Vec<&str> = r.speeches.iter().map(|s| s.speaker.as_str()).collect();
+        assert_eq!(names, ["刘芳", "黄山"]);
+        assert!(r.speeches[0].intro[1].starts_with("县委书记王明说"));
+    }
+
+    #[test]
+    fn a_cut_off_last_line_on_a_page_without_headings_stays_a_paragraph() {
+        let page = "全国人大代表张伟说：“报告让人振奋，我们要把好政策落到实处。”\n\
+                    全国人大代表李娜说：“乡村振兴，产业是基础，人才是关键。”\n\
+                    当前我市正大力推进“双碳”工作，全国人大代表赵强今年也提出了\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(r.speeches[1].chapters.is_empty());
+        assert!(r.speeches[1].intro[1].ends_with("今年也提出了"));
+        let unfinished = r.findings.iter().any(|f| {
+            matches!(f, Finding::Warning { line: 3, message } if message.starts_with("paragraph ends without"))
+        });
+        assert!(unfinished, "{:?}", r.findings);
+    }
+
+    #[test]
+    fn a_colon_speaker_line_under_its_heading() {
+        // The heading first, then `张伟委员：`: the title stands above.
+        let page = "委员发言摘编\n\n发展乡村特色产业\n张伟委员：\n\
+                    \u{3000}\u{3000}乡村振兴，产业是基础。我们县依托山区资源，发展茶叶、中药材等特色产业。\n\n\
+                    让老人就近养老\n王丽娜委员：\n\
+                    \u{3000}\u{3000}人口老龄化加快，建议在每个社区建设日间照料中心。\n";
+        let r = import_page(page.as_bytes()).unwrap();
+        assert!(
+            r.layout
+                .starts_with("a title line, then a speaker line ending in a colon"),
+            "{}",
+            r.layout
+        );
+        let heads: Vec<(&str, &str)> = r
+            .speeches
+            .iter()
+            .map(|s| (s.speaker.as_str(), s.title.as_str()))
+            .collect();
+        assert_eq!(
+            heads,
+            [("张伟", "发展乡村特色产业"), ("王丽娜", "让老人就近养老")]
+        );
+        assert_eq!(r.show_title.as_deref(), Some("委员发言摘编"));
     }
 
     #[test]
