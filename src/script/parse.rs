@@ -351,6 +351,21 @@ mod tests {
     }
 
     #[test]
+    fn comments_are_kept_in_the_file_but_never_read() {
+        let speech = parse(
+            "+++\nspeaker = \"A\"\ntitle = \"T\"\n+++\n\n<!-- 不朗读：\n\n记者的导语。\n\n-->\n\n第一句。\n",
+        )
+        .unwrap();
+        let read: Vec<&str> = speech
+            .chapters
+            .iter()
+            .flat_map(|c| c.paragraphs.iter().map(|p| p.text.as_str()))
+            .collect();
+        assert_eq!(read, ["第一句。"]);
+        assert_eq!(speech.chapters[0].paragraphs[0].line, 12);
+    }
+
+    #[test]
     fn bom_and_crlf_are_accepted() {
         let text = format!("\u{feff}{}", SCRIPT.replace('\n', "\r\n"));
         assert_eq!(parse(&text).unwrap(), parse(SCRIPT).unwrap());

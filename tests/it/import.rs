@@ -414,9 +414,16 @@ fn real_page_reported_remarks_under_photo_captions() {
         "“总理的报告是一份亲民、关乎民生的报告，语言非常简洁，接地气”，“代表们反应热烈"
     ));
     assert!(paragraphs(&r, 1)[0].contains("‘定心丸’，农民"));
-    // The reporter's lead and close are kept, and flagged.
-    assert_eq!(warned_lines(&r), [2, 8, 11]);
-    assert!(r.warnings()[2].1.contains("does not quote “杨天夫”"));
+    // The reporter's lead is kept unread (a comment in the first script);
+    // the close is kept in the last speech, and flagged.
+    assert_eq!(r.speeches[0].unread.len(), 2);
+    assert!(
+        r.speeches[0].unread[0].contains("黑龙江"),
+        "{:?}",
+        r.speeches[0].unread
+    );
+    assert_eq!(warned_lines(&r), [2, 6, 8, 11]);
+    assert!(r.warnings()[3].1.contains("does not quote “杨天夫”"));
     assert_not_read(&r, &["摄", "编 辑", "责 编", "张学文", "说：", "杨天夫说"]);
 }
 
@@ -441,9 +448,10 @@ fn real_page_plenary_speeches_in_traditional_characters() {
     assert_eq!(dropped(&r), [(3, "site chrome")]);
     let tian = paragraphs(&r, 0);
     // Five paragraphs of the reporter's account before the first speaker are
-    // kept (and flagged), then the speech without its attribution.
-    assert_eq!(tian.len(), 6);
-    assert!(tian[5].starts_with("中國新型政黨制度有利於"));
+    // kept unread (and flagged), then the speech without its attribution.
+    assert_eq!(r.speeches[0].unread.len(), 5);
+    assert_eq!(tian.len(), 1);
+    assert!(tian[0].starts_with("中國新型政黨制度有利於"));
     assert!(paragraphs(&r, 1)[0].starts_with("我國發展具有後來者優勢"));
     let w = r.warnings();
     assert_eq!(w[0].0, 5);
@@ -477,8 +485,9 @@ fn real_page_speakers_named_in_their_paragraphs_with_a_given_title() {
     // `林毅夫認為，…` continues his speech; the paragraph about 戴北方's speech
     // is read whole.
     let lin = paragraphs(&r, 0);
-    assert!(lin[1].starts_with("當前世界確實面臨百年未有之大變局"));
-    assert!(lin[2].starts_with("林毅夫認為"));
+    assert!(lin[0].starts_with("當前世界確實面臨百年未有之大變局"));
+    assert!(lin[1].starts_with("林毅夫認為"));
+    assert!(!r.speeches[0].unread.is_empty());
     assert!(paragraphs(&r, 1)[0].starts_with("委員戴北方在發言中“解碼”了深圳"));
     assert_eq!(paragraphs(&r, 1).len(), 2);
     assert_eq!(warned_lines(&r), [11, 26]);

@@ -37,6 +37,10 @@ pub struct ImportedSpeech {
     pub subtitle: Option<String>,
     /// Paragraphs between the attribution line and the first chapter heading.
     pub intro: Vec<String>,
+    /// Text of the page that is no one's speech (a reporter's lead before
+    /// the first speech): kept in the script for the editor as a comment,
+    /// never read aloud.
+    pub unread: Vec<String>,
     pub chapters: Vec<ImportedChapter>,
     /// 1-based line of the speech's title.
     pub line: usize,
@@ -294,6 +298,7 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             title,
             subtitle: None,
             intro,
+            unread: Vec::new(),
             chapters,
             line,
         });
@@ -328,11 +333,13 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             title,
             subtitle: (!subtitles.is_empty()).then(|| subtitles.join(" ")),
             intro,
+            unread: Vec::new(),
             chapters,
             line: nodes[s.first].line,
         });
     }
-    // Text before the first speech keeps its reading order: it opens that speech's intro.
+    // Text before the first speech is no one's speech (a reporter's lead, a
+    // note): the first script keeps it as a comment, which is not read.
     if let (Some(s), Some(speech)) = (starts.first(), speeches.first_mut()) {
         let pre: Vec<&Node> = nodes[..s.first]
             .iter()
@@ -345,12 +352,11 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
                 format!("lines {}–{}", a.line, b.last)
             };
             let message = format!(
-                "text before the first speech ({lines}) is kept as the start of the intro of “{}”",
+                "text before the first speech ({lines}) is no one's speech: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
                 speech.title
             );
             warn(&mut findings, a.line, message);
-            let texts = pre.iter().map(|n| n.text.clone());
-            speech.intro = texts.chain(speech.intro.drain(..)).collect();
+            speech.unread = pre.iter().map(|n| n.text.clone()).collect();
         }
     }
     for s in &speeches {
@@ -457,6 +463,14 @@ pub fn render_script(speech: &ImportedSpeech, order: usize) -> String {
         out += &format!("subtitle = {}\n", toml_str(sub));
     }
     out += &format!("order = {order}\n+++\n");
+    if !speech.unread.is_empty() {
+        // A Markdown comment block: scripts skip it, so it is never read.
+        out += "\n<!-- 不朗读（页面上第一篇发言之前的文字，供编辑参考）：\n";
+        for p in &speech.unread {
+            out += &format!("\n{}\n", p.replace("--", "—"));
+        }
+        out += "\n-->\n";
+    }
     for p in &speech.intro {
         out += &format!("\n{p}\n");
     }
@@ -773,10 +787,25 @@ mod tests {
     }
 
     #[test]
-    fn text_before_first_speech_is_kept_and_warned() {
+    fn text_before_first_speech_is_kept_unread_and_warned() {
         let r = import("报纸版面\n\n以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
-        assert_eq!(r.speeches[0].intro, ["以下是发言摘登。", "正文。"]);
+        assert_eq!(r.speeches[0].intro, ["正文。"]);
+        assert_eq!(r.speeches[0].unread, ["以下是发言摘登。"]);
         assert!(warned(&r, 3, "before the first speech (line 3)"));
+        // In the script it is a comment: kept for the editor, not read.
+        let script = render_script(&r.speeches[0], 1);
+        let speech =
+            crate::script::parse_script(script.as_bytes(), std::path::Path::new("a.md")).unwrap();
+        let read: Vec<&str> = speech.chapters[0]
+            .paragraphs
+            .iter()
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(read, ["正文。"]);
+        assert!(
+            script.contains("<!-- 不朗读") && script.contains("以下是发言摘登。"),
+            "{script}"
+        );
         // An editor's note is furniture, not the speech: dropped and reported.
         let r = import("报纸版面\n\n编者按：以下是发言摘登。\n\n## 标题\n\n□ 某单位\n\n正文。\n");
         assert_eq!(r.speeches[0].intro, ["正文。"]);
@@ -798,10 +827,11 @@ mod tests {
         assert_eq!(r.show_title.as_deref(), Some("会议发言"));
         assert_eq!(
             r.speeches[0].intro,
-            [
-                "温家宝总理作政府工作报告后记者第一时间连线代表委员",
-                "正文第一行写到这里还没有结束的句子。"
-            ]
+            ["正文第一行写到这里还没有结束的句子。"]
+        );
+        assert_eq!(
+            r.speeches[0].unread,
+            ["温家宝总理作政府工作报告后记者第一时间连线代表委员"]
         );
         assert!(warned(&r, 2, "before the first speech (line 2)"));
     }
