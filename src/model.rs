@@ -172,3 +172,69 @@ impl ClipFormat {
         }
     }
 }
+
+// What the audio stage reports of an episode it wrote, and the tags it
+// writes into the WAV: plain data, so publishing reads them without
+// reaching into audio. The meters, the limiter and the writers that fill
+// them in are audio's.
+
+/// One loudness measurement (LUFS values are DualMono, see `audio::loudness`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Loudness {
+    pub integrated_lufs: f64,
+    pub range_lu: f64,
+    pub true_peak_dbtp: f64,
+    pub max_momentary_lufs: f64,
+    pub max_short_term_lufs: f64,
+}
+
+/// What the limiter did.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct LimiterStats {
+    /// Largest gain reduction applied, dB (0 when it never acted).
+    pub max_reduction_db: f64,
+    /// Samples whose gain was reduced by more than 0.01 dB.
+    pub limited_samples: u64,
+}
+
+/// What assembling an episode gave: its timing and how its level was set.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    pub timing: EpisodeTiming,
+    /// The static gain applied, dB; None when `normalize-loudness` is off.
+    pub gain_db: Option<f64>,
+    /// Without the limiter: the true-peak ceiling held the gain below the target.
+    pub ceiling_limited: bool,
+    /// What the true-peak limiter did; None when it is off.
+    pub limiter: Option<LimiterStats>,
+    /// The loudness of the samples as written (measured on them).
+    pub achieved: Loudness,
+}
+
+/// The fields of a `bext` chunk that briefcast sets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bext {
+    pub description: String,
+    pub originator: String,
+    pub originator_reference: String,
+    /// `yyyy-mm-dd`
+    pub origination_date: String,
+    /// `hh:mm:ss`
+    pub origination_time: String,
+    /// First sample's count since midnight, at the file's sample rate.
+    pub time_reference: u64,
+    pub loudness: Option<Loudness>,
+    /// EBU R 98 lines, each ending in CR LF.
+    pub coding_history: String,
+}
+
+/// `LIST`/`INFO` tags; empty strings and `None` are left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct InfoTags {
+    pub title: String,
+    pub artist: String,
+    pub software: String,
+    /// ICRD, `yyyy-mm-dd`.
+    pub created: Option<String>,
+    pub comment: Option<String>,
+}

@@ -24,7 +24,7 @@ use super::bext::{bext_payload, Bext};
 use super::decode::{self, Clip, DecodeError, PcmLayout, SampleFormat};
 use super::dither::{seed_from, Dither};
 use super::limiter::{Limiter, LimiterSettings, LimiterStats};
-use super::loudness::{plan_gain, Loudness, LoudnessError, LoudnessMeter};
+use super::loudness::{plan_gain, LoudnessError, LoudnessMeter};
 use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
@@ -97,18 +97,7 @@ pub struct EpisodeMeta {
     pub outro: Option<ClipFile>,
 }
 
-#[derive(Debug, Clone)]
-pub struct Assembled {
-    pub timing: EpisodeTiming,
-    /// The static gain applied, dB; None when `normalize-loudness` is off.
-    pub gain_db: Option<f64>,
-    /// Without the limiter: the true-peak ceiling held the gain below the target.
-    pub ceiling_limited: bool,
-    /// What the true-peak limiter did; None when it is off.
-    pub limiter: Option<LimiterStats>,
-    /// The loudness of the samples as written (measured on them).
-    pub achieved: Loudness,
-}
+pub use crate::model::Assembled;
 
 /// Another file written from the very samples of the WAV, in the same pass
 /// (an encoder for a publishing format, a progress count).

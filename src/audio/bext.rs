@@ -31,22 +31,7 @@ pub enum BextError {
     TooShort(usize),
 }
 
-/// The fields of a `bext` chunk that briefcast sets.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Bext {
-    pub description: String,
-    pub originator: String,
-    pub originator_reference: String,
-    /// `yyyy-mm-dd`
-    pub origination_date: String,
-    /// `hh:mm:ss`
-    pub origination_time: String,
-    /// First sample's count since midnight, at the file's sample rate.
-    pub time_reference: u64,
-    pub loudness: Option<Loudness>,
-    /// EBU R 98 lines, each ending in CR LF.
-    pub coding_history: String,
-}
+pub use crate::model::Bext;
 
 fn ascii(s: &str) -> impl Iterator<Item = u8> + '_ {
     s.chars().map(|c| {

@@ -52,14 +52,7 @@ impl LimiterSettings {
     }
 }
 
-/// What the limiter did.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct LimiterStats {
-    /// Largest gain reduction applied, dB (0 when it never acted).
-    pub max_reduction_db: f64,
-    /// Samples whose gain was reduced by more than 0.01 dB.
-    pub limited_samples: u64,
-}
+pub use crate::model::LimiterStats;
 
 /// Streaming look-ahead limiter; output lags input by [`Limiter::latency`]
 /// samples, and [`Limiter::finish`] drains the tail.

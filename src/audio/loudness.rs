@@ -29,15 +29,7 @@ pub enum LoudnessError {
     Measure(#[from] ebur128::Error),
 }
 
-/// One loudness measurement (LUFS values are DualMono, see the module docs).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Loudness {
-    pub integrated_lufs: f64,
-    pub range_lu: f64,
-    pub true_peak_dbtp: f64,
-    pub max_momentary_lufs: f64,
-    pub max_short_term_lufs: f64,
-}
+pub use crate::model::Loudness;
 
 impl Loudness {
     /// True when nothing passed the −70 LUFS absolute gate (integrated loudness is −∞).

@@ -20,16 +20,7 @@ pub struct ChapterMark {
     pub title: String,
 }
 
-/// `LIST`/`INFO` tags; empty strings and `None` are left out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct InfoTags {
-    pub title: String,
-    pub artist: String,
-    pub software: String,
-    /// ICRD, `yyyy-mm-dd`.
-    pub created: Option<String>,
-    pub comment: Option<String>,
-}
+pub use crate::model::InfoTags;
 
 /// A top-level chunk as read back: `offset` is where its payload starts (the header is 8 bytes before).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 
 use super::manifest::{ChapterEntry, LimiterEntry, LoudnessEntry, VoiceEntry};
 use super::{EpisodeEntry, FileEntry, SegmentEntry};
-use crate::audio::Assembled;
+use crate::model::Assembled;
 use crate::model::EpisodePlan;
 use crate::util::frames_to_seconds;
 

@@ -3,9 +3,7 @@
 //! (description, originator, date, coding history; the loudness is filled
 //! in by the audio stage from its measurement).
 
-use crate::audio::bext::Bext;
-use crate::audio::wav::InfoTags;
-use crate::model::EpisodePlan;
+use crate::model::{Bext, EpisodePlan, InfoTags};
 
 /// The `INFO` tags and `bext` chunk of `episode`'s WAV, written at
 /// `sample_rate` Hz and `bit_depth` bits, created on `created`.
