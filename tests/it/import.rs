@@ -117,7 +117,7 @@ fn invalid_utf8_exits_2_with_the_byte_offset_and_writes_nothing() {
 
 // ---- Layouts of real and synthetic pages, formats, encodings ----
 
-use briefcast::script::import::{import_page, Finding, ImportReport};
+use briefcast::script::import::{import_page, render_script, Finding, ImportReport};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -414,17 +414,38 @@ fn real_page_reported_remarks_under_photo_captions() {
         "“总理的报告是一份亲民、关乎民生的报告，语言非常简洁，接地气”，“代表们反应热烈"
     ));
     assert!(paragraphs(&r, 1)[0].contains("‘定心丸’，农民"));
-    // The reporter's lead is kept unread (a comment in the first script);
-    // the close is kept in the last speech, and flagged.
+    // The reporter's lead is kept unread (a comment in the first script),
+    // and so is the close after the last remark (in the last script).
     assert_eq!(r.speeches[0].unread.len(), 2);
     assert!(
         r.speeches[0].unread[0].contains("黑龙江"),
         "{:?}",
         r.speeches[0].unread
     );
+    assert_eq!(r.speeches[2].closing.len(), 1);
+    assert!(r.speeches[2].closing[0].starts_with("在接下来的8天里"));
     assert_eq!(warned_lines(&r), [2, 6, 8, 11]);
-    assert!(r.warnings()[3].1.contains("does not quote “杨天夫”"));
-    assert_not_read(&r, &["摄", "编 辑", "责 编", "张学文", "说：", "杨天夫说"]);
+    assert!(r.warnings()[3]
+        .1
+        .contains("text after the last speech (line 11)"));
+    let script = render_script(&r.speeches[2], 3);
+    let comment = script
+        .find("<!-- 不朗读（页面上最后一篇发言之后的文字")
+        .unwrap();
+    assert!(script[comment..].contains("在接下来的8天里"));
+    assert!(script[comment..].trim_end().ends_with("-->"));
+    assert_not_read(
+        &r,
+        &[
+            "摄",
+            "编 辑",
+            "责 编",
+            "张学文",
+            "说：",
+            "杨天夫说",
+            "在接下来的8天里",
+        ],
+    );
 }
 
 #[test]
@@ -521,11 +542,17 @@ fn real_page_reporter_leads_start_the_speech_they_name() {
     assert_eq!(r.speeches[0].line, 13);
     assert_eq!(r.speeches[1].line, 19);
     assert!(paragraphs(&r, 1)[0].starts_with("来自我市工商界的全国人大代表黄达昌"));
-    // The cut-off last paragraph names someone else: kept, flagged twice, and
-    // never made a heading.
-    assert!(paragraphs(&r, 1)[2].ends_with("构建新能源为主"));
-    assert_eq!(warned_lines(&r), [11, 13, 19, 25, 25]);
-    assert_not_read(&r, &["Qzone", "微博", "江门台", "冯玉宝说："]);
+    // The cut-off last paragraph is the reporter's lead to a deputy the page
+    // no longer holds: kept as a comment, flagged, never made a heading, and
+    // not read in 黄达昌's voice.
+    assert_eq!(paragraphs(&r, 1).len(), 2);
+    assert_eq!(r.speeches[1].closing.len(), 1);
+    assert!(r.speeches[1].closing[0].ends_with("构建新能源为主"));
+    assert_eq!(warned_lines(&r), [11, 13, 19, 25]);
+    assert!(r.warnings()[3]
+        .1
+        .contains("text after the last speech (line 25)"));
+    assert_not_read(&r, &["Qzone", "微博", "江门台", "冯玉宝说：", "吴玉莲"]);
 }
 
 #[test]

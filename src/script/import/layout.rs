@@ -334,13 +334,15 @@ pub(super) fn inline_starts(nodes: &mut [Node], findings: &mut Vec<Finding>) -> 
 /// nor quotes them may be the reporter's own text: kept, and reported.
 fn warn_unnamed(nodes: &[Node], starts: &[Start], findings: &mut Vec<Finding>) {
     for (k, s) in starts.iter().enumerate().filter(|(_, s)| s.reported) {
-        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.first);
+        let end = match starts.get(k + 1) {
+            Some(next) => next.first,
+            None => reporter_close(nodes, s),
+        };
         let Some((_, who)) = &nodes[s.speaker].who else {
             continue;
         };
         for n in &nodes[s.speaker + 1..end] {
-            let quoted = n.text.starts_with(['“', '「']);
-            if n.kind == Kind::Text && !quoted && !n.text.contains(&who.name) {
+            if n.kind == Kind::Text && !quotes_or_names(&n.text, &who.name) {
                 let message = format!(
                     "paragraph names no one and does not quote “{}”: it may be the reporter's \
                      text (kept in that speech)",
@@ -350,6 +352,46 @@ fn warn_unnamed(nodes: &[Node], starts: &[Start], findings: &mut Vec<Finding>) {
             }
         }
     }
+}
+
+/// Where the reporter's close after the last reported speech begins: the
+/// trailing paragraphs (credits between them aside) that neither quote nor
+/// name the speaker nor refer to them (他, 她) with a verb of saying
+/// (`在接下来的8天里，我省代表将…`). `nodes.len()` when there is none.
+pub(super) fn reporter_close(nodes: &[Node], last: &Start) -> usize {
+    let Some((_, who)) = nodes[last.speaker].who.as_ref().filter(|_| last.reported) else {
+        return nodes.len();
+    };
+    let mut close = nodes.len();
+    for (i, n) in nodes
+        .iter()
+        .enumerate()
+        .skip(last.speaker.max(last.body) + 1)
+        .rev()
+    {
+        match n.kind {
+            Kind::Seam => {}
+            Kind::Text if !quotes_or_names(&n.text, &who.name) && !refers_back(&n.text) => {
+                close = i;
+            }
+            _ => break,
+        }
+    }
+    close
+}
+
+/// A paragraph of reported speech: it quotes, or names its speaker.
+fn quotes_or_names(text: &str, name: &str) -> bool {
+    text.starts_with(['“', '「']) || text.contains(name)
+}
+
+/// The paragraph goes on reporting someone: 他/她 or a verb of saying.
+fn refers_back(text: &str) -> bool {
+    [
+        "他", "她", "说", "說", "表示", "认为", "認為", "建议", "建議", "指出", "谈到", "談到",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
 }
 
 /// With no `#` headings on the page, a short standalone line without final

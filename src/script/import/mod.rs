@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 
 use self::blocks::{nodes, Kind, Node};
 use self::furniture::numbered_point;
-use self::layout::{find_starts, mark_plain_headings};
+use self::layout::{find_starts, mark_plain_headings, reporter_close};
 use self::text::{columns, ends_sentence, join, normalise, one_per_line, title_shaped, SHORT_LINE};
 use super::source::{read_source, Format};
 
@@ -41,6 +41,9 @@ pub struct ImportedSpeech {
     /// the first speech): kept in the script for the editor as a comment,
     /// never read aloud.
     pub unread: Vec<String>,
+    /// Text after the last speech that is no one's speech either (a
+    /// reporter's close after the last reported remark): a comment too.
+    pub closing: Vec<String>,
     pub chapters: Vec<ImportedChapter>,
     /// 1-based line of the speech's title.
     pub line: usize,
@@ -299,12 +302,16 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             subtitle: None,
             intro,
             unread: Vec::new(),
+            closing: Vec::new(),
             chapters,
             line,
         });
     }
     for (k, s) in starts.iter().enumerate() {
-        let end = starts.get(k + 1).map_or(nodes.len(), |s| s.first);
+        let end = match starts.get(k + 1) {
+            Some(next) => next.first,
+            None => reporter_close(&nodes, s),
+        };
         let (mut intro, mut chapters) = body(&nodes[s.body..end], &mut findings);
         let who = nodes[s.speaker]
             .who
@@ -334,6 +341,7 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             subtitle: (!subtitles.is_empty()).then(|| subtitles.join(" ")),
             intro,
             unread: Vec::new(),
+            closing: Vec::new(),
             chapters,
             line: nodes[s.first].line,
         });
@@ -346,17 +354,28 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             .filter(|n| matches!(n.kind, Kind::Text | Kind::Heading))
             .collect();
         if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
-            let lines = if a.line == b.last {
-                format!("line {}", a.line)
-            } else {
-                format!("lines {}–{}", a.line, b.last)
-            };
             let message = format!(
-                "text before the first speech ({lines}) is no one's speech: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
+                "text before the first speech ({}) is no one's speech: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
+                line_span(a.line, b.last),
                 speech.title
             );
             warn(&mut findings, a.line, message);
             speech.unread = pre.iter().map(|n| n.text.clone()).collect();
+        }
+    }
+    if let (Some(s), Some(speech)) = (starts.last(), speeches.last_mut()) {
+        let after: Vec<&Node> = nodes[reporter_close(&nodes, s)..]
+            .iter()
+            .filter(|n| n.kind == Kind::Text)
+            .collect();
+        if let (Some(a), Some(b)) = (after.first(), after.last()) {
+            let message = format!(
+                "text after the last speech ({}) quotes and names no one: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
+                line_span(a.line, b.last),
+                speech.title
+            );
+            warn(&mut findings, a.line, message);
+            speech.closing = after.iter().map(|n| n.text.clone()).collect();
         }
     }
     for s in &speeches {
@@ -373,6 +392,15 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         speeches,
         findings,
     })
+}
+
+/// `line 4` or `lines 4–9`.
+fn line_span(first: usize, last: usize) -> String {
+    if first == last {
+        format!("line {first}")
+    } else {
+        format!("lines {first}–{last}")
+    }
 }
 
 /// Widest headline (a web article's title, often long), in columns.
@@ -463,14 +491,7 @@ pub fn render_script(speech: &ImportedSpeech, order: usize) -> String {
         out += &format!("subtitle = {}\n", toml_str(sub));
     }
     out += &format!("order = {order}\n+++\n");
-    if !speech.unread.is_empty() {
-        // A Markdown comment block: scripts skip it, so it is never read.
-        out += "\n<!-- 不朗读（页面上第一篇发言之前的文字，供编辑参考）：\n";
-        for p in &speech.unread {
-            out += &format!("\n{}\n", p.replace("--", "—"));
-        }
-        out += "\n-->\n";
-    }
+    unread_comment(&mut out, "页面上第一篇发言之前的文字", &speech.unread);
     for p in &speech.intro {
         out += &format!("\n{p}\n");
     }
@@ -480,7 +501,21 @@ pub fn render_script(speech: &ImportedSpeech, order: usize) -> String {
             out += &format!("\n{p}\n");
         }
     }
+    unread_comment(&mut out, "页面上最后一篇发言之后的文字", &speech.closing);
     out
+}
+
+/// Page text no one says, as a Markdown comment block: scripts skip it, so
+/// it is never read, and the editor still sees it.
+fn unread_comment(out: &mut String, what: &str, paragraphs: &[String]) {
+    if paragraphs.is_empty() {
+        return;
+    }
+    *out += &format!("\n<!-- 不朗读（{what}，供编辑参考）：\n");
+    for p in paragraphs {
+        *out += &format!("\n{}\n", p.replace("--", "—"));
+    }
+    *out += "\n-->\n";
 }
 
 /// `line N: …`, as in the report.
@@ -816,6 +851,44 @@ mod tests {
     }
 
     #[test]
+    fn reporters_close_after_the_last_remark_is_kept_unread() {
+        let page = "代表热议报告\n\n全国人大代表张红说：“报告很实在。”\n\n\
+                    全国人大代表李明说：“我很受鼓舞。”\n\n\
+                    李明还谈到了教育。\n\n\
+                    会议还将持续八天，代表们将继续审议。\n\n责任编辑：王五\n";
+        let r = import(page);
+        let last = r.speeches.last().unwrap();
+        assert_eq!(last.speaker, "李明");
+        assert_eq!(
+            paragraph_texts(last),
+            ["“我很受鼓舞。”", "李明还谈到了教育。"]
+        );
+        assert_eq!(last.closing, ["会议还将持续八天，代表们将继续审议。"]);
+        assert!(warned(&r, 9, "text after the last speech (line 9)"));
+        let script = render_script(last, 2);
+        let speech =
+            crate::script::parse_script(script.as_bytes(), std::path::Path::new("a.md")).unwrap();
+        let read: String = speech
+            .chapters
+            .iter()
+            .flat_map(|c| &c.paragraphs)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert!(!read.contains("会议还将"), "{read}");
+        assert!(script.contains("会议还将持续八天"), "{script}");
+        // A paragraph that goes on reporting (他说, 她认为) stays in the speech.
+        let r = import(&page.replace("会议还将持续八天", "他说会议还将持续八天"));
+        let last = r.speeches.last().unwrap();
+        assert!(last.closing.is_empty());
+        assert_eq!(paragraph_texts(last).len(), 3);
+    }
+
+    fn paragraph_texts(s: &ImportedSpeech) -> Vec<&str> {
+        let chapters = s.chapters.iter().flat_map(|c| &c.paragraphs);
+        s.intro.iter().chain(chapters).map(String::as_str).collect()
+    }
+
+    #[test]
     fn a_short_line_above_a_much_wider_one_stands_alone() {
         // No blank line between the page title and its subtitle, nor inside
         // the wrapped paragraph: the title is a line of its own, the
@@ -918,17 +991,27 @@ mod tests {
     }
 
     #[test]
-    fn a_cut_off_last_line_on_a_page_without_headings_stays_a_paragraph() {
+    fn a_cut_off_last_line_is_no_heading_and_not_read_in_the_last_voice() {
+        // The page ends mid-sentence on the reporter's lead to a speech it
+        // no longer holds: not a heading, and not 李娜's words either.
         let page = "全国人大代表张伟说：“报告让人振奋，我们要把好政策落到实处。”\n\
                     全国人大代表李娜说：“乡村振兴，产业是基础，人才是关键。”\n\
                     当前我市正大力推进“双碳”工作，全国人大代表赵强今年也提出了\n";
         let r = import_page(page.as_bytes()).unwrap();
         assert!(r.speeches[1].chapters.is_empty());
-        assert!(r.speeches[1].intro[1].ends_with("今年也提出了"));
-        let unfinished = r.findings.iter().any(|f| {
-            matches!(f, Finding::Warning { line: 3, message } if message.starts_with("paragraph ends without"))
-        });
-        assert!(unfinished, "{:?}", r.findings);
+        assert_eq!(
+            r.speeches[1].intro,
+            ["“乡村振兴，产业是基础，人才是关键。”"]
+        );
+        assert_eq!(
+            r.speeches[1].closing,
+            ["当前我市正大力推进“双碳”工作，全国人大代表赵强今年也提出了"]
+        );
+        assert!(
+            warned(&r, 3, "text after the last speech (line 3)"),
+            "{:?}",
+            r.findings
+        );
     }
 
     #[test]
