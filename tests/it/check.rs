@@ -302,3 +302,56 @@ fn doctor_asks_the_check_service_what_each_voice_says() {
         run.stdout
     );
 }
+
+/// A sentence of the seed page on a shipped espeak-ng voice: briefcast
+/// sends `cmn-latn-pinyin` the sentence's pinyin, and the real Whisper
+/// understands it. The same sentence as espeak-ng's `cmn` voice reads its
+/// hanzi, which is what an earlier briefcast sent (English rules: "ni
+/// three hao three"), is not understood.
+#[test]
+fn a_seed_sentence_sent_as_pinyin_is_understood_where_cmn_reading_hanzi_was_not() {
+    const SEED: &str = "总书记指出，全面建成小康社会，一个民族都不能少。";
+    let whisper = Whisper::start();
+    let project = Project::new();
+    project
+        .write(
+            "voices.toml",
+            &format!(
+                "[show]\ntitle = \"测试\"\nlanguage = \"zh-CN\"\ndate = \"2024-05-01\"\n\n[audio]\nannounce = false\n\n[services.local]\nkind = \"embedded\"\n\n[voices.xianan]\nservice = \"local\"\nvoice = \"cmn-latn-pinyin+f3\"\n\n[speakers]\n\"下南乡\" = {{ voice = \"xianan\", slug = \"xianan\" }}\n{}",
+                check_section(&whisper.url(), 120_000)
+            ),
+        )
+        .write(
+            "scripts/01-xianan.md",
+            &format!("+++\nspeaker = \"下南乡\"\ntitle = \"发言\"\n+++\n\n{SEED}\n"),
+        );
+    let plan = project.run(&["plan", "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&plan.stdout).unwrap();
+    let spoken = plan["episodes"][0]["chapters"][0]["segments"][0]["spoken"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        spoken.starts_with("zong3 shu1 ji4 zhi3 chu1，") && !spoken.contains('书'),
+        "{spoken}"
+    );
+    let built = project.run(&["build", "--quiet"]);
+    assert_eq!(built.code, 0, "{}", built.stderr);
+    project.run(&["check"]);
+    let (after, heard_after) = score(&project);
+
+    replace_clip(&project, &espeak_wav("cmn", SEED));
+    project.run(&["check"]);
+    let (before, heard_before) = score(&project);
+    eprintln!(
+        "pinyin: CER {after} {heard_after:?}; cmn reading hanzi: CER {before} {heard_before:?}"
+    );
+    assert!(
+        before >= 0.7,
+        "cmn reading hanzi: CER {before}, heard {heard_before:?}"
+    );
+    assert!(
+        after <= 0.5 && after + 0.3 <= before,
+        "pinyin: CER {after}, heard {heard_after:?} (hanzi: {before})"
+    );
+}
