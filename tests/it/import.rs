@@ -751,3 +751,47 @@ fn stdin_page_and_into_config_appends_speakers_after_showing_them() {
     assert_eq!(scripts.len(), 2);
     assert_eq!(scripts[1].speaker, "王丽娜");
 }
+
+#[test]
+fn real_page_marked_speaker_line_above_its_heading() {
+    // 人民政协报, 2023-03-05 (委员通道): the e-paper's page label, headline,
+    // byline, photo captions and a reading note, the reporter's lead, then
+    // `■■全国政协委员,…馆长吴向东:` above the heading of the speech.
+    let r = import_page(&fixture("rmzxb-2023-03-05-members-corridor.txt")).unwrap();
+    assert!(
+        r.layout.starts_with("a marked speaker line"),
+        "{}",
+        r.layout
+    );
+    assert_page(
+        &r,
+        "一起见证活力四射的中国",
+        &["吴向东 | 让红色薪火代代相传 | 全国政协委员，中国共产党历史展览馆馆长 | "],
+    );
+    let mut expected = vec![
+        (1, "paper and page line"),
+        (7, "byline"),
+        (9, "paper and page line"),
+    ];
+    expected.extend((13..=27).step_by(2).map(|line| (line, "photo caption")));
+    expected.extend([(29, "editor's note"), (31, "editor's note")]);
+    assert_eq!(dropped(&r), expected);
+    assert_eq!(paragraphs(&r, 0).len(), 4);
+    assert!(paragraphs(&r, 0)[0].starts_with("中国共产党历史展览馆自2021年6月18日正式开馆以来"));
+    // The headline's subtitle and the reporter's lead: kept, not read.
+    assert!(r.speeches[0].unread[0].starts_with("——全国政协十四届一次会议"));
+    assert_eq!(warned_lines(&r), [5, 47]);
+    assert_not_read(
+        &r,
+        &[
+            "第03版",
+            "吕巍",
+            "新华社发",
+            "李书福",
+            "阅读提示",
+            "八位委员",
+            "■",
+            "委员，中国",
+        ],
+    );
+}

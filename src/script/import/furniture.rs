@@ -44,15 +44,37 @@ pub(super) const FURNITURE: &[(&str, Matcher, bool)] = &[
     ("dateline", is_dateline, false),
 ];
 
-/// `《 某某日报 》（ 2021年03月02日 05 版）`, `《人民政协报》(2023年03月05日 第03版)`.
+/// `《 某某日报 》（ 2021年03月02日 05 版）`, `《人民政协报》(2023年03月05日 第03版)`,
+/// and an e-paper's page label `第03版:要闻`, `第A05版：观点`.
 pub(super) fn is_paper_line(t: &str) -> bool {
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
-    short(t)
-        && compact.starts_with('《')
+    let dated = compact.starts_with('《')
         && compact.contains('》')
         && compact.contains('年')
         && compact.contains('日')
-        && compact.trim_end_matches(['）', ')']).ends_with('版')
+        && compact.trim_end_matches(['）', ')']).ends_with('版');
+    short(t) && (dated || is_page_label(&compact))
+}
+
+/// `第03版`, `第A05版：观点`: 第, a page number (a letter before it at
+/// most), 版, then at most a short section name.
+fn is_page_label(compact: &str) -> bool {
+    let Some(rest) = compact.strip_prefix('第') else {
+        return false;
+    };
+    let rest = rest
+        .strip_prefix(|c: char| c.is_ascii_uppercase())
+        .unwrap_or(rest);
+    let digits = rest.chars().take_while(char::is_ascii_digit).count();
+    let Some(section) = rest[digits..].strip_prefix('版') else {
+        return false;
+    };
+    let section = section.trim_start_matches([':', '：']);
+    (1..=3).contains(&digits)
+        && section.chars().count() <= 8
+        && section
+            .chars()
+            .all(|c| !c.is_ascii_punctuation() && !"，。；！？".contains(c))
 }
 
 /// `（按发言先后排列）`, `(以发言先后为序)`, `（按姓氏笔画排序）`.

@@ -923,6 +923,8 @@ mod tests {
             ("江门台 2022年03月06日", "dateline"),
             ("2019-03-11 09:26:00", "dateline"),
             ("（新華社記者 李四攝）", "photo caption"),
+            ("第03版:要闻", "paper and page line"),
+            ("第 A05 版：观点", "paper and page line"),
         ] {
             assert_eq!(
                 furniture::furniture(line).map(|f| f.0),
@@ -935,6 +937,8 @@ mod tests {
             "分享经验，共同进步",
             "微信群里，群众的留言越来越多。",
             "守护绿水青山",
+            "第二版修订说明",
+            "第3版里写到：我们要把好政策落到实处，",
         ] {
             assert_eq!(furniture::furniture(line), None, "{line}");
         }
