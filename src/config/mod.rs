@@ -256,6 +256,9 @@ pub struct VoiceConfig {
     /// For a neural voice of the embedded service: the voice spoken instead
     /// where its model is not installed (`"cmn-latn-pinyin+f3"`).
     pub fallback: Option<String>,
+    /// The fallback's speed, where it differs from `speed` (espeak-ng's
+    /// Mandarin is understood better read slower).
+    pub fallback_speed: Option<f32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -517,9 +520,18 @@ impl Config {
                     "[voices.{name}] fallback is for voices of the embedded service; \"{service}\" is not one"
                 )));
             }
+            if voice.fallback_speed.is_some() && voice.fallback.is_none() {
+                return Err((
+                    At::key(&["voices", name], "fallback-speed"),
+                    format!("[voices.{name}] fallback-speed needs a fallback"),
+                ));
+            }
             let kind = self.services[service].kind.spec();
             let speeds = kind.speeds();
-            if !speeds.contains(&voice.speed) {
+            let bad_speed = std::iter::once(("speed", voice.speed))
+                .chain(voice.fallback_speed.map(|s| ("fallback-speed", s)))
+                .find(|(_, s)| !speeds.contains(s));
+            if let Some((key, speed)) = bad_speed {
                 let range = if speeds.start() == speeds.end() {
                     format!(
                         "{} services have no speed setting; leave it at 1",
@@ -534,11 +546,8 @@ impl Config {
                     )
                 };
                 return Err((
-                    At::key(&["voices", name], "speed"),
-                    format!(
-                        "[voices.{name}] speed = {} is out of range: {range}",
-                        voice.speed
-                    ),
+                    At::key(&["voices", name], key),
+                    format!("[voices.{name}] {key} = {speed} is out of range: {range}"),
                 ));
             }
         }
@@ -831,6 +840,28 @@ voice = "cmn"
         assert_eq!(config.speakers["柳州市"].voice(), "a");
         assert_eq!(config.speakers["B"].slug(), Some("bee"));
         assert_eq!(config.voices["a"].speed, 1.0);
+    }
+
+    #[test]
+    fn a_fallback_speed_needs_a_fallback_and_a_speed_the_service_takes() {
+        let with = |keys: &str| {
+            parse(&GOOD.replace("voice = \"cmn\"\n", &format!("voice = \"cmn\"\n{keys}\n")))
+        };
+        let config = with("fallback = \"cmn-latn-pinyin\"\nfallback-speed = 0.85").unwrap();
+        assert_eq!(config.voices["a"].fallback_speed, Some(0.85));
+        assert_eq!(config.voices["a"].speed, 1.0);
+        let alone = with("fallback-speed = 0.85").unwrap_err().to_string();
+        assert!(
+            alone.contains("voices.toml:11") && alone.contains("fallback-speed needs a fallback"),
+            "{alone}"
+        );
+        let fast = with("fallback = \"cmn-latn-pinyin\"\nfallback-speed = 9")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            fast.contains("voices.toml:12") && fast.contains("fallback-speed = 9 is out of range"),
+            "{fast}"
+        );
     }
 
     #[test]

@@ -247,6 +247,7 @@ pub(crate) fn use_installed_voices(config: &mut Config) -> Vec<Substitute> {
                 wanted: std::mem::replace(&mut voice.voice, fallback.clone()),
                 spoken: fallback.clone(),
             });
+            voice.speed = voice.fallback_speed.unwrap_or(voice.speed);
         }
     }
     substitutes

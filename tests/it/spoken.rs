@@ -219,3 +219,39 @@ fn say_previews_the_spoken_form() {
         "briefcast: --voice nobody: no such voice in voices.toml (voices: p, v)"
     );
 }
+
+/// A neural voice that is not installed speaks its fallback at
+/// `fallback-speed`: the same requests as that voice written at that speed.
+#[test]
+fn a_fallback_speaks_at_its_fallback_speed() {
+    let keys = |voice: &str| -> Vec<String> {
+        let project = Project::new();
+        project
+            .write(
+                "voices.toml",
+                &format!("[services.s]\nkind = \"embedded\"\n[voices.v]\nservice = \"s\"\n{voice}\n[speakers]\n\"柳州市\" = {{ voice = \"v\", slug = \"liuzhou\" }}\n"),
+            )
+            .write(
+                "scripts/01.md",
+                "+++\nspeaker = \"柳州市\"\ntitle = \"讲话\"\n+++\n\n柳州是广西的工业重镇。\n",
+            );
+        let run = project.run(&["plan", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        plan["episodes"][0]["chapters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|c| c["segments"].as_array().unwrap())
+            .map(|s| s["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let slower =
+        keys("voice = \"kokoro:jm_kumo\"\nfallback = \"cmn-latn-pinyin\"\nfallback-speed = 0.85");
+    assert_eq!(slower.len(), 2);
+    assert_eq!(slower, keys("voice = \"cmn-latn-pinyin\"\nspeed = 0.85"));
+    assert_ne!(
+        slower,
+        keys("voice = \"kokoro:jm_kumo\"\nfallback = \"cmn-latn-pinyin\"")
+    );
+}
