@@ -347,36 +347,23 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         });
     }
     // Text before the first speech is no one's speech (a reporter's lead, a
-    // note): the first script keeps it as a comment, which is not read.
+    // note), nor is a reporter's close after the last: the first and the
+    // last script keep them as comments, which are not read.
     if let (Some(s), Some(speech)) = (starts.first(), speeches.first_mut()) {
-        let pre: Vec<&Node> = nodes[..s.first]
-            .iter()
-            .filter(|n| matches!(n.kind, Kind::Text | Kind::Heading))
-            .collect();
-        if let (Some(a), Some(b)) = (pre.first(), pre.last()) {
-            let message = format!(
-                "text before the first speech ({}) is no one's speech: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
-                line_span(a.line, b.last),
-                speech.title
-            );
-            warn(&mut findings, a.line, message);
-            speech.unread = pre.iter().map(|n| n.text.clone()).collect();
-        }
+        let what = "text before the first speech";
+        let pre = &nodes[..s.first];
+        speech.unread = unread(
+            pre,
+            &[Kind::Text, Kind::Heading],
+            what,
+            &speech.title,
+            &mut findings,
+        );
     }
     if let (Some(s), Some(speech)) = (starts.last(), speeches.last_mut()) {
-        let after: Vec<&Node> = nodes[reporter_close(&nodes, s)..]
-            .iter()
-            .filter(|n| n.kind == Kind::Text)
-            .collect();
-        if let (Some(a), Some(b)) = (after.first(), after.last()) {
-            let message = format!(
-                "text after the last speech ({}) quotes and names no one: kept in the script of “{}” as a comment, not read (move it out of the comment to have it read)",
-                line_span(a.line, b.last),
-                speech.title
-            );
-            warn(&mut findings, a.line, message);
-            speech.closing = after.iter().map(|n| n.text.clone()).collect();
-        }
+        let what = "text after the last speech";
+        let after = &nodes[reporter_close(&nodes, s)..];
+        speech.closing = unread(after, &[Kind::Text], what, &speech.title, &mut findings);
     }
     for s in &speeches {
         check_speech(s, &mut findings);
@@ -392,6 +379,26 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         speeches,
         findings,
     })
+}
+
+/// The texts of the `kinds` of nodes in `nodes`, which no one says: kept in
+/// the script titled `title` as a comment, and reported once.
+fn unread(
+    nodes: &[Node],
+    kinds: &[Kind],
+    what: &str,
+    title: &str,
+    findings: &mut Vec<Finding>,
+) -> Vec<String> {
+    let kept: Vec<&Node> = nodes.iter().filter(|n| kinds.contains(&n.kind)).collect();
+    if let (Some(a), Some(b)) = (kept.first(), kept.last()) {
+        let message = format!(
+            "{what} ({}) is no one's speech: kept in the script of “{title}” as a comment, not read (move it out of the comment to have it read)",
+            line_span(a.line, b.last)
+        );
+        warn(findings, a.line, message);
+    }
+    kept.iter().map(|n| n.text.clone()).collect()
 }
 
 /// `line 4` or `lines 4–9`.
