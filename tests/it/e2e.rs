@@ -90,8 +90,8 @@ fn without_neural_voices_the_shipped_voices_speak_espeak_and_say_so_once() {
         .collect();
     assert_eq!(notices.len(), 1, "{}", run.stderr);
     for voice in [
-        "liuzhou (kokoro:jm_kumo → cmn-latn-pinyin)",
-        "wangxianpo (kokoro:jf_tebukuro → cmn-latn-pinyin+f4)",
+        "liuzhou (kokoro:jm_kumo → cmn-latn-pinyin+f3)",
+        "wangxianpo (kokoro:jf_tebukuro → cmn-latn-pinyin+f3)",
         "`briefcast voices install`",
     ] {
         assert!(notices[0].contains(voice), "{}", notices[0]);
@@ -103,7 +103,7 @@ fn without_neural_voices_the_shipped_voices_speak_espeak_and_say_so_once() {
         serde_json::json!([{
             "name": "liuzhou",
             "service": "local",
-            "voice": "cmn-latn-pinyin",
+            "voice": "cmn-latn-pinyin+f3",
             "licence": "GPL-3.0-or-later (espeak-ng)"
         }])
     );

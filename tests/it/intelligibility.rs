@@ -67,7 +67,7 @@ fn the_shipped_show_is_understood_better_on_neural_voices_and_its_espeak_fallbac
     // No voices installed (the test binary's empty data folder): espeak-ng.
     let build = project.run(&["build", "--quiet"]);
     assert_eq!(build.code, 0, "{}", build.stderr);
-    assert_eq!(voice_of(&project, "liuzhou"), "cmn-latn-pinyin");
+    assert_eq!(voice_of(&project, "liuzhou"), "cmn-latn-pinyin+f3");
     let check = project.run(&["check"]);
     assert_eq!(check.code, 1, "{}\n{}", check.stdout, check.stderr);
     let fallback = scores(&project);
