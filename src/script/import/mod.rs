@@ -307,11 +307,12 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             line,
         });
     }
+    // Where a reporter's close after the last speech begins.
+    let close = starts
+        .last()
+        .map_or(nodes.len(), |s| reporter_close(&nodes, s));
     for (k, s) in starts.iter().enumerate() {
-        let end = match starts.get(k + 1) {
-            Some(next) => next.first,
-            None => reporter_close(&nodes, s),
-        };
+        let end = starts.get(k + 1).map_or(close, |next| next.first);
         let (mut intro, mut chapters) = body(&nodes[s.body..end], &mut findings);
         let who = nodes[s.speaker]
             .who
@@ -360,9 +361,9 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
             &mut findings,
         );
     }
-    if let (Some(s), Some(speech)) = (starts.last(), speeches.last_mut()) {
+    if let (Some(_), Some(speech)) = (starts.last(), speeches.last_mut()) {
         let what = "text after the last speech";
-        let after = &nodes[reporter_close(&nodes, s)..];
+        let after = &nodes[close..];
         speech.closing = unread(after, &[Kind::Text], what, &speech.title, &mut findings);
     }
     for s in &speeches {
