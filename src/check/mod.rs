@@ -2,8 +2,8 @@
 //!
 //! Owns the transcription client (an OpenAI-compatible speech-recognition
 //! service, cached per clip and model), the scoring of a transcript against
-//! the text the clip should say (Mandarin CER, English WER, both sides in
-//! one normalised form), and the shape of the check report. It knows
+//! the text the clip should say (Mandarin CER and syllable error rate,
+//! English WER, both sides in one normalised form), and the shape of the check report. It knows
 //! nothing of episodes on disk, audio formats or synthesis: the pipeline
 //! hands it WAV bytes, the expected text and the normaliser to use.
 
@@ -12,7 +12,10 @@ mod score;
 mod transcribe;
 
 pub use report::{Aggregate, CheckReport, SegmentCheck, CHECK_FILE};
-pub use score::{en_words, is_degenerate, score, to_simplified, zh_form, Language, NormalizeZh};
+pub use score::{
+    en_words, is_degenerate, score, syllable_rate, to_simplified, zh_form, Language, NormalizeZh,
+    ZhSyllables,
+};
 pub use transcribe::Transcriber;
 
 #[derive(Debug, thiserror::Error)]

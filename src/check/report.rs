@@ -34,6 +34,10 @@ pub struct SegmentCheck {
     pub language: String,
     /// CER (Mandarin) or WER (English), 0..1.
     pub score: f64,
+    /// Mandarin: the toned-syllable error rate, 0..1, which forgives
+    /// homophones (the sounds a listener heard, see [`super::syllable_rate`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syllables: Option<f64>,
     /// Characters (Mandarin) or words (English) in the reference: the
     /// weight of this segment in the aggregates.
     pub length: usize,
@@ -47,6 +51,9 @@ pub struct SegmentCheck {
 pub struct Aggregate {
     /// Error rate over all segments, weighted by their reference length.
     pub score: f64,
+    /// The syllable error rate over the Mandarin segments, weighted alike.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub syllables: Option<f64>,
     pub segments: usize,
     pub failed: usize,
 }
@@ -96,21 +103,50 @@ fn aggregate(
     segments: &BTreeMap<String, SegmentCheck>,
     group: impl Fn(&SegmentCheck) -> &String,
 ) -> BTreeMap<String, Aggregate> {
-    let mut sums: BTreeMap<String, (f64, usize, Aggregate)> = BTreeMap::new();
+    #[derive(Default)]
+    struct Sums {
+        score: Weighted,
+        syllables: Weighted,
+        entry: Aggregate,
+    }
+    let mut sums: BTreeMap<String, Sums> = BTreeMap::new();
     for segment in segments.values() {
-        let (weighted, weight, entry) = sums.entry(group(segment).clone()).or_default();
+        let sum = sums.entry(group(segment).clone()).or_default();
         let length = segment.length.max(1);
-        *weighted += segment.score * length as f64;
-        *weight += length;
-        entry.segments += 1;
-        entry.failed += usize::from(!segment.passed);
+        sum.score.add(segment.score, length);
+        if let Some(rate) = segment.syllables {
+            sum.syllables.add(rate, length);
+        }
+        sum.entry.segments += 1;
+        sum.entry.failed += usize::from(!segment.passed);
     }
     sums.into_iter()
-        .map(|(name, (weighted, weight, mut entry))| {
-            entry.score = (weighted / weight.max(1) as f64 * 1e4).round() / 1e4;
+        .map(|(name, sum)| {
+            let mut entry = sum.entry;
+            entry.score = sum.score.mean().unwrap_or(0.0);
+            entry.syllables = sum.syllables.mean();
             (name, entry)
         })
         .collect()
+}
+
+/// A mean weighted by reference lengths.
+#[derive(Default)]
+struct Weighted {
+    sum: f64,
+    weight: usize,
+}
+
+impl Weighted {
+    fn add(&mut self, value: f64, weight: usize) {
+        self.sum += value * weight as f64;
+        self.weight += weight;
+    }
+
+    /// Rounded to four places; `None` when nothing was added.
+    fn mean(&self) -> Option<f64> {
+        (self.weight > 0).then(|| (self.sum / self.weight as f64 * 1e4).round() / 1e4)
+    }
 }
 
 #[cfg(test)]
@@ -130,6 +166,7 @@ mod tests {
             source: "scripts/a.md:3".into(),
             language: "zh".into(),
             score,
+            syllables: Some(score / 2.0),
             length,
             passed,
             transcript: String::new(),
@@ -148,6 +185,8 @@ mod tests {
         assert_eq!(report.episodes["a"].failed, 1);
         assert_eq!(report.episodes["b"].segments, 1);
         assert_eq!(report.voices["v"].score, 0.125);
+        assert_eq!(report.episodes["a"].syllables, Some(0.125));
+        assert_eq!(report.voices["v"].syllables, Some(0.0625));
         assert_eq!(report.failed().count(), 2);
         let back: CheckReport = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(back, report);

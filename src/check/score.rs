@@ -8,6 +8,12 @@
 //! over the reference length. English is lower-cased, numbers become words,
 //! and the word error rate is computed over words. A transcript that is
 //! empty or a loop (what Whisper returns for unintelligible audio) scores 1.
+//!
+//! Mandarin also gets a syllable error rate: both forms read as toned
+//! pinyin and compared syllable by syllable. It forgives homophones
+//! (市 and 是 are both shi4), which a transcriber without context writes
+//! wrongly but a listener hears rightly, and still counts a wrong tone or
+//! a wrong sound, so it tells a voice's mistakes from the transcriber's.
 
 use std::sync::OnceLock;
 
@@ -44,6 +50,9 @@ impl Language {
 /// Arabic numerals to spoken Chinese (`2019年` → `二零一九年`).
 pub type NormalizeZh = fn(&str) -> String;
 
+/// Mandarin text as its syllables (`柳州` → `liu3`, `zhou1`).
+pub type ZhSyllables = fn(&str) -> Vec<String>;
+
 /// The error rate of `heard` against `expected`, in 0..=1.
 pub fn score(expected: &str, heard: &str, language: Language, zh: NormalizeZh) -> f64 {
     if is_degenerate(heard) {
@@ -62,6 +71,15 @@ pub fn score(expected: &str, heard: &str, language: Language, zh: NormalizeZh) -
         }
     };
     rate.min(1.0)
+}
+
+/// The toned-syllable error rate of a Mandarin transcript, in 0..=1.
+pub fn syllable_rate(expected: &str, heard: &str, zh: NormalizeZh, read: ZhSyllables) -> f64 {
+    if is_degenerate(heard) {
+        return 1.0;
+    }
+    let sounds = |text: &str| read(&zh_form(text, zh).into_iter().collect::<String>());
+    error_rate(sounds(expected), sounds(heard)).min(1.0)
 }
 
 fn error_rate<T: PartialEq>(reference: Vec<T>, hypothesis: Vec<T>) -> f64 {
@@ -188,7 +206,7 @@ pub fn is_degenerate(heard: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::normalize_zh;
+    use crate::text::{normalize_zh, syllables};
 
     fn zh(expected: &str, heard: &str) -> f64 {
         score(expected, heard, Language::Zh, normalize_zh)
@@ -226,6 +244,22 @@ mod tests {
         assert!((cer - 0.1).abs() < 1e-9, "{cer}");
         // A different sentence shares nearly nothing.
         assert!(zh("民族团结进步新篇章", "今天下雨了吗") > 0.8);
+    }
+
+    #[test]
+    fn the_syllable_rate_forgives_homophones_but_not_wrong_tones_or_sounds() {
+        let rate = |expected, heard| syllable_rate(expected, heard, normalize_zh, syllables);
+        // 市 and 是, 县 and 线: the same sounds, other characters.
+        let (expected, heard) = ("柳州市有两个自治县", "柳州是有两个自治线");
+        assert!(zh(expected, heard) > 0.2);
+        assert_eq!(rate(expected, heard), 0.0);
+        // 重镇 zhong4 zhen4 heard as 重整 zhong4 zheng3: one syllable of six.
+        let wrong = rate("工业重镇柳州", "工业重整柳州");
+        assert!((wrong - 1.0 / 6.0).abs() < 1e-9, "{wrong}");
+        // Numerals and traditional characters as in the CER.
+        assert_eq!(rate("2019年全市", "二零一九年全市"), 0.0);
+        assert_eq!(rate("民族团结", "民族團結"), 0.0);
+        assert_eq!(rate("你好，今天天气很好。", ""), 1.0);
     }
 
     #[test]

@@ -64,8 +64,9 @@ fn print_failures(run: &CheckRun, report: &CheckReport) {
             ""
         };
         println!(
-            "{describe}  {measure} {:.2}  heard “{}{more}”",
+            "{describe}  {measure} {:.2}{}  heard “{}{more}”",
             segment.score,
+            syllables_note(segment.syllables),
             heard.replace(|c: char| c.is_control(), " ")
         );
     }
@@ -79,8 +80,17 @@ fn print_episodes(report: &CheckReport) {
             .find(|s| &s.episode == slug)
             .map_or("CER", |s| if s.language == "zh" { "CER" } else { "WER" });
         println!(
-            "{slug}: {measure} {:.2} over {} segment(s), {} above the threshold",
-            episode.score, episode.segments, episode.failed
+            "{slug}: {measure} {:.2}{} over {} segment(s), {} above the threshold",
+            episode.score,
+            syllables_note(episode.syllables),
+            episode.segments,
+            episode.failed
         );
     }
+}
+
+/// `, syllables 0.12`: the Mandarin error rate with homophones forgiven.
+fn syllables_note(rate: Option<f64>) -> String {
+    rate.map(|r| format!(", syllables {r:.2}"))
+        .unwrap_or_default()
 }

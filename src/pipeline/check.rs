@@ -211,6 +211,15 @@ pub(super) async fn check_project(project: &Project) -> Result<CheckRun> {
             crate::text::normalize_zh,
         );
         let score = (score * 1e4).round() / 1e4;
+        let syllables = (language == Language::Zh).then(|| {
+            let rate = check::syllable_rate(
+                &segment.text,
+                &transcript,
+                crate::text::normalize_zh,
+                crate::text::syllables,
+            );
+            (rate * 1e4).round() / 1e4
+        });
         let threshold = match language {
             Language::Zh => thresholds.0,
             Language::En => thresholds.1,
@@ -227,6 +236,7 @@ pub(super) async fn check_project(project: &Project) -> Result<CheckRun> {
                 source: segment.source.to_string(),
                 language: language.code().to_owned(),
                 score,
+                syllables,
                 length,
                 passed: score <= threshold,
                 transcript,

@@ -17,7 +17,7 @@ mod slug;
 pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
 pub use normalize::normalize_zh;
 pub use pinyin::{
-    pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin,
+    pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin, syllables,
     PolyphoneScore, Reading,
 };
 pub use pronounce::{Entry, Lexicon};

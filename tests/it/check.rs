@@ -337,8 +337,25 @@ fn a_seed_sentence_sent_as_pinyin_is_understood_where_cmn_reading_hanzi_was_not(
     );
     let built = project.run(&["build", "--quiet"]);
     assert_eq!(built.code, 0, "{}", built.stderr);
-    project.run(&["check"]);
+    let checked = project.run(&["check"]);
     let (after, heard_after) = score(&project);
+    // The sounds heard, homophones forgiven: no more wrong than the
+    // characters (but for a polyphone read otherwise in the transcript's
+    // context), and shown beside the CER.
+    let json: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/check.json")).unwrap();
+    let syllables = json["episodes"]["xianan"]["syllables"].as_f64().unwrap();
+    assert!(
+        syllables <= after + 0.05,
+        "syllables {syllables}, CER {after}"
+    );
+    assert!(
+        checked.stdout.contains(&format!(
+            "xianan: CER {after:.2}, syllables {syllables:.2} over 1 segment(s)"
+        )),
+        "{}",
+        checked.stdout
+    );
 
     replace_clip(&project, &espeak_wav("cmn", SEED));
     project.run(&["check"]);

@@ -43,6 +43,27 @@ pub fn pinyin_text(text: &str) -> String {
     render(&readings(text, &[]))
 }
 
+/// The sounds of `text`, one per syllable: Han characters as pinyin with
+/// tone digits (tone changes applied), every other letter or digit as
+/// itself, lower-cased; punctuation and spaces are dropped.
+pub fn syllables(text: &str) -> Vec<String> {
+    readings(text, &[])
+        .into_iter()
+        .flat_map(|r| {
+            if r.pinyin.is_empty() {
+                r.text
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .flat_map(char::to_lowercase)
+                    .map(String::from)
+                    .collect()
+            } else {
+                r.pinyin
+            }
+        })
+        .collect()
+}
+
 /// `text` as pieces with their readings, lexicon readings first.
 pub(super) fn readings(text: &str, fixed: &Fixed) -> Vec<Reading> {
     read(text, fixed, true)
