@@ -1,5 +1,6 @@
 //! `briefcast voices list | install | remove`: the neural voices and the
-//! ONNX Runtime library in the user's data directory.
+//! ONNX Runtime library in the user's data directory. Installing a pack
+//! installs the packs it needs first.
 
 use std::process::ExitCode;
 
@@ -29,13 +30,15 @@ pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
                     pack.licence
                 );
                 println!("    {}", pack.description);
-                if !pack.voices.is_empty() {
-                    let names: Vec<String> = pack
-                        .voices
-                        .iter()
-                        .map(|v| format!("{}:{v}", pack.engine))
-                        .collect();
-                    println!("    voices: {}", names.join(", "));
+                if !pack.requires.is_empty() {
+                    println!("    needs: {}", pack.requires.join(", "));
+                }
+                for voice in &pack.voices {
+                    let about = voice.about.as_deref().unwrap_or("");
+                    println!(
+                        "    {:<24} {about}",
+                        format!("{}:{}", pack.engine, voice.name)
+                    );
                 }
             }
             println!("data directory: {}", data.display());
@@ -44,6 +47,7 @@ pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
         VoicesCommand::Install { names, from } => {
             let packs = chosen(&catalogue, &names)?;
             let runtime = crate::util::runtime()?;
+            let mut downloader = voices::Downloader::new(from.as_deref())?;
             for pack in packs {
                 if voices::is_installed(&data, pack) {
                     eprintln!("{}: already installed", pack.name);
@@ -56,7 +60,7 @@ pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
                 );
                 bar.set_message(pack.name.clone());
                 let dir =
-                    runtime.block_on(voices::install(pack, &data, from.as_deref(), &|n| {
+                    runtime.block_on(voices::install(pack, &data, &mut downloader, &|n| {
                         bar.inc(n)
                     }))?;
                 bar.finish_and_clear();
@@ -71,7 +75,16 @@ pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         VoicesCommand::Remove { names } => {
-            for pack in chosen(&catalogue, &names)? {
+            // Only the packs named: a model other packs need stays.
+            let packs: Vec<&Pack> = if names.is_empty() {
+                catalogue.packs.iter().collect()
+            } else {
+                chosen(&catalogue, &names)?
+                    .into_iter()
+                    .filter(|p| names.contains(&p.name))
+                    .collect()
+            };
+            for pack in packs {
                 if voices::remove(pack, &data)? {
                     eprintln!("{}: removed", pack.name);
                 } else {
@@ -83,17 +96,14 @@ pub(crate) fn execute(args: VoicesArgs) -> Result<ExitCode> {
     }
 }
 
-/// The packs named, or all of them.
+/// The packs named with the packs they need first, or all of them.
 fn chosen<'a>(catalogue: &'a Catalogue, names: &[String]) -> Result<Vec<&'a Pack>> {
     if names.is_empty() {
         return Ok(catalogue.packs.iter().collect());
     }
-    names
-        .iter()
-        .map(|name| {
-            catalogue
-                .pack(name)
-                .ok_or_else(|| voices::VoicesError::UnknownPack(name.clone()).into())
-        })
-        .collect()
+    if let Some(unknown) = names.iter().find(|n| catalogue.pack(n).is_none()) {
+        return Err(voices::VoicesError::UnknownPack(unknown.clone()).into());
+    }
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Ok(catalogue.with_requirements(&names))
 }

@@ -24,3 +24,4 @@ mod services;
 mod shared_cache;
 mod spoken;
 mod support;
+mod voices;

@@ -7,10 +7,14 @@
 //! them (spaces between every syllable read as a pause after each); runs of other words are English, through
 //! espeak-ng's IPA mapped to Kokoro's symbols. The symbols become token ids
 //! from the model's `vocab.json`, framed by 0, with the voice's style
-//! vector for that many tokens. Hanzi are read only through the text
+//! vector for that many tokens. A voice's style pack is its own
+//! `<voice>.bin` (raw little-endian f32, 510 rows of 256, as Kokoro's own
+//! repository and the `kokoro-js` package ship them) or an array of an
+//! `.npz` in its pack's folder. Hanzi are read only through the text
 //! converter the server was given. The model loads on the first request
-//! and serves every later one; there is no randomness in it, so the same
-//! request gives the same bytes.
+//! and serves every later one, each style pack on its voice's first
+//! request; there is no randomness in it, so the same request gives the
+//! same bytes.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -29,6 +33,8 @@ const SAMPLE_RATE: u32 = 24_000;
 const MAX_TOKENS: usize = 500;
 /// A style vector's length.
 const STYLE: usize = 256;
+/// Rows of a style pack: one per token count, 0 to 509.
+const STYLE_ROWS: usize = 510;
 
 pub struct Kokoro {
     inner: Arc<Inner>,
@@ -38,13 +44,13 @@ struct Inner {
     available: Available,
     converter: Option<TextConverter>,
     loaded: OnceLock<Result<Loaded, String>>,
+    /// Per voice: rows of [`STYLE`] floats, one per token count.
+    styles: Mutex<HashMap<String, Arc<Vec<f32>>>>,
 }
 
 struct Loaded {
     session: Mutex<Session>,
     vocab: HashMap<char, i64>,
-    /// Per voice: rows of [`STYLE`] floats, one per token count.
-    styles: HashMap<String, Vec<f32>>,
 }
 
 impl Kokoro {
@@ -54,6 +60,7 @@ impl Kokoro {
                 available,
                 converter,
                 loaded: OnceLock::new(),
+                styles: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -188,29 +195,37 @@ pub(super) fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Ve
 }
 
 impl Inner {
+    /// The model, loaded once from the voice's model folder.
     fn load(&self, voice: &str) -> Result<&Loaded, String> {
         self.loaded
             .get_or_init(|| {
-                let (runtime, dir) = self.available.paths(voice)?;
-                let vocab = read_vocab(&dir.join("vocab.json"))?;
-                let styles = read_styles(&dir.join("voices_ja.npz"))?;
-                let session = onnx::session(runtime, &dir.join("kokoro.onnx"))?;
-                Ok(Loaded {
-                    session,
-                    vocab,
-                    styles,
-                })
+                let (runtime, dirs) = self.available.paths(voice)?;
+                let vocab = read_vocab(&dirs.model.join("vocab.json"))?;
+                let session = onnx::session(runtime, &dirs.model.join("kokoro.onnx"))?;
+                Ok(Loaded { session, vocab })
             })
             .as_ref()
             .map_err(Clone::clone)
     }
 
+    /// The voice's style pack, read on its first request.
+    fn style(&self, voice: &str) -> Result<Arc<Vec<f32>>, Failure> {
+        let mut styles = self
+            .styles
+            .lock()
+            .map_err(|_| Failure::Other("a Kokoro style pack failed to load".into()))?;
+        if let Some(style) = styles.get(voice) {
+            return Ok(Arc::clone(style));
+        }
+        let (_, dirs) = self.available.paths(voice).map_err(Failure::Other)?;
+        let style = Arc::new(read_style(&dirs.voice, voice).map_err(Failure::Other)?);
+        styles.insert(voice.to_owned(), Arc::clone(&style));
+        Ok(style)
+    }
+
     fn speak(&self, phonemes: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
         let loaded = self.load(voice)?;
-        let style = loaded
-            .styles
-            .get(voice)
-            .ok_or_else(|| Failure::BadInput(format!("Kokoro has no voice {voice:?}")))?;
+        let style = self.style(voice)?;
         let rows = style.len() / STYLE;
         let mut audio = Vec::new();
         for tokens in token_chunks(phonemes, &loaded.vocab) {
@@ -271,30 +286,70 @@ fn read_vocab(path: &Path) -> Result<HashMap<char, i64>, String> {
         .collect())
 }
 
-/// The style packs: an `.npz` (zip) of `<voice>.npy` arrays of little-endian
-/// f32, shape (rows, 1, 256).
-fn read_styles(path: &Path) -> Result<HashMap<String, Vec<f32>>, String> {
+/// A voice's style pack in `dir`: `<voice>.bin`, else the `<voice>.npy`
+/// array of an `.npz` there.
+fn read_style(dir: &Path, voice: &str) -> Result<Vec<f32>, String> {
+    let bin = dir.join(format!("{voice}.bin"));
+    if bin.is_file() {
+        let bytes = fs_err::read(&bin).map_err(|e| e.to_string())?;
+        return style_bin(&bytes).map_err(|m| format!("{}: {m}", bin.display()));
+    }
+    let mut npz: Vec<_> = fs_err::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "npz"))
+        .collect();
+    npz.sort();
+    for path in npz {
+        if let Some(style) = read_npz_style(&path, voice)? {
+            return Ok(style);
+        }
+    }
+    Err(format!(
+        "no style pack for the Kokoro voice {voice} in {}",
+        dir.display()
+    ))
+}
+
+/// A raw style pack: [`STYLE_ROWS`] × [`STYLE`] little-endian f32.
+fn style_bin(bytes: &[u8]) -> Result<Vec<f32>, String> {
+    let expected = STYLE_ROWS * STYLE * 4;
+    if bytes.len() != expected {
+        return Err(format!(
+            "a Kokoro style pack is {expected} bytes ({STYLE_ROWS} rows of {STYLE} floats), not {}",
+            bytes.len()
+        ));
+    }
+    let floats: Vec<f32> = bytes
+        .chunks_exact(4)
+        .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        .collect();
+    if floats.iter().any(|f| !f.is_finite()) {
+        return Err("a Kokoro style pack holds values that are not numbers".into());
+    }
+    Ok(floats)
+}
+
+/// The voice's array in an `.npz` (zip) of `<voice>.npy` arrays of
+/// little-endian f32, shape (rows, 1, 256); `None` if it has none.
+fn read_npz_style(path: &Path, voice: &str) -> Result<Option<Vec<f32>>, String> {
     let bad = |m: String| format!("{}: {m}", path.display());
     let file = fs_err::File::open(path).map_err(|e| e.to_string())?;
     let mut zip = zip::ZipArchive::new(file).map_err(|e| bad(e.to_string()))?;
-    let mut styles = HashMap::new();
-    for i in 0..zip.len() {
-        let mut entry = zip.by_index(i).map_err(|e| bad(e.to_string()))?;
-        let name = entry.name().map_err(|e| bad(e.to_string()))?.into_owned();
-        let Some(voice) = name.strip_suffix(".npy").map(str::to_owned) else {
-            continue;
-        };
-        let mut bytes = Vec::new();
-        entry
-            .read_to_end(&mut bytes)
-            .map_err(|e| bad(e.to_string()))?;
-        let floats = npy_f32(&bytes).map_err(|m| bad(format!("{voice}: {m}")))?;
-        if floats.is_empty() || floats.len() % STYLE != 0 {
-            return Err(bad(format!("{voice}: not rows of {STYLE} floats")));
-        }
-        styles.insert(voice, floats);
+    let mut entry = match zip.by_name(&format!("{voice}.npy")) {
+        Ok(entry) => entry,
+        Err(zip::result::ZipError::FileNotFound) => return Ok(None),
+        Err(e) => return Err(bad(e.to_string())),
+    };
+    let mut bytes = Vec::new();
+    entry
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(e.to_string()))?;
+    let floats = npy_f32(&bytes).map_err(|m| bad(format!("{voice}: {m}")))?;
+    if floats.is_empty() || floats.len() % STYLE != 0 {
+        return Err(bad(format!("{voice}: not rows of {STYLE} floats")));
     }
-    Ok(styles)
+    Ok(Some(floats))
 }
 
 /// The data of a `.npy` array of little-endian f32 in C order.
@@ -375,6 +430,33 @@ mod tests {
         bytes.extend_from_slice(&(-2f32).to_le_bytes());
         assert_eq!(npy_f32(&bytes).unwrap(), vec![1.5, -2.0]);
         assert!(npy_f32(b"PK\x03\x04").is_err());
+    }
+
+    #[test]
+    fn raw_style_packs_are_read_and_a_wrong_size_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut bytes = Vec::new();
+        for i in 0..STYLE_ROWS * STYLE {
+            bytes.extend_from_slice(&(i as f32 / 1000.0).to_le_bytes());
+        }
+        fs_err::write(dir.path().join("zf_test.bin"), &bytes).unwrap();
+        let style = read_style(dir.path(), "zf_test").unwrap();
+        assert_eq!(style.len(), STYLE_ROWS * STYLE);
+        assert_eq!(style[STYLE + 1], (STYLE + 1) as f32 / 1000.0);
+
+        fs_err::write(dir.path().join("zf_cut.bin"), &bytes[..bytes.len() - 4]).unwrap();
+        let error = read_style(dir.path(), "zf_cut").unwrap_err();
+        assert!(
+            error.contains("zf_cut.bin")
+                && error.contains("522240 bytes")
+                && error.contains("522236"),
+            "{error}"
+        );
+        let error = read_style(dir.path(), "zm_absent").unwrap_err();
+        assert!(
+            error.contains("no style pack for the Kokoro voice zm_absent"),
+            "{error}"
+        );
     }
 
     #[test]

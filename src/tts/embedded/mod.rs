@@ -114,12 +114,21 @@ impl std::fmt::Debug for TextConverter {
 }
 
 /// A neural engine's voices and whether each can run here: its installed
-/// folder and the runtime library, or the line saying what is missing.
+/// folders and the runtime library, or the line saying what is missing.
 #[derive(Debug, Clone)]
 pub struct Available {
     engine: &'static str,
     runtime: Result<PathBuf, String>,
-    voices: BTreeMap<String, Result<PathBuf, String>>,
+    voices: BTreeMap<String, Result<VoiceDirs, String>>,
+}
+
+/// Where a voice's files are: its own pack's folder (the style pack) and
+/// the folder of the model it runs on (the same folder when the pack
+/// brings its model, else that of the pack of its engine it requires).
+#[derive(Debug, Clone)]
+pub struct VoiceDirs {
+    pub voice: PathBuf,
+    pub model: PathBuf,
 }
 
 impl Available {
@@ -132,10 +141,9 @@ impl Available {
         let mut found = BTreeMap::new();
         for pack in catalogue.packs.iter().filter(|p| p.engine == engine) {
             for voice in &pack.voices {
-                let what = format!("the {engine} voice {voice} (pack {})", pack.name);
-                let dir = voices::installed_pack(&options.data_dir, pack, &what)
-                    .map_err(|e| e.to_string());
-                found.insert(voice.clone(), dir);
+                let what = format!("the {engine} voice {} (pack {})", voice.name, pack.name);
+                let dirs = voice_dirs(catalogue, pack, &options.data_dir, &what);
+                found.insert(voice.name.clone(), dirs);
             }
         }
         Available {
@@ -150,10 +158,10 @@ impl Available {
         self.paths(voice).map(|_| ())
     }
 
-    /// The runtime library and the voice's folder.
-    pub fn paths(&self, voice: &str) -> Result<(&Path, &Path), String> {
-        let dir = match self.voices.get(voice) {
-            Some(dir) => dir.as_ref().map_err(Clone::clone)?,
+    /// The runtime library and the voice's folders.
+    pub fn paths(&self, voice: &str) -> Result<(&Path, &VoiceDirs), String> {
+        let dirs = match self.voices.get(voice) {
+            Some(dirs) => dirs.as_ref().map_err(Clone::clone)?,
             None => {
                 let known: Vec<String> = self
                     .voices
@@ -168,8 +176,39 @@ impl Available {
             }
         };
         let runtime = self.runtime.as_ref().map_err(Clone::clone)?;
-        Ok((runtime, dir))
+        Ok((runtime, dirs))
     }
+}
+
+/// A voice's folders, if its pack and the model pack it requires are
+/// installed; else the line naming the pack to install (the voice's own:
+/// installing it installs what it requires).
+fn voice_dirs(
+    catalogue: &Catalogue,
+    pack: &voices::Pack,
+    data: &Path,
+    what: &str,
+) -> Result<VoiceDirs, String> {
+    let missing = || {
+        voices::VoicesError::Missing {
+            what: what.to_owned(),
+            pack: pack.name.clone(),
+        }
+        .to_string()
+    };
+    let voice = voices::installed_pack(data, pack, what).map_err(|_| missing())?;
+    let model_pack = pack
+        .requires
+        .iter()
+        .filter_map(|name| catalogue.pack(name))
+        .find(|p| p.engine == pack.engine);
+    let model = match model_pack {
+        Some(model_pack) => {
+            voices::installed_pack(data, model_pack, what).map_err(|_| missing())?
+        }
+        None => voice.clone(),
+    };
+    Ok(VoiceDirs { voice, model })
 }
 
 /// The engine a voice name asks for and the voice within it:
@@ -189,9 +228,10 @@ pub fn model_identity(voice: &str) -> Option<String> {
     if !matches!(engine, "kokoro" | "piper") {
         return None;
     }
-    let identity = Catalogue::built_in()
+    let catalogue = Catalogue::built_in();
+    let identity = catalogue
         .pack_for_voice(engine, name)
-        .map_or_else(|| format!("{engine} {name}"), |p| p.identity());
+        .map_or_else(|| format!("{engine} {name}"), |p| catalogue.identity(p));
     Some(format!("{engine} {identity}"))
 }
 

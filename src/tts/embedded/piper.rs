@@ -107,7 +107,8 @@ impl Inner {
         if let Some(voice) = loaded.get(name) {
             return Ok(Arc::clone(voice));
         }
-        let (runtime, dir) = self.available.paths(name)?;
+        let (runtime, dirs) = self.available.paths(name)?;
+        let dir = &dirs.model;
         let config = read_config(&dir.join(format!("{name}.onnx.json")))?;
         let session = onnx::session(runtime, &dir.join(format!("{name}.onnx")))?;
         let voice = Arc::new(Voice { session, config });

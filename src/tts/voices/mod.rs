@@ -8,8 +8,8 @@ mod install;
 
 use std::path::{Path, PathBuf};
 
-pub use catalogue::{Catalogue, FileEntry, Pack, Part, Source};
-pub use install::{install, remove, Progress};
+pub use catalogue::{Archive, Catalogue, FileEntry, Pack, Part, Source, Voice};
+pub use install::{install, remove, Downloader, Progress};
 
 #[derive(Debug, thiserror::Error)]
 pub enum VoicesError {

@@ -37,6 +37,8 @@ fn install_puts_every_pack_under_its_final_name() {
     for file in [
         "kokoro-v1.0-int8/kokoro.onnx",
         "kokoro-v1.0-int8/voices_ja.npz",
+        "kokoro-v1.0-zh/zm_yunxi.bin",
+        "kokoro-v1.0-en/af_heart.bin",
         "piper-en_US-joe-medium/en_US-joe-medium.onnx.json",
         "onnxruntime-1.32.0/libonnxruntime.so",
     ] {
@@ -53,6 +55,48 @@ fn install_puts_every_pack_under_its_final_name() {
         "{list}"
     );
     assert!(list.contains("kokoro:jf_alpha"), "{list}");
+    assert!(
+        list.contains("kokoro-zh  [kokoro, 4 MB, installed]  licence: Apache-2.0"),
+        "{list}"
+    );
+    assert!(
+        list.lines()
+            .any(|l| l.contains("kokoro:zf_xiaobei") && l.ends_with("woman, Mandarin")),
+        "{list}"
+    );
+}
+
+#[test]
+fn kokoro_reads_pinyin_in_its_mandarin_voices_on_the_same_model() {
+    let server = serve_with(installed_data());
+    let say = |voice: &str| {
+        let answer = speech(
+            server.addr,
+            serde_json::json!({
+                "model": "tts-1", "voice": voice,
+                "input": "ni3 hao3，huan1ying2 shou1ting1。", "response_format": "wav"
+            }),
+            &[],
+        );
+        assert_eq!(
+            answer.status,
+            200,
+            "{voice}: {}",
+            String::from_utf8_lossy(&answer.body)
+        );
+        let (rate, seconds) = wav_shape(&answer.body);
+        assert_eq!(rate, 24_000);
+        assert!((0.8..6.0).contains(&seconds), "{voice}: {seconds} s");
+        answer.body
+    };
+    let man = say("kokoro:zm_yunxi");
+    let woman = say("kokoro:zf_xiaobei");
+    let japanese = say("kokoro:jf_alpha");
+    assert!(
+        man != woman && woman != japanese,
+        "two voices gave the same bytes"
+    );
+    assert!(say("kokoro:zm_yunxi") == man, "Kokoro gave different bytes");
 }
 
 #[test]
@@ -113,11 +157,25 @@ fn a_voice_that_is_not_installed_names_the_install_command() {
         message.contains("briefcast voices install kokoro"),
         "{message}"
     );
+    // A Mandarin voice names its own pack (which installs the model too).
     let answer = speech(
         server.addr,
         serde_json::json!({"model": "tts-1", "voice": "kokoro:zf_xiaoxiao", "input": "ni3 hao3"}),
         &[],
     );
     let (message, _) = answer.error();
-    assert!(message.contains("kokoro:jf_alpha"), "{message}");
+    assert!(
+        message.contains("briefcast voices install kokoro-zh"),
+        "{message}"
+    );
+    let answer = speech(
+        server.addr,
+        serde_json::json!({"model": "tts-1", "voice": "kokoro:zf_nobody", "input": "ni3 hao3"}),
+        &[],
+    );
+    let (message, _) = answer.error();
+    assert!(
+        message.contains("kokoro:jf_alpha") && message.contains("kokoro:zm_yunxi"),
+        "{message}"
+    );
 }
