@@ -15,6 +15,7 @@ mod first_contact;
 mod hostile;
 mod import;
 mod intelligibility;
+mod messages;
 mod publishing;
 mod readalong;
 mod regen;
