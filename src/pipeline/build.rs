@@ -374,6 +374,10 @@ fn remove_stale(
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
     let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
         let limited = match &l.limiter {
+            // Below what one decimal shows, the limiter did nothing audible.
+            Some(limiter) if limiter.max_reduction_db < 0.05 => {
+                format!(", gain {:+.1} dB, no limiting needed", l.gain_db)
+            }
             Some(limiter) => format!(
                 ", gain {:+.1} dB, limiter up to {:.1} dB",
                 l.gain_db, limiter.max_reduction_db

@@ -128,3 +128,24 @@ fn an_episode_written_again_for_its_loudness_is_announced_once() {
     assert_eq!(announced, 1, "{}", run.stderr);
 }
 
+#[test]
+fn an_episode_the_limiter_left_alone_says_so() {
+    // A quiet tone raised to -16 LUFS keeps its peaks under the ceiling.
+    let service = FakeService::start(24_000);
+    let project = Project::new();
+    project
+        .openai_config(&service.url(), &[("甲", "jia")], "announce = false")
+        .write(
+            "scripts/a.md",
+            "+++\nspeaker = \"甲\"\ntitle = \"讲话\"\n+++\n\n第一句。第二句。\n",
+        );
+    let run = project.run(&["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = run
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("jia: ") && l.contains("LUFS"))
+        .unwrap_or_else(|| panic!("{}", run.stderr));
+    assert!(summary.contains("no limiting needed"), "{summary}");
+    assert!(!summary.contains("limiter up to"), "{summary}");
+}
