@@ -149,3 +149,64 @@ fn an_episode_the_limiter_left_alone_says_so() {
     assert!(summary.contains("no limiting needed"), "{summary}");
     assert!(!summary.contains("limiter up to"), "{summary}");
 }
+
+const ONE_SPEECH: &str = "+++\nspeaker = \"甲\"\ntitle = \"讲话\"\n+++\n\n第一句。第二句。\n";
+
+#[test]
+fn the_relative_feed_advice_is_given_once_per_project() {
+    const ADVICE: &str = "feed.xml uses relative URLs";
+    let service = FakeService::start(24_000);
+    let project = Project::new();
+    project
+        .openai_config(&service.url(), &[("甲", "jia")], "announce = false")
+        .write("scripts/a.md", ONE_SPEECH);
+    let first = project.run(&["build"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(first.stderr.matches(ADVICE).count(), 1, "{}", first.stderr);
+    assert!(first.stderr.contains("set [show] base-url in voices.toml"));
+    // A changed script rebuilds the episode and rewrites the feed: no advice.
+    project.write("scripts/a.md", &ONE_SPEECH.replace("第二句", "第三句"));
+    let second = project.run(&["build"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert!(
+        second.stderr.contains("1 episode(s) written"),
+        "{}",
+        second.stderr
+    );
+    assert!(!second.stderr.contains(ADVICE), "{}", second.stderr);
+    // A new output folder gets a new feed, and the advice again.
+    std::fs::remove_dir_all(project.path("audio")).unwrap();
+    let third = project.run(&["build"]);
+    assert!(third.stderr.contains(ADVICE), "{}", third.stderr);
+}
+
+#[test]
+fn init_leaves_a_base_url_line_to_uncomment() {
+    for lang in ["zh", "en"] {
+        let dir = tempfile::tempdir().unwrap();
+        let init = crate::support::briefcast()
+            .args(["init", "--lang", lang])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(init.status.success(), "{lang}");
+        let config = dir.path().join("voices.toml");
+        let text = std::fs::read_to_string(&config).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("# base-url = "))
+            .unwrap_or_else(|| panic!("{lang}: {text}"));
+        std::fs::write(&config, text.replace(line, &line[2..])).unwrap();
+        // Uncommented, it is valid where it stands (in [show]).
+        let plan = crate::support::briefcast()
+            .args(["plan", "--json", "-c"])
+            .arg(&config)
+            .output()
+            .unwrap();
+        assert!(
+            plan.status.success(),
+            "{lang}: {}",
+            String::from_utf8_lossy(&plan.stderr)
+        );
+    }
+}
