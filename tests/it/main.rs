@@ -18,6 +18,7 @@ mod intelligibility;
 mod messages;
 mod publishing;
 mod readalong;
+mod readme;
 mod regen;
 mod secrets;
 mod serve;
