@@ -128,8 +128,10 @@ impl Limiter {
     }
 
     pub fn stats(&self) -> LimiterStats {
+        // An untouched signal's gain is 1: 0 dB of reduction, not -0.
+        let reduction = -20.0 * self.min_gain.log10();
         LimiterStats {
-            max_reduction_db: -20.0 * self.min_gain.log10(),
+            max_reduction_db: if reduction > 0.0 { reduction } else { 0.0 },
             limited_samples: self.limited,
         }
     }
@@ -294,6 +296,7 @@ mod tests {
         let (quiet, stats) = run(&vec![0.0; 10_000], 1000, -1.0);
         assert_eq!(quiet, vec![0.0; 10_000]);
         assert_eq!(stats.max_reduction_db, 0.0);
+        assert!(stats.max_reduction_db.is_sign_positive());
         let (empty, _) = run(&[], 1000, -1.0);
         assert!(empty.is_empty());
     }

@@ -8,13 +8,13 @@ use anyhow::Result;
 
 use crate::cli::BuildArgs;
 use crate::pipeline::{self, BuildOptions};
-use crate::progress::{Reporter, Silent, TerminalReporter};
+use crate::progress::{self, Reporter, Silent};
 
 pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     let reporter: Arc<dyn Reporter> = if args.quiet {
         Arc::new(Silent)
     } else {
-        Arc::new(TerminalReporter::new())
+        progress::for_stderr()
     };
     let options = BuildOptions {
         config: args.config.config,

@@ -28,6 +28,9 @@ const CONFIG_LIMIT: u64 = 4 << 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
+    /// No file there: most often a command run outside a project.
+    #[error("no {name} in {folder}, so no project here: start one with `briefcast init`, or name a project's file with `--config PATH`")]
+    Missing { name: String, folder: PathBuf },
     #[error("cannot read {path}")]
     Read {
         path: PathBuf,
@@ -348,7 +351,19 @@ impl Config {
             path: path.to_owned(),
             source,
         };
-        let bytes = crate::util::read_regular(path, CONFIG_LIMIT).map_err(read_error)?;
+        let bytes = crate::util::read_regular(path, CONFIG_LIMIT).map_err(|source| {
+            if source.kind() != std::io::ErrorKind::NotFound {
+                return read_error(source);
+            }
+            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+            ConfigError::Missing {
+                name: path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                ),
+                folder: absolute.parent().map_or(absolute.clone(), Path::to_owned),
+            }
+        })?;
         let text = String::from_utf8(bytes)
             .map_err(|e| read_error(std::io::Error::new(std::io::ErrorKind::InvalidData, e)))?;
         let root = match path.parent() {

@@ -318,6 +318,8 @@ async fn run(
         }
     }
     let config = &project.config;
+    // Said once per project: when its feed is first written.
+    let first_feed = !out_dir.join("feed.xml").exists();
     crate::publish::write_show_files(
         &config.show,
         &config.publish,
@@ -327,8 +329,11 @@ async fn run(
         &|speaker, title| config.announcement(speaker, title, None),
     )
     .map_err(|e| e.context(Internal("the show's files are not written".into())))?;
-    if config.show.base_url.is_none() {
-        reporter.note("feed.xml uses relative URLs: set [show] base-url in voices.toml to where audio/ is published");
+    if first_feed && config.show.base_url.is_none() {
+        reporter.note(&format!(
+            "feed.xml uses relative URLs, which podcast apps cannot follow: before publishing it, set [show] base-url in voices.toml to the address {} is served from (said once, when the feed is first written)",
+            out_dir.display()
+        ));
     }
     manifest.save(&out_dir).internal(&format!(
         "cannot write {}",
@@ -374,6 +379,10 @@ fn remove_stale(
 fn written_summary(out_dir: &Path, slug: &str, entry: &EpisodeEntry) -> String {
     let loudness = entry.loudness.as_ref().map_or(String::new(), |l| {
         let limited = match &l.limiter {
+            // Below what one decimal shows, the limiter did nothing audible.
+            Some(limiter) if limiter.max_reduction_db < 0.05 => {
+                format!(", gain {:+.1} dB, no limiting needed", l.gain_db)
+            }
             Some(limiter) => format!(
                 ", gain {:+.1} dB, limiter up to {:.1} dB",
                 l.gain_db, limiter.max_reduction_db

@@ -55,12 +55,19 @@ pub struct SegmentJson {
     pub cached: bool,
 }
 
+/// A service's share: `characters` count what it is sent (for a pinyin
+/// voice, the pinyin), which is what a paid service bills;
+/// `text_characters` count the same sentences as written.
 #[derive(Serialize, Default)]
 pub struct ServiceJson {
     pub segments: usize,
     pub characters: usize,
+    pub text_characters: usize,
     pub to_request: usize,
     pub characters_to_send: usize,
+    pub text_characters_to_send: usize,
+    /// briefcast's own service: nothing is billed.
+    pub embedded: bool,
 }
 
 /// The plan as data (what `plan --json` prints).
@@ -86,12 +93,21 @@ pub fn plan_json(project: &Project, catalog: &Catalog, shard: Option<Shard>) -> 
                 }
                 let cached = catalog.stored(&request)?.is_some();
                 let chars = segment.spoken.chars().count();
-                let service = services.entry(request.service.clone()).or_default();
+                let written = segment.text.chars().count();
+                let service =
+                    services
+                        .entry(request.service.clone())
+                        .or_insert_with(|| ServiceJson {
+                            embedded: project.config.services[&request.service].is_embedded(),
+                            ..ServiceJson::default()
+                        });
                 service.segments += 1;
                 service.characters += chars;
+                service.text_characters += written;
                 if !cached {
                     service.to_request += 1;
                     service.characters_to_send += chars;
+                    service.text_characters_to_send += written;
                 }
                 cached_count += usize::from(cached);
                 total += 1;
@@ -154,10 +170,10 @@ pub fn plan_text(plan: &PlanJson) -> String {
         );
         let _ = writeln!(out, "  {}", episode.title);
         for (n, chapter) in plan_chapters(episode).iter().enumerate() {
-            let (title, count, chars) = chapter;
+            let (title, count, written, sent) = chapter;
             let _ = writeln!(
                 out,
-                "  {:>2}. {title}  [{count} segments, {chars} chars]",
+                "  {:>2}. {title}  [{count} segments, {written} characters as written, {sent} as sent]",
                 n + 1
             );
         }
@@ -167,24 +183,45 @@ pub fn plan_text(plan: &PlanJson) -> String {
             episode.segments, episode.cached, episode.to_request
         );
     }
-    let _ = writeln!(out, "to send:");
+    let _ = writeln!(
+        out,
+        "to send (a paid service bills the characters as sent; the embedded service bills nothing):"
+    );
     for (name, service) in &plan.services {
+        let billed = if service.embedded {
+            " (embedded: nothing billed)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             out,
-            "  {name}: {} of {} segments, {} of {} characters",
-            service.to_request, service.segments, service.characters_to_send, service.characters
+            "  {name}{billed}: {} of {} segments; {} of {} characters as written, {} of {} as sent",
+            service.to_request,
+            service.segments,
+            service.text_characters_to_send,
+            service.text_characters,
+            service.characters_to_send,
+            service.characters
         );
     }
     out
 }
 
-fn plan_chapters(episode: &EpisodeJson) -> Vec<(&str, usize, usize)> {
+/// Each chapter's title, segments, and characters as written and as sent.
+fn plan_chapters(episode: &EpisodeJson) -> Vec<(&str, usize, usize, usize)> {
     episode
         .chapters
         .iter()
         .map(|c| {
-            let chars = c.segments.iter().map(|s| s.spoken.chars().count()).sum();
-            (c.title.as_str(), c.segments.len(), chars)
+            let count = |text: fn(&SegmentJson) -> &str| -> usize {
+                c.segments.iter().map(|s| text(s).chars().count()).sum()
+            };
+            (
+                c.title.as_str(),
+                c.segments.len(),
+                count(|s| &s.text),
+                count(|s| &s.spoken),
+            )
         })
         .collect()
 }

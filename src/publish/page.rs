@@ -1,6 +1,7 @@
-//! The read-along page (`audio/index.html`): one player per episode, its
-//! chapter list, and the full text sentence by sentence, highlighted while the
-//! audio plays.
+//! The read-along page (`audio/index.html`): a large play button per
+//! speaker at the top (an icon and the name, for listeners who read
+//! poorly), then one player per episode, its chapter list, and the full
+//! text sentence by sentence, highlighted while the audio plays.
 //!
 //! Owns the markup and the two static files beside it (`readalong.css`,
 //! `readalong.js`, see [`assets`]). Works opened from disk (`file://`): every
@@ -32,8 +33,8 @@ pub fn assets() -> &'static [(&'static str, &'static str)] {
 
 /// Interface words, in the page's language (Chinese for `zh*`, else English):
 /// episodes, chapters, duration, download, no audio, transcript, text size,
-/// smaller, larger, help.
-const ZH: [&str; 10] = [
+/// smaller, larger, help, play.
+const ZH: [&str; 11] = [
     "节目",
     "章节",
     "时长",
@@ -43,9 +44,10 @@ const ZH: [&str; 10] = [
     "文字大小",
     "缩小文字",
     "放大文字",
-    "点击句子即从该句播放。空格键：播放/暂停；左右方向键：上一句/下一句。",
+    "按下面的大按钮收听。点击句子即从该句播放。空格键：播放/暂停；左右方向键：上一句/下一句。",
+    "播放",
 ];
-const EN: [&str; 10] = [
+const EN: [&str; 11] = [
     "Episodes",
     "Chapters",
     "Duration",
@@ -55,14 +57,22 @@ const EN: [&str; 10] = [
     "Text size",
     "Smaller text",
     "Larger text",
-    "Click a sentence to play from there. Space: play/pause; Left/Right arrows: previous/next sentence.",
+    "Press a big button to listen. Click a sentence to play from there. Space: play/pause; Left/Right arrows: previous/next sentence.",
+    "Play",
 ];
+
+/// The play button's icon: a circle with a triangle, or two bars while
+/// its episode plays (the CSS shows one of them).
+const ICON: &str =
+    "<svg class=\"icon\" viewBox=\"0 0 48 48\" aria-hidden=\"true\" focusable=\"false\">\
+    <circle cx=\"24\" cy=\"24\" r=\"23\"/><path class=\"play\" d=\"M19 13v22l17-11z\"/>\
+    <path class=\"pause\" d=\"M15 14h7v20h-7zM26 14h7v20h-7z\"/></svg>";
 
 /// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`.
 pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) -> String {
     let zh = language.to_ascii_lowercase().starts_with("zh");
     let w = if zh { &ZH } else { &EN };
-    let [list, _, _, _, _, _, size, smaller, larger, help] = w;
+    let [list, _, _, _, _, _, size, smaller, larger, help, play] = w;
     let (lang, show) = (escape_xml(language), escape_xml(show_title));
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -73,7 +83,7 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
          <div class=\"textsize\" role=\"group\" aria-label=\"{size}\">\
          <button type=\"button\" data-step=\"-1\" aria-label=\"{smaller}\">A−</button>\
          <button type=\"button\" data-step=\"1\" aria-label=\"{larger}\">A+</button></div>\n\
-         <p class=\"help\">{help}</p>\n<nav class=\"toc\" aria-label=\"{list}\"><ul>\n"
+         <p class=\"help\">{help}</p>\n<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n"
     );
     for ep in episodes {
         let (slug, speaker, title) = (
@@ -81,7 +91,13 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
             escape_xml(&ep.plan.speaker),
             escape_xml(&ep.plan.title),
         );
-        let _ = writeln!(h, "<li><a href=\"#{slug}\">{speaker} · {title}</a></li>");
+        let length = clock(ep.timing.total_frames, ep.timing.rate);
+        let _ = writeln!(
+            h,
+            "<li><button type=\"button\" class=\"listen\" data-episode=\"{slug}\" \
+             aria-pressed=\"false\">{ICON}<span class=\"name\"><span class=\"hidden\">{play} \
+             </span>{speaker}</span><span class=\"about\">{title} · {length}</span></button></li>"
+        );
     }
     h.push_str("</ul></nav>\n</header>\n<main>\n");
     for ep in episodes {
@@ -91,7 +107,7 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
     h
 }
 
-fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 10]) {
+fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 11]) {
     let [_, chapters, duration, download, no_audio, transcript, ..] = w;
     let (plan, t) = (ep.plan, ep.timing);
     let (slug, speaker, title) = (
@@ -253,5 +269,19 @@ mod tests {
         assert!(h.contains("<time datetime=\"PT75.500S\">01:15</time>"));
         assert!(h.contains("<a href=\"#liu&quot;zhou-c1\" data-start=\"0.000\">"));
         assert_eq!(h, page(), "deterministic");
+    }
+
+    #[test]
+    fn each_speaker_has_a_labelled_play_button_at_the_top() {
+        let h = page();
+        let button = h.find("<button type=\"button\" class=\"listen\"").unwrap();
+        assert!(button < h.find("<section").unwrap(), "before the episodes");
+        assert!(
+            h.contains("data-episode=\"liu&quot;zhou\" aria-pressed=\"false\"><svg class=\"icon\"")
+        );
+        assert!(h.contains(
+            "<span class=\"name\"><span class=\"hidden\">播放 </span>柳州&lt;市&gt;</span>\
+             <span class=\"about\">A &amp; B · 01:15</span></button>"
+        ));
     }
 }

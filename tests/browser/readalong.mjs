@@ -62,7 +62,7 @@ try {
       headings: [...s.querySelectorAll('.transcript h3')].map((h) => h.textContent),
       sentences: [...s.querySelectorAll('.seg')].map((e) => ({ text: e.textContent, start: +e.dataset.start, tab: e.tabIndex })),
     })),
-    toc: [...document.querySelectorAll('nav.toc a')].map((a) => a.getAttribute('href')),
+    buttons: [...document.querySelectorAll('nav.speakers button.listen')].map((b) => b.dataset.episode),
   }));
   check(dom.lang === 'zh-CN', 'html lang is zh-CN', dom.lang);
   check(dom.episodes.length > 0, `page has ${dom.episodes.length} episode section(s)`);
@@ -71,7 +71,7 @@ try {
     check(ep.links.length > 0 && ep.links.length === ep.headings.length && ep.links.every((l, i) => l.text === ep.headings[i] && l.target),
       `${ep.id}: ${ep.links.length} chapter links, each to its heading`);
     check(ep.sentences.length > 0 && ep.sentences.every((s) => s.tab === 0), `${ep.id}: ${ep.sentences.length} focusable sentences`);
-    check(dom.toc.includes(`#${ep.id}`), `${ep.id}: listed in the episode list`);
+    check(dom.buttons.includes(ep.id), `${ep.id}: has a play button at the top`);
   }
   if (expected) {
     check(dom.h1 === expected.title, 'show title shown as written', dom.h1);
@@ -151,6 +151,68 @@ try {
     check(await page.evaluate((id) => document.querySelector(`#${id} audio`).paused, ep0.id), 'Space pauses again');
   }
 
+  // The speakers' play buttons: at the top, large, an icon and the name.
+  await page.evaluate(() => { for (const a of document.querySelectorAll('audio')) a.pause(); });
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
+  await page.waitForFunction(() => scrollY === 0, null, { timeout: 3000 });
+  const buttons = await page.evaluate(() => {
+    const first = document.querySelector('section.episode').getBoundingClientRect().top;
+    return [...document.querySelectorAll('nav.speakers button.listen')].map((b) => {
+      const r = b.getBoundingClientRect();
+      const name = b.querySelector('.name');
+      const shown = name.cloneNode(true); // what is seen: without the screen reader's word
+      shown.querySelectorAll('.hidden').forEach((h) => h.remove());
+      const icon = b.querySelector('svg.icon')?.getBoundingClientRect();
+      return {
+        episode: b.dataset.episode, name: shown.textContent.trim(), nameSize: parseFloat(getComputedStyle(name).fontSize),
+        icon: icon ? Math.min(icon.width, icon.height) : 0, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
+        pressed: b.getAttribute('aria-pressed'), first, screen: innerHeight,
+      };
+    });
+  });
+  check(JSON.stringify(buttons.map((b) => b.episode)) === JSON.stringify(dom.episodes.map((e) => e.id)), 'a play button per episode, in the episodes\' order');
+  buttons.forEach((b, i) => {
+    const speaker = dom.episodes[i].speaker;
+    check(b.name === speaker, `${b.episode}: the button shows the speaker's name`, b.name);
+    check(b.height >= 64 && b.width >= 240 && b.nameSize >= 24 && b.icon >= 48,
+      `${b.episode}: the button is large (${Math.round(b.width)}×${Math.round(b.height)} px, name ${b.nameSize}px, icon ${b.icon}px)`);
+    check(b.bottom <= b.first && b.bottom <= b.screen, `${b.episode}: the button is above the episodes, on the first screen`, JSON.stringify(b));
+    check(b.pressed === 'false', `${b.episode}: not pressed while nothing plays`);
+  });
+  const play = dom.lang.startsWith('zh') ? '播放' : 'Play';
+  for (const ep of dom.episodes) {
+    const named = await page.getByRole('button', { name: `${play} ${ep.speaker}`, exact: false }).count();
+    check(named === 1, `${ep.id}: a screen reader hears "${play} ${ep.speaker}"`);
+  }
+  const last = dom.episodes[dom.episodes.length - 1];
+  const button = `nav.speakers button.listen[data-episode="${last.id}"]`;
+  // The heading and the first sentence both on screen.
+  const textShown = (id) => {
+    const seen = (el) => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; };
+    return seen(document.querySelector(`#${id} h2`)) && seen(document.querySelector(`#${id} .seg`));
+  };
+  check(!(await page.evaluate(textShown, last.id)), `${last.id}'s text is off screen before its button is pressed`);
+  await page.click(button);
+  await page.waitForFunction((id) => !document.querySelector(`#${id} audio`).paused, last.id, { timeout: 5000 })
+    .catch(() => { throw new Failure(`${last.id}'s button did not start its episode`); });
+  check(true, `${last.id}'s button starts its episode`);
+  const inView = await page.waitForFunction(textShown, last.id, { timeout: 3000 }).then(() => true, () => false);
+  check(inView, `${last.id}'s text is brought into view`);
+  const state = await page.evaluate((b) => ({
+    pressed: [...document.querySelectorAll('nav.speakers button.listen')].map((x) => x.getAttribute('aria-pressed')),
+    playing: [...document.querySelectorAll('audio')].map((a) => !a.paused),
+  }), button);
+  check(JSON.stringify(state.pressed) === JSON.stringify(dom.episodes.map((e) => String(e.id === last.id))), 'only the playing episode\'s button is pressed', JSON.stringify(state));
+  check(JSON.stringify(state.playing) === JSON.stringify(dom.episodes.map((e) => e.id === last.id)), 'only that episode plays', JSON.stringify(state));
+  // The keyboard works on the episode the button started.
+  await page.keyboard.press('ArrowRight');
+  now = await current(last.id);
+  check(now.n === 1 && now.index >= 0, `ArrowRight after the button moves within ${last.id}`, JSON.stringify(now));
+  await page.click(button);
+  await page.waitForFunction((b) => document.querySelector(b).getAttribute('aria-pressed') === 'false', button, { timeout: 3000 })
+    .catch(() => { throw new Failure('pressing the button again did not pause'); });
+  check(await page.evaluate((id) => document.querySelector(`#${id} audio`).paused, last.id), 'pressing it again pauses');
+
   // Text size: A+ enlarges, and is remembered.
   const size = () => page.evaluate((id) => parseFloat(getComputedStyle(document.querySelector(`#${id} .seg`)).fontSize), ep0.id);
   const body = await page.evaluate(() => parseFloat(getComputedStyle(document.body).fontSize));
@@ -169,6 +231,7 @@ try {
     const a = document.querySelector(`#${id} audio`);
     a.currentTime = +document.querySelectorAll(`#${id} .seg`)[2].dataset.start;
   }, ep0.id);
+  await page.click(`nav.speakers button.listen[data-episode="${ep0.id}"]`); // shown playing
   await page.waitForTimeout(300);
   await page.screenshot({ path: shot, fullPage: true });
   console.log(`screenshot: ${shot}`);

@@ -206,15 +206,34 @@ fn scripts() {
 }
 
 #[test]
-fn a_missing_configuration_file_is_named_once() {
-    check(&[Case {
-        name: "missing voices.toml",
-        setup: |p, _| std::fs::remove_file(p.path("voices.toml")).unwrap(),
-        args: &[],
-        env: &[],
-        code: 2,
-        message: "briefcast: cannot read voices.toml: No such file or directory (os error 2)",
-    }]);
+fn no_project_here_names_the_folder_and_the_two_ways_forward() {
+    const MESSAGE: &str = "briefcast: no voices.toml in $PROJECT, so no project here: start one with `briefcast init`, or name a project's file with `--config PATH`";
+    check(&[
+        Case {
+            name: "build without voices.toml",
+            setup: |p, _| std::fs::remove_file(p.path("voices.toml")).unwrap(),
+            args: &[],
+            env: &[],
+            code: 2,
+            message: MESSAGE,
+        },
+        Case {
+            name: "plan without voices.toml",
+            setup: |p, _| std::fs::remove_file(p.path("voices.toml")).unwrap(),
+            args: &["plan"],
+            env: &[],
+            code: 2,
+            message: MESSAGE,
+        },
+        Case {
+            name: "--config naming a missing file",
+            setup: |_, _| {},
+            args: &["plan", "--config", "elsewhere/show.toml"],
+            env: &[],
+            code: 2,
+            message: "briefcast: no show.toml in $PROJECT/elsewhere, so no project here: start one with `briefcast init`, or name a project's file with `--config PATH`",
+        },
+    ]);
 }
 
 #[test]

@@ -236,7 +236,8 @@ fn plan_shows_structure_without_requests() {
         run.stdout
     );
     assert!(
-        run.stdout.contains(" 2. 第二章  [2 segments, 14 chars]"),
+        run.stdout
+            .contains(" 2. 第二章  [2 segments, 14 characters as written, 14 as sent]"),
         "{}",
         run.stdout
     );

@@ -1,7 +1,8 @@
 //! The read-along page in a real browser: builds a small page (two episodes,
 //! silent WAVs of the right length) and drives it in headless Chromium with
-//! `tests/browser/readalong.mjs` (playwright-core), which checks chapter
-//! links, highlighting, keyboard control and text size through the DOM.
+//! `tests/browser/readalong.mjs` (playwright-core), which checks the
+//! speakers' play buttons, chapter links, highlighting, keyboard control
+//! and text size through the DOM.
 //! Missing tools fail the test with the command that installs them.
 
 use std::path::{Path, PathBuf};

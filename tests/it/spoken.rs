@@ -255,3 +255,60 @@ fn a_fallback_speaks_at_its_fallback_speed() {
         keys("voice = \"kokoro:jm_kumo\"\nfallback = \"cmn-latn-pinyin\"")
     );
 }
+
+#[test]
+fn plan_counts_characters_as_written_beside_the_pinyin_sent() {
+    const TEXT: &str = "柳州是广西的工业重镇。工人很多。";
+    let project = Project::new();
+    project
+        .write(
+            "voices.toml",
+            "[services.local]\nkind = \"embedded\"\n[voices.v]\nservice = \"local\"\nvoice = \"cmn-latn-pinyin\"\n[speakers]\n\"柳州市\" = { voice = \"v\", slug = \"liuzhou\" }\n",
+        )
+        .write(
+            "scripts/01.md",
+            &format!("+++\nspeaker = \"柳州市\"\ntitle = \"讲话\"\n+++\n\n{TEXT}\n"),
+        );
+    let run = project.run(&["plan", "--json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let plan: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let segments: Vec<&serde_json::Value> = plan["episodes"][0]["chapters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["segments"].as_array().unwrap())
+        .collect();
+    let count = |field: &str| -> u64 {
+        segments
+            .iter()
+            .map(|s| s[field].as_str().unwrap().chars().count() as u64)
+            .sum()
+    };
+    let local = &plan["services"]["local"];
+    assert_eq!(local["embedded"], true);
+    // The announcement is spoken too: the scripts' text is part of it.
+    assert!(count("text") >= TEXT.chars().count() as u64);
+    assert_eq!(local["text_characters"], count("text"));
+    assert_eq!(local["characters"], count("spoken"));
+    assert_eq!(local["text_characters_to_send"], count("text"));
+    assert!(
+        count("spoken") > 2 * count("text"),
+        "pinyin is longer than hanzi"
+    );
+
+    let text = project.run(&["plan"]);
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    let line = format!(
+        "  local (embedded: nothing billed): {n} of {n} segments; {w} of {w} characters as written, {s} of {s} as sent",
+        n = segments.len(),
+        w = count("text"),
+        s = count("spoken")
+    );
+    assert!(text.stdout.contains(&line), "{}\nwant: {line}", text.stdout);
+    assert!(
+        text.stdout
+            .contains("a paid service bills the characters as sent"),
+        "{}",
+        text.stdout
+    );
+}

@@ -1,5 +1,5 @@
-// briefcast read-along: highlights the sentence being spoken, seeks on click,
-// keyboard control, text size. Plain script, no network: every time it needs
+// briefcast read-along: a play button per speaker, highlights the sentence
+// being spoken, seeks on click, keyboard control, text size. Plain script, no network: every time it needs
 // is in data-start/data-end attributes, so it works from file:// too.
 (function () {
   'use strict';
@@ -182,9 +182,28 @@
     apply();
   }
 
+  // The large buttons at the top: each plays (or pauses) its speaker's
+  // episode and brings that episode's text into view; pressed while it plays.
+  function listenButtons() {
+    each(document.querySelectorAll('button.listen[data-episode]'), function (b) {
+      var p = null;
+      players.forEach(function (q) { if (q.section.id === b.getAttribute('data-episode')) p = q; });
+      if (!p || !p.audio) return;
+      var show = function () { b.setAttribute('aria-pressed', p.audio.paused ? 'false' : 'true'); };
+      ['play', 'pause', 'ended', 'emptied'].forEach(function (e) { p.audio.addEventListener(e, show); });
+      b.addEventListener('click', function () {
+        if (!p.audio.paused) { p.audio.pause(); return; }
+        p.play();
+        var smooth = !(reduceMotion && reduceMotion.matches);
+        p.section.scrollIntoView({ block: 'start', behavior: smooth ? 'smooth' : 'instant' });
+      });
+    });
+  }
+
   function start() {
     each(document.querySelectorAll('section.episode'), function (s) { players.push(new Player(s)); });
     document.addEventListener('keydown', onKey);
+    listenButtons();
     textSize();
   }
 

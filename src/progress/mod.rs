@@ -1,14 +1,19 @@
 //! Progress reporting: what a person watching a build sees.
 //!
-//! [`Reporter`] is what the pipeline calls; [`TerminalReporter`] draws one
-//! indicatif bar per episode on a terminal and prints plain lines
-//! otherwise; [`Silent`] says nothing (tests, `--quiet`).
+//! [`Reporter`] is what the pipeline calls; [`for_stderr`] picks how it is
+//! shown: [`Bars`] draws one indicatif bar per episode on a terminal,
+//! [`Plain`] prints plain lines, and a progress line at a steady pace, to
+//! a pipe or a log; [`Silent`] says nothing (tests, `--quiet`).
 
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+mod plain;
+
+pub use plain::Plain;
 
 pub trait Reporter: Send + Sync {
     /// An episode with `total` segments, `ready` of them already cached.
@@ -16,12 +21,22 @@ pub trait Reporter: Send + Sync {
     /// One more segment of `slug` has its clip.
     fn advance(&self, slug: &str);
     /// The episode's files are being written (`what`: "WAV + MP3"):
-    /// `done` of `total` seconds of audio so far.
+    /// `done` of `total` seconds of audio so far. `done` falls back to 0
+    /// when the episode is written again (its loudness corrected).
     fn writing(&self, _slug: &str, _what: &str, _done: f64, _total: f64) {}
     /// The episode is finished (written, unchanged or failed).
     fn done(&self, slug: &str, summary: &str);
     /// A line for the person running the build.
     fn note(&self, line: &str);
+}
+
+/// Bars when stderr is a terminal, plain lines otherwise.
+pub fn for_stderr() -> Arc<dyn Reporter> {
+    if std::io::stderr().is_terminal() {
+        Arc::new(Bars::new())
+    } else {
+        Arc::new(Plain::new(plain::interval_from_env()))
+    }
 }
 
 pub struct Silent;
@@ -33,37 +48,30 @@ impl Reporter for Silent {
     fn note(&self, _: &str) {}
 }
 
-/// Bars on a terminal, plain lines on a pipe or in a log.
-pub struct TerminalReporter {
-    bars: Option<MultiProgress>,
+/// One bar per episode on the terminal (stderr).
+pub struct Bars {
+    bars: MultiProgress,
     episodes: Mutex<BTreeMap<String, ProgressBar>>,
 }
 
-impl Default for TerminalReporter {
+impl Default for Bars {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl TerminalReporter {
+impl Bars {
     pub fn new() -> Self {
-        let bars = std::io::stderr()
-            .is_terminal()
-            .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
-        TerminalReporter {
-            bars,
+        Bars {
+            bars: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
             episodes: Mutex::new(BTreeMap::new()),
         }
     }
 }
 
-impl Reporter for TerminalReporter {
+impl Reporter for Bars {
     fn episode(&self, slug: &str, total: usize, ready: usize) {
-        let Some(bars) = &self.bars else {
-            eprintln!("{slug}: {total} segments, {ready} cached");
-            return;
-        };
-        let bar = bars.add(ProgressBar::new(total as u64));
+        let bar = self.bars.add(ProgressBar::new(total as u64));
         bar.set_style(
             ProgressStyle::with_template("{prefix:>14.bold} [{bar:32}] {pos}/{len} {msg}")
                 .expect("valid template")
@@ -84,12 +92,6 @@ impl Reporter for TerminalReporter {
     }
 
     fn writing(&self, slug: &str, what: &str, done: f64, total: f64) {
-        let Some(_) = &self.bars else {
-            if done == 0.0 {
-                eprintln!("{slug}: writing {what}, {total:.0} s of audio");
-            }
-            return;
-        };
         if let Some(bar) = self.episodes.lock().expect("not poisoned").get(slug) {
             if done == 0.0 {
                 bar.set_style(
@@ -109,14 +111,11 @@ impl Reporter for TerminalReporter {
     fn done(&self, slug: &str, summary: &str) {
         match self.episodes.lock().expect("not poisoned").get(slug) {
             Some(bar) => bar.finish_with_message(summary.to_owned()),
-            None => eprintln!("{slug}: {summary}"),
+            None => self.bars.suspend(|| eprintln!("{slug}: {summary}")),
         }
     }
 
     fn note(&self, line: &str) {
-        match &self.bars {
-            Some(bars) => bars.suspend(|| eprintln!("{line}")),
-            None => eprintln!("{line}"),
-        }
+        self.bars.suspend(|| eprintln!("{line}"));
     }
 }
