@@ -105,8 +105,9 @@ fn has_hanzi(text: &str) -> bool {
         .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
 }
 
-/// Kokoro's phoneme string for pinyin-and-Latin text.
-pub(super) async fn phonemes(text: &str) -> Result<String, Failure> {
+/// Kokoro's phoneme string for pinyin-and-Latin text (public for the
+/// benchmark that feeds the same string to another Kokoro runner).
+pub async fn phonemes(text: &str) -> Result<String, Failure> {
     let mut out = String::new();
     let mut english: Vec<&str> = Vec::new();
     let spaced = spaced_punctuation(text);
