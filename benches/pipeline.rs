@@ -473,15 +473,40 @@ fn serve() {
     });
 }
 
+/// Only the side-by-side of `neural` (which runs it too), for profiling.
+fn kokoro_onnx() {
+    use briefcast::text::{spoken_form, Form, Lexicon, Normalize};
+    let pinyin = spoken_form(
+        NEURAL_ZH,
+        Normalize::Zh,
+        Form::PinyinWords,
+        &Lexicon::default(),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let url = format!("http://{}/v1/audio/speech", server.addr);
+        let http = reqwest::Client::new();
+        kokoro_side_by_side(&http, &url, "zm_yunxi", &pinyin, NEURAL_N).await;
+    });
+}
+
+/// The Mandarin sentence of `neural`, and how many times each row says it.
+const NEURAL_ZH: &str =
+    "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+const NEURAL_N: usize = 8;
+
 /// Real-time factor of each engine of the embedded service: the seconds of
 /// computing per second of speech, with as many clients as cores, after
 /// one request per voice that starts the engine (reported apart), and the
 /// process's peak memory after each engine.
 fn neural() {
     use briefcast::text::{spoken_form, Form, Lexicon, Normalize};
-    const ZH: &str = "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+    const ZH: &str = NEURAL_ZH;
     const EN: &str = "The station plays the whole bulletin at noon, with every chapter marked for the listeners.";
-    const N: usize = 8;
+    const N: usize = NEURAL_N;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let lexicon = Lexicon::default();
     let pinyin = spoken_form(ZH, Normalize::Zh, Form::PinyinWords, &lexicon);
@@ -533,7 +558,7 @@ fn neural() {
 
 /// The same Kokoro voice, sentence, model file and style vector through
 /// briefcast's embedded service and through kokoro-onnx (Python, the same
-/// ONNX Runtime library; `benches/kokoro_onnx.py` in the venv of
+/// ONNX Runtime library; `benches/kokoro-onnx.py` in the venv of
 /// `dev/setup.d/50-kokoro-onnx.sh`), in rounds that alternate the two so
 /// both see the same load: `n` sentences from 1 and from 2 clients each
 /// round, after a first clip on each side that is also compared sample by
@@ -572,7 +597,7 @@ async fn kokoro_side_by_side(
     };
     let work = tempfile::tempdir().unwrap();
     let samples = work.path().join("kokoro-onnx.f32");
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kokoro_onnx.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kokoro-onnx.py");
     let mut child = match std::process::Command::new(&python)
         .arg(&script)
         .arg(dirs.model.join("kokoro.onnx"))
@@ -596,7 +621,7 @@ async fn kokoro_side_by_side(
     };
     let Some(started) = read_json() else {
         let status = child.wait().ok();
-        return not_run(&format!("benches/kokoro_onnx.py failed ({status:?})"));
+        return not_run(&format!("benches/kokoro-onnx.py failed ({status:?})"));
     };
     let body =
         serde_json::json!({"input": pinyin, "voice": format!("kokoro:{voice}"), "speed": 1.0});
@@ -618,7 +643,7 @@ async fn kokoro_side_by_side(
                 .push((wall, speech));
             writeln!(to_python, "{clients} {n}").unwrap();
             let Some(done) = read_json() else {
-                return not_run("benches/kokoro_onnx.py stopped");
+                return not_run("benches/kokoro-onnx.py stopped");
             };
             let (wall, speech) = (
                 done["wall_s"].as_f64().unwrap(),
@@ -631,6 +656,16 @@ async fn kokoro_side_by_side(
     }
     drop(to_python);
     let _ = child.wait();
+    // Two at once must give the first clip's bytes too.
+    let at_once = (0..2).map(|_| async { http.post(url).json(&body).send().await?.bytes().await });
+    let same = futures::future::join_all(at_once)
+        .await
+        .into_iter()
+        .all(|b| b.is_ok_and(|b| b == wav));
+    println!(
+        "(two requests at once: {} bytes as the first clip)",
+        if same { "the same" } else { "NOT the same" }
+    );
     for ((runner, clients), runs) in rtf {
         let mut rtfs: Vec<f64> = runs.iter().map(|(wall, speech)| wall / speech).collect();
         rtfs.sort_by(f64::total_cmp);
@@ -820,12 +855,13 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 10] = [
+    let sections: [(&str, fn()); 11] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
         ("neural", neural),
+        ("kokoro-onnx", kokoro_onnx),
         ("polyphone", polyphone),
         ("plan", plan_scaling),
         ("seed", seed),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kokoro-onnx 0.6.1 (MIT; Kokoro in Python over ONNX Runtime), for the
 # side-by-side row of `cargo bench -- neural`: the bench runs
-# benches/kokoro_onnx.py with this venv's Python on the same model file,
+# benches/kokoro-onnx.py with this venv's Python on the same model file,
 # style pack and phonemes as briefcast's embedded Kokoro.
 #
 #   $BRIEFCAST_DEV_CACHE/kokoro-onnx/venv/bin/python

@@ -2,7 +2,7 @@
 pack and phoneme string as briefcast's embedded Kokoro, through kokoro-onnx
 (Python over ONNX Runtime), run by the venv of dev/setup.d/50-kokoro-onnx.sh.
 
-    python kokoro_onnx.py MODEL VOCAB STYLE_BIN PHONEMES SAMPLES_OUT
+    python kokoro-onnx.py MODEL VOCAB STYLE_BIN PHONEMES SAMPLES_OUT
 
 Loads the model with kokoro-onnx's own session (its defaults), makes one
 warm-up clip (written to SAMPLES_OUT as little-endian f32, for the bench to
