@@ -43,6 +43,9 @@ use axum::{Json, Router};
 use briefcast::pipeline::{build, BuildOptions, Project};
 use briefcast::progress::{Reporter, Silent};
 
+#[path = "../tests/it/support/dev.rs"]
+mod dev;
+
 /// Common Chinese characters the generated sentences are made of.
 const POOL: &str = concat!(
     "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可也你能而子那得着下自之年过发后里如家多经么去法学",
@@ -470,15 +473,40 @@ fn serve() {
     });
 }
 
+/// Only the side-by-side of `neural` (which runs it too), for profiling.
+fn kokoro_onnx() {
+    use briefcast::text::{spoken_form, Form, Lexicon, Normalize};
+    let pinyin = spoken_form(
+        NEURAL_ZH,
+        Normalize::Zh,
+        Form::PinyinWords,
+        &Lexicon::default(),
+    );
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
+            .await
+            .unwrap();
+        let url = format!("http://{}/v1/audio/speech", server.addr);
+        let http = reqwest::Client::new();
+        kokoro_side_by_side(&http, &url, "zm_yunxi", &pinyin, NEURAL_N).await;
+    });
+}
+
+/// The Mandarin sentence of `neural`, and how many times each row says it.
+const NEURAL_ZH: &str =
+    "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+const NEURAL_N: usize = 8;
+
 /// Real-time factor of each engine of the embedded service: the seconds of
 /// computing per second of speech, with as many clients as cores, after
 /// one request per voice that starts the engine (reported apart), and the
 /// process's peak memory after each engine.
 fn neural() {
     use briefcast::text::{spoken_form, Form, Lexicon, Normalize};
-    const ZH: &str = "柳州市坚持以铸牢中华民族共同体意识为主线，推动民族团结进步创建工作走深走实。";
+    const ZH: &str = NEURAL_ZH;
     const EN: &str = "The station plays the whole bulletin at noon, with every chapter marked for the listeners.";
-    const N: usize = 8;
+    const N: usize = NEURAL_N;
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let lexicon = Lexicon::default();
     let pinyin = spoken_form(ZH, Normalize::Zh, Form::PinyinWords, &lexicon);
@@ -497,6 +525,7 @@ fn neural() {
         let http = reqwest::Client::new();
         for (voice, label, text) in [
             ("kokoro:jm_kumo", "Mandarin (pinyin)", pinyin.as_str()),
+            ("kokoro:zm_yunxi", "Mandarin (pinyin)", pinyin.as_str()),
             ("piper:en_US-joe-medium", "English", EN),
             (
                 "cmn-latn-pinyin",
@@ -523,7 +552,173 @@ fn neural() {
                 peak_memory_kib() as f64 / 1024.0
             );
         }
+        kokoro_side_by_side(&http, &url, "zm_yunxi", &pinyin, N).await;
     });
+}
+
+/// The same Kokoro voice, sentence, model file and style vector through
+/// briefcast's embedded service and through kokoro-onnx (Python, the same
+/// ONNX Runtime library; `benches/kokoro-onnx.py` in the venv of
+/// `dev/setup.d/50-kokoro-onnx.sh`), in rounds that alternate the two so
+/// both see the same load: `n` sentences from 1 and from 2 clients each
+/// round, after a first clip on each side that is also compared sample by
+/// sample. Each row is the median of the rounds, with their range.
+async fn kokoro_side_by_side(
+    http: &reqwest::Client,
+    url: &str,
+    voice: &str,
+    pinyin: &str,
+    n: usize,
+) {
+    use briefcast::tts::embedded::{kokoro_phonemes, Available, NeuralOptions};
+    use std::io::{BufRead, BufReader, Write};
+    const ROUNDS: usize = 3;
+    println!(
+        "\n## Kokoro side by side: kokoro:{voice} and kokoro-onnx, the same phonemes, model and style vector; {n} sentences per row, median of {ROUNDS} alternating rounds"
+    );
+    println!("| runner | clients | RTF | RTF range | sentences/s |");
+    println!("|---|---:|---:|---|---:|");
+    let not_run = |why: &str| println!("| kokoro-onnx | | not run: {why} | | |");
+    let available = Available::find("kokoro", &NeuralOptions::default());
+    let dirs = match available.paths(voice) {
+        Ok((_, dirs)) => dirs.clone(),
+        Err(why) => return not_run(&why),
+    };
+    let python = dev::dev_cache().join("kokoro-onnx/venv/bin/python");
+    if !python.is_file() {
+        return not_run(&format!(
+            "no kokoro-onnx venv at {} (run dev/setup)",
+            python.display()
+        ));
+    }
+    let phonemes = match kokoro_phonemes(pinyin).await {
+        Ok(p) => p,
+        Err(e) => return not_run(&format!("no phonemes: {e:?}")),
+    };
+    let work = tempfile::tempdir().unwrap();
+    let samples = work.path().join("kokoro-onnx.f32");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/kokoro-onnx.py");
+    let mut child = match std::process::Command::new(&python)
+        .arg(&script)
+        .arg(dirs.model.join("kokoro.onnx"))
+        .arg(dirs.model.join("vocab.json"))
+        .arg(dirs.voice.join(format!("{voice}.bin")))
+        .arg(&phonemes)
+        .arg(&samples)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => return not_run(&format!("cannot run {}: {e}", python.display())),
+    };
+    let mut to_python = child.stdin.take().unwrap();
+    let mut from_python = BufReader::new(child.stdout.take().unwrap());
+    let mut read_json = move || -> Option<serde_json::Value> {
+        let mut line = String::new();
+        from_python.read_line(&mut line).ok()?;
+        serde_json::from_str(&line).ok()
+    };
+    let Some(started) = read_json() else {
+        let status = child.wait().ok();
+        return not_run(&format!("benches/kokoro-onnx.py failed ({status:?})"));
+    };
+    let body =
+        serde_json::json!({"input": pinyin, "voice": format!("kokoro:{voice}"), "speed": 1.0});
+    let wav = http.post(url).json(&body).send().await.unwrap();
+    let wav = wav.bytes().await.unwrap();
+    println!(
+        "(kokoro-onnx {}, onnxruntime {}, first clip {:.2} s; phonemes: {phonemes}; {})",
+        started["kokoro_onnx"].as_str().unwrap_or("?"),
+        started["onnxruntime"].as_str().unwrap_or("?"),
+        started["first_s"].as_f64().unwrap_or(f64::NAN),
+        same_clip(&wav, &samples)
+    );
+    let mut rtf: std::collections::BTreeMap<(&str, usize), Vec<(f64, f64)>> = Default::default();
+    for _ in 0..ROUNDS {
+        for clients in [1, 2] {
+            let (wall, speech) = say_many(http, url, &body, clients, n).await;
+            rtf.entry(("briefcast", clients))
+                .or_default()
+                .push((wall, speech));
+            writeln!(to_python, "{clients} {n}").unwrap();
+            let Some(done) = read_json() else {
+                return not_run("benches/kokoro-onnx.py stopped");
+            };
+            let (wall, speech) = (
+                done["wall_s"].as_f64().unwrap(),
+                done["speech_s"].as_f64().unwrap(),
+            );
+            rtf.entry(("kokoro-onnx", clients))
+                .or_default()
+                .push((wall, speech));
+        }
+    }
+    drop(to_python);
+    let _ = child.wait();
+    // Two at once must give the first clip's bytes too.
+    let at_once = (0..2).map(|_| async { http.post(url).json(&body).send().await?.bytes().await });
+    let same = futures::future::join_all(at_once)
+        .await
+        .into_iter()
+        .all(|b| b.is_ok_and(|b| b == wav));
+    println!(
+        "(two requests at once: {} bytes as the first clip)",
+        if same { "the same" } else { "NOT the same" }
+    );
+    for ((runner, clients), runs) in rtf {
+        let mut rtfs: Vec<f64> = runs.iter().map(|(wall, speech)| wall / speech).collect();
+        rtfs.sort_by(f64::total_cmp);
+        let median = rtfs[rtfs.len() / 2];
+        let mut walls: Vec<f64> = runs.iter().map(|(wall, _)| *wall).collect();
+        walls.sort_by(f64::total_cmp);
+        println!(
+            "| {runner} | {clients} | {median:.3} | {:.3}–{:.3} | {:.2} |",
+            rtfs[0],
+            rtfs[rtfs.len() - 1],
+            n as f64 / walls[walls.len() / 2]
+        );
+    }
+}
+
+/// Whether briefcast's WAV holds kokoro-onnx's float samples (raw
+/// little-endian f32 in `samples`) as briefcast writes them to 16 bits.
+fn same_clip(wav: &[u8], samples: &Path) -> String {
+    let ours: Vec<i16> = match hound::WavReader::new(std::io::Cursor::new(wav)) {
+        Ok(reader) => reader.into_samples::<i16>().map(|s| s.unwrap()).collect(),
+        Err(e) => return format!("briefcast's clip unreadable: {e}"),
+    };
+    let theirs: Vec<i16> = std::fs::read(samples)
+        .unwrap_or_default()
+        .chunks_exact(4)
+        .map(|b| {
+            let s = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            let s = if s.is_finite() { s } else { 0.0 };
+            (s.clamp(-1.0, 1.0) * 32767.0).round() as i16
+        })
+        .collect();
+    if ours.len() != theirs.len() {
+        return format!(
+            "clips of different lengths: {} and {} samples",
+            ours.len(),
+            theirs.len()
+        );
+    }
+    let differ = ours.iter().zip(&theirs).filter(|(a, b)| a != b).count();
+    let most = ours
+        .iter()
+        .zip(&theirs)
+        .map(|(a, b)| (i32::from(*a) - i32::from(*b)).abs())
+        .max()
+        .unwrap_or(0);
+    if differ == 0 {
+        format!("the same {} samples on both sides", ours.len())
+    } else {
+        format!(
+            "{differ} of {} samples differ, by at most {most} in 32767",
+            ours.len()
+        )
+    }
 }
 
 /// This process's peak resident memory (`VmHWM`), in KiB.
@@ -660,12 +855,13 @@ fn main() {
         .collect();
     let run = |name: &str| wanted.is_empty() || wanted.contains(&name);
     let start = Instant::now();
-    let sections: [(&str, fn()); 10] = [
+    let sections: [(&str, fn()); 11] = [
         ("sched", sched),
         ("rebuild", rebuild),
         ("assembly", assembly),
         ("serve", serve),
         ("neural", neural),
+        ("kokoro-onnx", kokoro_onnx),
         ("polyphone", polyphone),
         ("plan", plan_scaling),
         ("seed", seed),

@@ -49,7 +49,7 @@ struct Inner {
 }
 
 struct Loaded {
-    session: Mutex<Session>,
+    sessions: onnx::Sessions,
     vocab: HashMap<char, i64>,
 }
 
@@ -105,8 +105,9 @@ fn has_hanzi(text: &str) -> bool {
         .any(|c| matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'))
 }
 
-/// Kokoro's phoneme string for pinyin-and-Latin text.
-pub(super) async fn phonemes(text: &str) -> Result<String, Failure> {
+/// Kokoro's phoneme string for pinyin-and-Latin text (public for the
+/// benchmark that feeds the same string to another Kokoro runner).
+pub async fn phonemes(text: &str) -> Result<String, Failure> {
     let mut out = String::new();
     let mut english: Vec<&str> = Vec::new();
     let spaced = spaced_punctuation(text);
@@ -201,8 +202,8 @@ impl Inner {
             .get_or_init(|| {
                 let (runtime, dirs) = self.available.paths(voice)?;
                 let vocab = read_vocab(&dirs.model.join("vocab.json"))?;
-                let session = onnx::session(runtime, &dirs.model.join("kokoro.onnx"))?;
-                Ok(Loaded { session, vocab })
+                let sessions = onnx::Sessions::new(runtime, &dirs.model.join("kokoro.onnx"))?;
+                Ok(Loaded { sessions, vocab })
             })
             .as_ref()
             .map_err(Clone::clone)
@@ -235,7 +236,11 @@ impl Inner {
             framed.push(0);
             framed.extend_from_slice(&tokens);
             framed.push(0);
-            let samples = run(&loaded.session, framed, style, speed).map_err(Failure::Other)?;
+            let samples = loaded
+                .sessions
+                .with(|session| run(session, framed, style, speed))
+                .and_then(|samples| samples)
+                .map_err(Failure::Other)?;
             audio.extend_from_slice(&samples);
         }
         if audio.is_empty() {
@@ -246,7 +251,7 @@ impl Inner {
 }
 
 fn run(
-    session: &Mutex<Session>,
+    session: &mut Session,
     tokens: Vec<i64>,
     style: Vec<f32>,
     speed: f32,
@@ -255,9 +260,6 @@ fn run(
     let tokens = Tensor::from_array(([1usize, n], tokens)).map_err(|e| e.to_string())?;
     let style = Tensor::from_array(([1usize, STYLE], style)).map_err(|e| e.to_string())?;
     let speed = Tensor::from_array(([1usize], vec![speed])).map_err(|e| e.to_string())?;
-    let mut session = session
-        .lock()
-        .map_err(|_| "the Kokoro session failed earlier")?;
     let outputs = session
         .run(ort::inputs!["tokens" => tokens, "style" => style, "speed" => speed])
         .map_err(|e| format!("Kokoro: {e}"))?;

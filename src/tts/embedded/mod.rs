@@ -36,7 +36,7 @@ use tokio::task::JoinHandle;
 
 pub use engine::{Engine, Failure};
 pub use espeak::{espeak_version, mandarin_voice, probe_mandarin, Espeak, VoiceList, PINYIN_VOICE};
-pub use kokoro::Kokoro;
+pub use kokoro::{phonemes as kokoro_phonemes, Kokoro};
 pub use piper::Piper;
 
 use super::voices::{self, Catalogue};

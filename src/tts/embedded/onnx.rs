@@ -1,10 +1,12 @@
 //! ONNX Runtime for the neural engines: the shared library loaded once per
-//! process from the path found at start-up, sessions built from model
-//! files, and the float audio they return written as 16-bit WAV.
+//! process from the path found at start-up, with one pool of intra-op
+//! threads (one per core) that every session shares; sessions built from
+//! model files; and the float audio they return written as 16-bit WAV.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Condvar, Mutex, OnceLock};
 
+use ort::environment::GlobalThreadPoolOptions;
 use ort::session::Session;
 
 static RUNTIME: OnceLock<Result<PathBuf, String>> = OnceLock::new();
@@ -19,22 +21,107 @@ pub(super) fn init(path: &Path) -> Result<(), String> {
                 path.display()
             )
         })?;
-        builder.with_name("briefcast").commit();
+        // One pool for the process: two syntheses at once share the cores
+        // instead of each spinning up a pool of its own. Its size is what
+        // each session had alone, so every run splits its work as before.
+        let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let pool = GlobalThreadPoolOptions::default()
+            .with_intra_threads(threads)
+            .map_err(|e| format!("ONNX Runtime's thread pool: {e}"))?;
+        builder
+            .with_name("briefcast")
+            .with_global_thread_pool(pool)
+            .commit();
         Ok(path.to_owned())
     });
     loaded.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
-/// A session over `model`, one intra-op thread per core: requests take
-/// turns on it (the server runs no more syntheses than there are cores).
+/// A session over `model`, on the process's thread pool: requests take
+/// turns on it.
 pub(super) fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
+    build(runtime, model).map(Mutex::new)
+}
+
+fn build(runtime: &Path, model: &Path) -> Result<Session, String> {
     init(runtime)?;
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
-    let session = Session::builder()
-        .and_then(|b| b.with_intra_threads(threads).map_err(Into::into))
+    Session::builder()
         .and_then(|mut b| b.commit_from_file(model))
-        .map_err(|e| format!("cannot load the model {}: {e}", model.display()))?;
-    Ok(Mutex::new(session))
+        .map_err(|e| format!("cannot load the model {}: {e}", model.display()))
+}
+
+/// Sessions over one model, as many as may run at once: a run takes an idle
+/// one, or builds another while fewer than `most` exist, or waits for one.
+/// ONNX Runtime's `Run` wants its session to itself, so concurrent
+/// requests need sessions of their own; the second is built only when two
+/// requests first overlap, so a single client costs one model in memory.
+pub(super) struct Sessions {
+    runtime: PathBuf,
+    model: PathBuf,
+    most: usize,
+    /// Idle sessions and how many exist.
+    idle: Mutex<(Vec<Session>, usize)>,
+    returned: Condvar,
+}
+
+impl Sessions {
+    /// The first session over `model` (so a model that cannot load fails
+    /// here), and room for one per core.
+    pub(super) fn new(runtime: &Path, model: &Path) -> Result<Sessions, String> {
+        let first = build(runtime, model)?;
+        let most = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(Sessions {
+            runtime: runtime.to_owned(),
+            model: model.to_owned(),
+            most,
+            idle: Mutex::new((vec![first], 1)),
+            returned: Condvar::new(),
+        })
+    }
+
+    /// `run` with a session of its own.
+    pub(super) fn with<T>(&self, run: impl FnOnce(&mut Session) -> T) -> Result<T, String> {
+        let mut session = Lent {
+            session: Some(self.take()?),
+            sessions: self,
+        };
+        Ok(run(session.session.as_mut().expect("lent")))
+    }
+
+    fn take(&self) -> Result<Session, String> {
+        let failed = || "an ONNX Runtime session failed earlier".to_owned();
+        let mut idle = self.idle.lock().map_err(|_| failed())?;
+        loop {
+            if let Some(session) = idle.0.pop() {
+                return Ok(session);
+            }
+            if idle.1 < self.most {
+                idle.1 += 1;
+                drop(idle);
+                let built = build(&self.runtime, &self.model);
+                if built.is_err() {
+                    self.idle.lock().map_err(|_| failed())?.1 -= 1;
+                }
+                return built;
+            }
+            idle = self.returned.wait(idle).map_err(|_| failed())?;
+        }
+    }
+}
+
+/// A session out of its pool, put back when dropped (after a panic too).
+struct Lent<'a> {
+    session: Option<Session>,
+    sessions: &'a Sessions,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let (Some(session), Ok(mut idle)) = (self.session.take(), self.sessions.idle.lock()) {
+            idle.0.push(session);
+            self.sessions.returned.notify_one();
+        }
+    }
 }
 
 /// Mono float samples as a 16-bit PCM WAV file (clipped, rounded: the same
