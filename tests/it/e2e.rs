@@ -90,8 +90,8 @@ fn without_neural_voices_the_shipped_voices_speak_espeak_and_say_so_once() {
         .collect();
     assert_eq!(notices.len(), 1, "{}", run.stderr);
     for voice in [
-        "liuzhou (kokoro:jm_kumo → cmn-latn-pinyin+f3)",
-        "wangxianpo (kokoro:jf_tebukuro → cmn-latn-pinyin+f3)",
+        "liuzhou (kokoro:zm_yunxi → cmn-latn-pinyin+f3)",
+        "wangxianpo (kokoro:zf_xiaoxiao → cmn-latn-pinyin+f3)",
         "`briefcast voices install`",
     ] {
         assert!(notices[0].contains(voice), "{}", notices[0]);
