@@ -91,7 +91,7 @@ fn without_neural_voices_the_shipped_voices_speak_espeak_and_say_so_once() {
     assert_eq!(notices.len(), 1, "{}", run.stderr);
     for voice in [
         "liuzhou (kokoro:zm_yunxi → cmn-latn-pinyin+f3)",
-        "wangxianpo (kokoro:zf_xiaoxiao → cmn-latn-pinyin+f3)",
+        "wangxianpo (kokoro:zf_xiaoyi → cmn-latn-pinyin+f3)",
         "`briefcast voices install`",
     ] {
         assert!(notices[0].contains(voice), "{}", notices[0]);

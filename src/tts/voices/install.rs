@@ -397,6 +397,16 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         Catalogue::parse(&text, "test").unwrap()
     }
 
+    /// Installs `pack` below `data` from the mirror folder `from`.
+    fn install_from(pack: &Pack, data: &Path, from: &str) -> Result<PathBuf, VoicesError> {
+        run(install(
+            pack,
+            data,
+            &mut Downloader::new(Some(from)).unwrap(),
+            &|_| {},
+        ))
+    }
+
     fn run<T>(future: impl std::future::Future<Output = T>) -> T {
         tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -412,13 +422,7 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         let catalogue = catalogue(mirror.path(), &sha(b"{}"));
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let dir = run(install(
-            pack,
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ))
-        .unwrap();
+        let dir = install_from(pack, data.path(), from).unwrap();
         assert_eq!(fs_err::read(dir.join("a.onnx")).unwrap(), b"hello world");
         assert_eq!(fs_err::read(dir.join("b.json")).unwrap(), b"{}");
         assert!(is_installed(data.path(), pack));
@@ -433,14 +437,9 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         let catalogue = catalogue(mirror.path(), &"0".repeat(64));
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let error = run(install(
-            pack,
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ))
-        .unwrap_err()
-        .to_string();
+        let error = install_from(pack, data.path(), from)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("b.json") && error.contains("sha256"),
             "{error}"
@@ -466,14 +465,9 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         .unwrap();
         let pack = catalogue.pack("x").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let error = run(install(
-            pack,
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ))
-        .unwrap_err()
-        .to_string();
+        let error = install_from(pack, data.path(), from)
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("w2.whl"), "{error}");
         assert!(!pack_dir(data.path(), pack).exists());
     }
@@ -491,13 +485,7 @@ sources = [{{ parts = [{{ url = "https://e/b.json" }}] }}]
         fs_err::write(staged.join("a.onnx"), b"hello world").unwrap();
         assert!(!is_installed(data.path(), pack));
         let from = mirror.path().to_str().unwrap();
-        run(install(
-            pack,
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ))
-        .unwrap();
+        install_from(pack, data.path(), from).unwrap();
         let names: Vec<String> = fs_err::read_dir(&voices)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -563,12 +551,7 @@ sources = [{{ parts = [{{ url = "https://registry.example/p/-/p-1.0.0.tgz", size
         let catalogue = tarball_pack(mirror.path(), tgz, member, want);
         let pack = catalogue.pack("t").unwrap();
         let from = mirror.path().to_str().unwrap();
-        let result = run(install(
-            pack,
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ));
+        let result = install_from(pack, data.path(), from);
         match result {
             Ok(dir) => Ok(fs_err::read(dir.join("v.bin")).unwrap()),
             Err(e) => {
@@ -599,14 +582,9 @@ sources = [{{ parts = [{{ url = "https://registry.example/p/-/p-1.0.0.tgz", size
         let other = tarball(&[("package/voices/v.bin", Regular, b"style")]);
         fs_err::write(mirror.path().join("p-1.0.0.tgz"), other).unwrap();
         let from = mirror.path().to_str().unwrap();
-        let error = run(install(
-            catalogue.pack("t").unwrap(),
-            data.path(),
-            &mut Downloader::new(Some(from)).unwrap(),
-            &|_| {},
-        ))
-        .unwrap_err()
-        .to_string();
+        let error = install_from(catalogue.pack("t").unwrap(), data.path(), from)
+            .unwrap_err()
+            .to_string();
         assert!(
             error.contains("p-1.0.0.tgz") && error.contains("were expected"),
             "{error}"
