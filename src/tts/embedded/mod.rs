@@ -228,7 +228,7 @@ pub fn model_identity(voice: &str) -> Option<String> {
     if !matches!(engine, "kokoro" | "piper") {
         return None;
     }
-    let catalogue = Catalogue::built_in();
+    let catalogue = Catalogue::shared();
     let identity = catalogue
         .pack_for_voice(engine, name)
         .map_or_else(|| format!("{engine} {name}"), |p| catalogue.identity(p));
@@ -240,7 +240,7 @@ pub fn model_identity(voice: &str) -> Option<String> {
 pub fn voice_licence(voice: &str) -> Option<String> {
     match split_voice(voice) {
         ("espeak", _) => Some("GPL-3.0-or-later (espeak-ng)".to_owned()),
-        (engine, name) => Catalogue::built_in()
+        (engine, name) => Catalogue::shared()
             .pack_for_voice(engine, name)
             .map(|p| p.licence.clone()),
     }

@@ -139,7 +139,17 @@ fn plain_member(member: &str) -> bool {
 
 impl Catalogue {
     pub fn built_in() -> Catalogue {
-        Catalogue::parse(BUILT_IN, "the built-in catalogue").expect("the built-in catalogue parses")
+        Catalogue::shared().clone()
+    }
+
+    /// The built-in catalogue, parsed once per process: clip keys ask it
+    /// for a voice's identity on every request.
+    pub fn shared() -> &'static Catalogue {
+        static SHARED: std::sync::OnceLock<Catalogue> = std::sync::OnceLock::new();
+        SHARED.get_or_init(|| {
+            Catalogue::parse(BUILT_IN, "the built-in catalogue")
+                .expect("the built-in catalogue parses")
+        })
     }
 
     /// The built-in catalogue, or `path` instead.
