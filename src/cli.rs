@@ -154,6 +154,11 @@ pub struct BuildArgs {
     /// assembles. Needs [paths] cache = "s3://…".
     #[arg(long, value_name = "I/N")]
     pub shard: Option<crate::pipeline::Shard>,
+    /// Print what the build did as JSON on stdout: episodes written,
+    /// unchanged and removed, clips requested (paid) and copied from the
+    /// shared cache, failures.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

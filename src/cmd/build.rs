@@ -25,6 +25,9 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         shard: args.shard,
     };
     let report = pipeline::build(&options, reporter)?;
+    if args.json {
+        println!("{}", json(&report));
+    }
     for warning in &report.warnings {
         eprintln!("briefcast: warning: {warning}");
     }
@@ -34,16 +37,16 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     if report.failures.is_empty() {
         if let (Some(shard), false) = (args.shard, args.quiet) {
             eprintln!(
-                "share {shard} is in the shared cache; {} clip(s) requested, no episode written",
-                report.requested
+                "share {shard} is in the shared cache; {}, no episode written",
+                clips(&report)
             );
         } else if !args.quiet {
             eprintln!(
-                "{} episode(s) written, {} unchanged, {} removed; {} clip(s) requested",
+                "{} episode(s) written, {} unchanged, {} removed; {}",
                 report.written.len(),
                 report.unchanged.len(),
                 report.removed.len(),
-                report.requested
+                clips(&report)
             );
         }
         return Ok(ExitCode::SUCCESS);
@@ -53,4 +56,28 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         eprintln!("  {failure}");
     }
     Ok(ExitCode::from(1))
+}
+
+/// `3 clip(s) requested`, and the copies from a shared cache apart.
+fn clips(report: &pipeline::BuildReport) -> String {
+    match report.copied {
+        0 => format!("{} clip(s) requested", report.requested),
+        copied => format!(
+            "{} clip(s) requested, {copied} copied from the shared cache",
+            report.requested
+        ),
+    }
+}
+
+fn json(report: &pipeline::BuildReport) -> String {
+    let value = serde_json::json!({
+        "written": report.written,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+        "requested": report.requested,
+        "copied": report.copied,
+        "failures": report.failures,
+        "warnings": report.warnings,
+    });
+    serde_json::to_string_pretty(&value).expect("plain values")
 }

@@ -16,8 +16,11 @@ use super::episode::{fingerprint, minutes, write_episode, Strictness};
 use super::Project;
 use crate::audio::ClipFile;
 use crate::progress::Reporter;
-use crate::publish::{EpisodeEntry, Manifest};
-use crate::tts::{ClipKey, ClipRequest};
+use crate::publish::{ClipCounts, EpisodeEntry, Manifest};
+use crate::tts::{
+    describe_waits, ClipKey, ClipRequest, ClipSource, LeaseHolder, StoredClip, Synthesizer,
+    TtsError,
+};
 use crate::util::{Internal, InternalContext};
 
 #[derive(Debug, Clone, Default)]
@@ -41,7 +44,10 @@ pub struct BuildReport {
     pub written: Vec<String>,
     pub unchanged: Vec<String>,
     pub removed: Vec<String>,
+    /// Clips paid for: requested from their service in this run.
     pub requested: usize,
+    /// Clips copied from the shared cache (another machine paid for them).
+    pub copied: usize,
     pub failures: Vec<String>,
     /// Voices that spoke their fallback (their neural model is missing).
     pub substitutes: Vec<super::Substitute>,
@@ -66,6 +72,8 @@ pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<Buil
 /// An episode being assembled while its clips arrive.
 struct Assembly {
     keys: Vec<ClipKey>,
+    /// Where its clips came from, for the manifest.
+    clips: ClipCounts,
     arrivals: Arrivals,
     /// The assembly's input while it runs; dropped when the episode fails.
     feed: Option<mpsc::Sender<ClipFile>>,
@@ -203,11 +211,14 @@ async fn run(
         reporter.episode(&episode.slug, clips.len(), ready);
         assemblies.push(Some(Assembly {
             keys,
+            clips: ClipCounts {
+                cached: ready,
+                ..ClipCounts::default()
+            },
             arrivals: Arrivals::new(clips),
             feed: None,
         }));
     }
-    report.requested = pending.len();
 
     let context = AssemblyContext {
         project: Arc::clone(&project),
@@ -222,18 +233,23 @@ async fn run(
         }
     }
 
+    // A bounded number of fetches under way, refilled in script order as
+    // each ends, however many clips are missing.
+    let mut queue = pending.into_iter();
     let mut fetches = JoinSet::new();
-    for (request, slots) in pending {
-        let synth = Arc::clone(&synth);
-        fetches.spawn(async move {
-            let result = synth.fetch(&request).await;
-            (slots, request.service, result)
-        });
+    for _ in 0..synth.in_flight_limit() {
+        spawn_fetch(&mut fetches, &synth, queue.next());
     }
+    let mut waits = WaitNotes::default();
+    let mut tick = tokio::time::interval(WAIT_NOTE_TICK);
     loop {
         tokio::select! {
             Some(joined) = fetches.join_next() => {
                 let (slots, service, result) = joined.internal("a synthesis task panicked")?;
+                spawn_fetch(&mut fetches, &synth, queue.next());
+                if let Ok(clip) = &result {
+                    report.count(clip.source);
+                }
                 for slot in slots {
                     let episode = &project.episodes[slot.episode];
                     let assembly = assemblies[slot.episode]
@@ -241,6 +257,11 @@ async fn run(
                         .expect("episodes with requests are assembled");
                     match &result {
                         Ok(clip) => {
+                            match clip.source {
+                                ClipSource::Service => assembly.clips.requested += 1,
+                                ClipSource::Shared => assembly.clips.copied += 1,
+                                ClipSource::Local => assembly.clips.cached += 1,
+                            }
                             assembly.arrivals.arrived(slot.segment, ClipFile {
                                 path: clip.path.clone(),
                                 format: clip.format,
@@ -266,6 +287,9 @@ async fn run(
                     Err(_) if failed => {}
                     Ok(mut entry) => {
                         entry.order = project.episodes[episode].order;
+                        if let Some(assembly) = &assemblies[episode] {
+                            entry.clips = assembly.clips;
+                        }
                         reporter.done(slug, &written_summary(&out_dir, slug, &entry));
                         report.written.push(slug.clone());
                         manifest.episodes.insert(slug.clone(), entry);
@@ -275,6 +299,9 @@ async fn run(
                         report.failures.push(format!("{slug}: {}", crate::util::anyhow_chain(&error)));
                     }
                 }
+            }
+            _ = tick.tick(), if !fetches.is_empty() => {
+                waits.note(&synth.waits(), reporter.as_ref());
             }
             else => break,
         }
@@ -341,6 +368,70 @@ async fn run(
     ))?;
     report.written.sort();
     Ok(report)
+}
+
+/// The fetches of one build: each answers with the slots waiting for its
+/// clip, its service and the clip.
+type Fetches = JoinSet<(Vec<SlotRef>, String, Result<StoredClip, TtsError>)>;
+
+/// Start the fetch of the next missing clip, if there is one.
+fn spawn_fetch(
+    fetches: &mut Fetches,
+    synth: &Arc<Synthesizer>,
+    next: Option<(ClipRequest, Vec<SlotRef>)>,
+) {
+    let Some((request, slots)) = next else {
+        return;
+    };
+    let synth = Arc::clone(synth);
+    fetches.spawn(async move {
+        let result = synth.fetch(&request).await;
+        (slots, request.service, result)
+    });
+}
+
+impl BuildReport {
+    /// Counts a clip by what it cost.
+    pub(super) fn count(&mut self, source: ClipSource) {
+        match source {
+            ClipSource::Service => self.requested += 1,
+            ClipSource::Shared => self.copied += 1,
+            ClipSource::Local => {}
+        }
+    }
+}
+
+/// How often a build looks at what it waits for on other machines.
+const WAIT_NOTE_TICK: std::time::Duration = std::time::Duration::from_secs(1);
+/// How often the same waits are told again.
+const WAIT_NOTE_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Tells a person when a build waits on other machines' leases: at once
+/// when the holders change, and every [`WAIT_NOTE_EVERY`] while it lasts.
+#[derive(Default)]
+pub(super) struct WaitNotes {
+    last: Option<(Vec<String>, std::time::Instant)>,
+}
+
+impl WaitNotes {
+    pub(super) fn note(&mut self, waits: &[LeaseHolder], reporter: &dyn Reporter) {
+        let Some(line) = describe_waits(waits) else {
+            self.last = None;
+            return;
+        };
+        let mut holders: Vec<String> = waits.iter().map(|w| w.holder.clone()).collect();
+        holders.sort();
+        holders.dedup();
+        let now = std::time::Instant::now();
+        let due = match &self.last {
+            Some((said, at)) => *said != holders || now.duration_since(*at) >= WAIT_NOTE_EVERY,
+            None => true,
+        };
+        if due {
+            reporter.note(&line);
+            self.last = Some((holders, now));
+        }
+    }
 }
 
 /// Outputs of speakers no longer in the scripts are removed (not with

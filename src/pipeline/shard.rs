@@ -15,7 +15,7 @@ use tokio::task::JoinSet;
 use super::build::{BuildOptions, BuildReport};
 use super::Project;
 use crate::progress::Reporter;
-use crate::tts::{Catalog, ClipKey, ClipRequest};
+use crate::tts::{Catalog, ClipKey, ClipRequest, RemoteCache, StoredClip, Synthesizer, TtsError};
 use crate::util::InternalContext;
 
 /// Share `index` (1-based) of `count`.
@@ -98,47 +98,33 @@ async fn run_share(
     let share = share_requests(&project, synth.catalog(), shard)?;
     let label = format!("share {shard}");
     reporter.episode(&label, share.len(), 0);
-    let mut fetches = JoinSet::new();
-    for (key, request) in share {
-        let synth = Arc::clone(&synth);
-        let remote = remote.clone();
-        fetches.spawn(async move {
-            // A clip this machine has but the store lacks (built before the
-            // store was shared) is uploaded, not paid for again.
-            let result = match synth.cached(&request) {
-                Ok(Some(local)) => match remote.get(&key, local.format).await {
-                    Ok(Some(_)) => Ok(local),
-                    Ok(None) => match fs_err::read(&local.path) {
-                        Ok(bytes) => remote
-                            .put_new(&key, local.format, &bytes)
-                            .await
-                            .map(|_| local)
-                            .map_err(Into::into),
-                        Err(source) => Err(crate::tts::TtsError::Cache {
-                            path: local.path.clone(),
-                            source,
-                        }),
-                    },
-                    Err(error) => Err(error.into()),
-                },
-                Ok(None) => synth.fetch(&request).await,
-                Err(error) => Err(error),
-            };
-            (request, result)
-        });
-    }
     let mut report = BuildReport {
         substitutes: project.substitutes.clone(),
         warnings: project.warnings.clone(),
         ..BuildReport::default()
     };
-    while let Some(joined) = fetches.join_next().await {
+    // A bounded number under way, whatever the share's size.
+    let mut queue = share.into_iter();
+    let mut fetches = JoinSet::new();
+    for _ in 0..synth.in_flight_limit() {
+        spawn_share_fetch(&mut fetches, &synth, &remote, queue.next());
+    }
+    let mut waits = super::build::WaitNotes::default();
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        let joined = tokio::select! {
+            Some(joined) = fetches.join_next() => joined,
+            _ = tick.tick(), if !fetches.is_empty() => {
+                waits.note(&synth.waits(), reporter.as_ref());
+                continue;
+            }
+            else => break,
+        };
         let (request, result) = joined.internal("a synthesis task panicked")?;
+        spawn_share_fetch(&mut fetches, &synth, &remote, queue.next());
         match result {
             Ok(clip) => {
-                if !clip.from_cache {
-                    report.requested += 1;
-                }
+                report.count(clip.source);
                 reporter.advance(&label);
             }
             Err(error) => {
@@ -152,6 +138,49 @@ async fn run_share(
     report.failures.sort();
     reporter.done(&label, "stored in the shared cache");
     Ok(report)
+}
+
+/// The fetches of a share: each answers with its request and the clip.
+type ShareFetches = JoinSet<(ClipRequest, Result<StoredClip, TtsError>)>;
+
+/// Start storing the next clip of the share, if there is one. A clip this
+/// machine has but the store lacks (built before the store was shared) is
+/// uploaded, not paid for again.
+fn spawn_share_fetch(
+    fetches: &mut ShareFetches,
+    synth: &Arc<Synthesizer>,
+    remote: &RemoteCache,
+    next: Option<(ClipKey, ClipRequest)>,
+) {
+    let Some((key, request)) = next else {
+        return;
+    };
+    let (synth, remote) = (Arc::clone(synth), remote.clone());
+    fetches.spawn(async move {
+        let result = match synth.cached(&request) {
+            Ok(Some(local)) => upload(&remote, &key, local).await,
+            Ok(None) => synth.fetch(&request).await,
+            Err(error) => Err(error),
+        };
+        (request, result)
+    });
+}
+
+/// Put a clip of the local cache into the store, unless it has one.
+async fn upload(
+    remote: &RemoteCache,
+    key: &ClipKey,
+    local: StoredClip,
+) -> Result<StoredClip, TtsError> {
+    if remote.contains(key, local.format).await? {
+        return Ok(local);
+    }
+    let bytes = fs_err::read(&local.path).map_err(|source| TtsError::Cache {
+        path: local.path.clone(),
+        source,
+    })?;
+    remote.put_new(key, local.format, &bytes).await?;
+    Ok(local)
 }
 
 /// `plan --shard`: the keys of the share, to mark the segments it holds.

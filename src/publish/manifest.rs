@@ -44,6 +44,19 @@ pub struct EpisodeEntry {
     pub files: Vec<FileEntry>,
     pub chapters: Vec<ChapterEntry>,
     pub segments: Vec<SegmentEntry>,
+    /// Where the build that wrote it got its clips.
+    #[serde(default)]
+    pub clips: ClipCounts,
+}
+
+/// An episode's clips by what they cost the build that wrote it: paid
+/// requests, copies from the shared cache, and clips this machine had.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct ClipCounts {
+    pub requested: usize,
+    pub copied: usize,
+    pub cached: usize,
 }
 
 /// One voice of an episode: `[voices.NAME]`, the service and voice it
@@ -266,6 +279,11 @@ mod tests {
             files: vec![file_entry(dir.path(), "a.wav").unwrap()],
             chapters: vec![],
             segments: vec![],
+            clips: ClipCounts {
+                requested: 1,
+                copied: 2,
+                cached: 3,
+            },
         };
         let mut manifest = Manifest::default();
         manifest.episodes.insert("a".into(), entry);

@@ -49,6 +49,7 @@ pub fn episode_entry(written: Written) -> EpisodeEntry {
     });
     EpisodeEntry {
         order: 0,
+        clips: Default::default(),
         speaker: episode.speaker.clone(),
         title: episode.title.clone(),
         fingerprint,

@@ -28,8 +28,10 @@ pub mod voices;
 pub use answer::GIVE_UP_AFTER;
 pub use cache::{Cache, CacheEntry, ClipKey};
 pub use catalog::Catalog;
-pub use client::{ClipRequest, StoredClip, Synthesizer, Validator};
-pub use store::{Lease, RemoteCache, RemoteEntry, StoreError};
+pub use client::{describe_waits, ClipRequest, ClipSource, StoredClip, Synthesizer, Validator};
+pub use store::{
+    HeldLease, Lease, LeaseHolder, RemoteCache, RemoteEntry, StoreError, StoredObject,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TtsError {
@@ -95,6 +97,13 @@ pub enum TtsError {
     TooLarge { service: String, reason: String },
     #[error("cannot set up the HTTP client: {0}")]
     Client(String),
+    /// Nothing more is sent: a paid clip could not be stored.
+    #[error("{0}")]
+    Halted(String),
+    /// Not sent: another machine stored or leased the clip while this
+    /// request waited for its slot (the shared fetch then waits for it).
+    #[error("another machine is making this clip")]
+    Elsewhere,
 }
 
 fn missing_keys(list: &[(String, String)]) -> String {

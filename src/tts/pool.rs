@@ -179,6 +179,8 @@ pub(crate) struct Pool {
     /// As many permits as all endpoints have slots: requests wait here in
     /// the order they came, and past it one usually finds a free slot.
     queue: Semaphore,
+    /// Slots at all endpoints together.
+    capacity: usize,
     balancer: Balancer,
 }
 
@@ -201,9 +203,15 @@ impl Pool {
             .collect();
         Pool {
             queue: Semaphore::new(concurrency * endpoints.len()),
+            capacity: concurrency * endpoints.len(),
             balancer: Balancer::new(endpoints.len(), rest),
             endpoints,
         }
+    }
+
+    /// How many requests the pool sends at once.
+    pub(crate) fn capacity(&self) -> usize {
+        self.capacity
     }
 
     /// A slot at the endpoint the next request goes to, held until the

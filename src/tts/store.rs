@@ -5,11 +5,20 @@
 //! (`<2 hex>/<key>.<wav|pcm>`, and the `CACHEDIR.TAG` marker). Clips are
 //! written create-only (a conditional put, `If-None-Match: *` on S3), so
 //! when two machines race for one key the store keeps one clip and both
-//! use it; an object is visible only once it is whole. Before paying for
-//! a clip another machine may be paying for, a machine takes a lease on
-//! its key: a create-only object `leases/<key>` naming its holder and its
-//! expiry. A machine finding a live lease waits for the clip instead; a
-//! crashed holder's lease expires and is taken over. Credentials come from
+//! use it; an object is visible only once it is whole. A clip read from
+//! the store is checked like a service's answer; a damaged one is replaced
+//! by a conditional overwrite (`If-Match` its version), so the network pays
+//! for it once.
+//!
+//! Leases: at the moment it sends a request, a machine takes a lease on the
+//! clip's key — a create-only object `leases/<key>` naming its holder
+//! (`host:pid:start`) and its expiry — renews it (a conditional overwrite
+//! of its own version) while the request runs, and releases it only if it
+//! still names this process. A machine finding a live lease waits for the
+//! clip instead. A lease whose expiry passed, or whose holder is a process
+//! of this machine that no longer runs, is stale: it is taken over by a
+//! conditional overwrite of the version read, so two machines never take
+//! over the same lease. Credentials come from
 //! each store's standard environment variables (`AWS_ACCESS_KEY_ID`,
 //! `AWS_ENDPOINT`, `GOOGLE_SERVICE_ACCOUNT`, `AZURE_STORAGE_ACCOUNT_NAME`,
 //! …), never from voices.toml.
@@ -19,7 +28,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use futures::TryStreamExt;
 use object_store::path::Path as ObjectPath;
-use object_store::{ObjectStore, PutMode, PutOptions, PutPayload};
+use object_store::{ObjectStore, PutMode, PutOptions, PutPayload, UpdateVersion};
 
 use super::cache::{ClipKey, MARKER, MARKER_TEXT};
 use crate::model::ClipFormat;
@@ -46,10 +55,67 @@ pub struct RemoteCache {
 /// What taking a lease found.
 #[derive(Debug)]
 pub enum Lease {
-    /// This machine holds it until it releases it (or it expires).
-    Held(ObjectPath),
-    /// Another holder's lease, live until this instant.
-    Busy(SystemTime),
+    /// This process holds it until it releases it (or it expires).
+    Held(HeldLease),
+    /// Another holder's live lease.
+    Busy(LeaseHolder),
+}
+
+/// A lease this process holds: where it is and the version it last wrote.
+#[derive(Debug, Clone)]
+pub struct HeldLease {
+    path: ObjectPath,
+    version: UpdateVersion,
+}
+
+/// Who holds a lease, and until when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaseHolder {
+    /// `host:pid:start` of the holding process.
+    pub holder: String,
+    pub until: SystemTime,
+}
+
+impl LeaseHolder {
+    /// Read from a lease object's body, `holder expiry-in-unix-ms`; an
+    /// unreadable one counts as expired, so a damaged lease cannot block a
+    /// key for ever.
+    fn parse(body: &[u8]) -> LeaseHolder {
+        let text = String::from_utf8_lossy(body);
+        let mut words = text.split_whitespace();
+        let holder = crate::util::printable(words.next().unwrap_or("?"));
+        let millis = words
+            .next()
+            .and_then(|m| m.parse::<u64>().ok())
+            .unwrap_or(0);
+        LeaseHolder {
+            holder,
+            until: UNIX_EPOCH + Duration::from_millis(millis),
+        }
+    }
+
+    /// Expired, or held by a process of this machine that is gone (a
+    /// killed build): free to take over at once.
+    pub fn is_stale(&self) -> bool {
+        self.until <= SystemTime::now() || crate::util::is_gone(&self.holder)
+    }
+
+    /// Whether this process holds it.
+    fn is_mine(&self) -> bool {
+        self.holder == *identity()
+    }
+}
+
+/// A clip as the store holds it.
+#[derive(Debug)]
+pub enum StoredObject {
+    /// Its bytes and the version they are.
+    Found {
+        bytes: Vec<u8>,
+        version: UpdateVersion,
+    },
+    /// Larger than any clip of its text can be: damaged, not read.
+    Oversize { bytes: u64, version: UpdateVersion },
 }
 
 impl RemoteCache {
@@ -121,20 +187,77 @@ impl RemoteCache {
         self.child(&["leases", key.as_str()])
     }
 
-    /// The stored clip, if the store has it.
-    pub async fn get(
+    /// Whether the store has a clip for the key (its bytes are not read).
+    pub async fn contains(&self, key: &ClipKey, format: ClipFormat) -> Result<bool, StoreError> {
+        match self.store.head(&self.clip_path(key, format)).await {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::NotFound { .. }) => Ok(false),
+            Err(e) => Err(self.request_error(e)),
+        }
+    }
+
+    /// The version of the stored clip, if the store has one.
+    pub async fn version(
         &self,
         key: &ClipKey,
         format: ClipFormat,
-    ) -> Result<Option<Vec<u8>>, StoreError> {
-        self.get_path(&self.clip_path(key, format)).await
+    ) -> Result<Option<UpdateVersion>, StoreError> {
+        match self.store.head(&self.clip_path(key, format)).await {
+            Ok(meta) => Ok(Some(UpdateVersion {
+                e_tag: meta.e_tag,
+                version: meta.version,
+            })),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.request_error(e)),
+        }
+    }
+
+    /// The stored clip with its version, if the store has it; one larger
+    /// than `limit` bytes is not read.
+    pub async fn get_clip(
+        &self,
+        key: &ClipKey,
+        format: ClipFormat,
+        limit: u64,
+    ) -> Result<Option<StoredObject>, StoreError> {
+        let found = match self.store.get(&self.clip_path(key, format)).await {
+            Ok(found) => found,
+            Err(object_store::Error::NotFound { .. }) => return Ok(None),
+            Err(e) => return Err(self.request_error(e)),
+        };
+        let version = UpdateVersion {
+            e_tag: found.meta.e_tag.clone(),
+            version: found.meta.version.clone(),
+        };
+        if found.meta.size > limit {
+            return Ok(Some(StoredObject::Oversize {
+                bytes: found.meta.size,
+                version,
+            }));
+        }
+        let bytes = found.bytes().await.map_err(|e| self.request_error(e))?;
+        Ok(Some(StoredObject::Found {
+            bytes: bytes.to_vec(),
+            version,
+        }))
     }
 
     async fn get_path(&self, path: &ObjectPath) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.get_versioned(path).await?.map(|(bytes, _)| bytes))
+    }
+
+    async fn get_versioned(
+        &self,
+        path: &ObjectPath,
+    ) -> Result<Option<(Vec<u8>, UpdateVersion)>, StoreError> {
         match self.store.get(path).await {
             Ok(found) => {
+                let version = UpdateVersion {
+                    e_tag: found.meta.e_tag.clone(),
+                    version: found.meta.version.clone(),
+                };
                 let bytes = found.bytes().await.map_err(|e| self.request_error(e))?;
-                Ok(Some(bytes.to_vec()))
+                Ok(Some((bytes.to_vec(), version)))
             }
             Err(object_store::Error::NotFound { .. }) => Ok(None),
             Err(e) => Err(self.request_error(e)),
@@ -149,13 +272,46 @@ impl RemoteCache {
         format: ClipFormat,
         bytes: &[u8],
     ) -> Result<bool, StoreError> {
-        self.create(&self.clip_path(key, format), bytes.to_vec())
-            .await
+        let created = self
+            .put_if(
+                &self.clip_path(key, format),
+                bytes.to_vec(),
+                PutMode::Create,
+            )
+            .await?;
+        Ok(created.is_some())
+    }
+
+    /// Replace a damaged clip, unless it changed since it was read (another
+    /// machine replaced it first): `Ok(true)` when this one was stored.
+    pub async fn replace(
+        &self,
+        key: &ClipKey,
+        format: ClipFormat,
+        bytes: &[u8],
+        damaged: UpdateVersion,
+    ) -> Result<bool, StoreError> {
+        let path = self.clip_path(key, format);
+        let replaced = self
+            .put_if(&path, bytes.to_vec(), PutMode::Update(damaged))
+            .await?;
+        Ok(replaced.is_some())
     }
 
     async fn create(&self, path: &ObjectPath, bytes: Vec<u8>) -> Result<bool, StoreError> {
+        Ok(self.put_if(path, bytes, PutMode::Create).await?.is_some())
+    }
+
+    /// A conditional put: the version written, or `None` when the
+    /// condition failed (the object exists, changed, or is gone).
+    async fn put_if(
+        &self,
+        path: &ObjectPath,
+        bytes: Vec<u8>,
+        mode: PutMode,
+    ) -> Result<Option<UpdateVersion>, StoreError> {
         let options = PutOptions {
-            mode: PutMode::Create,
+            mode,
             ..PutOptions::default()
         };
         match self
@@ -163,43 +319,83 @@ impl RemoteCache {
             .put_opts(path, PutPayload::from(bytes), options)
             .await
         {
-            Ok(_) => Ok(true),
+            Ok(put) => Ok(Some(UpdateVersion {
+                e_tag: put.e_tag,
+                version: put.version,
+            })),
             Err(
                 object_store::Error::AlreadyExists { .. }
-                | object_store::Error::Precondition { .. },
-            ) => Ok(false),
+                | object_store::Error::Precondition { .. }
+                | object_store::Error::NotFound { .. },
+            ) => Ok(None),
             Err(e) => Err(self.request_error(e)),
         }
     }
 
+    /// Who holds the lease on a key, if anyone (it is not taken).
+    pub async fn lease_holder(&self, key: &ClipKey) -> Result<Option<LeaseHolder>, StoreError> {
+        let found = self.get_path(&self.lease_path(key)).await?;
+        Ok(found.map(|body| LeaseHolder::parse(&body)))
+    }
+
     /// Take the lease on a key for `ttl`, or learn who holds it until when.
-    /// An expired lease (its holder crashed or hung) is removed and taken.
+    /// A stale lease is taken over with a conditional overwrite of the
+    /// version read, so of two machines taking it over one wins.
     pub async fn lease(&self, key: &ClipKey, ttl: Duration) -> Result<Lease, StoreError> {
         let path = self.lease_path(key);
+        let mut last = None;
         for _ in 0..3 {
-            let expires = SystemTime::now() + ttl;
-            let body = format!("{} {}\n", holder(), unix_millis(expires));
-            if self.create(&path, body.into_bytes()).await? {
-                return Ok(Lease::Held(path));
+            if let Some(version) = self.put_if(&path, lease_body(ttl), PutMode::Create).await? {
+                return Ok(Lease::Held(HeldLease { path, version }));
             }
-            let Some(found) = self.get_path(&path).await? else {
+            let Some((found, version)) = self.get_versioned(&path).await? else {
                 // Released between the two requests: try again.
                 continue;
             };
-            let expiry = lease_expiry(&found);
-            if expiry > SystemTime::now() {
-                return Ok(Lease::Busy(expiry));
+            let holder = LeaseHolder::parse(&found);
+            if !holder.is_stale() {
+                return Ok(Lease::Busy(holder));
             }
-            tracing::info!("taking over the expired lease on clip {key}");
-            self.delete(&path).await?;
+            let mode = PutMode::Update(version);
+            if let Some(version) = self.put_if(&path, lease_body(ttl), mode).await? {
+                tracing::info!(
+                    "took over the stale lease on clip {key} (held by {})",
+                    holder.holder
+                );
+                return Ok(Lease::Held(HeldLease { path, version }));
+            }
+            last = Some(holder);
         }
         // Another machine took it over at the same moment: wait on it.
-        Ok(Lease::Busy(SystemTime::now() + ttl))
+        Ok(Lease::Busy(last.unwrap_or_else(|| LeaseHolder {
+            holder: "another machine".into(),
+            until: SystemTime::now() + ttl,
+        })))
     }
 
-    /// Give a lease back (the clip is stored, or the request failed).
-    pub async fn release(&self, lease: &ObjectPath) -> Result<(), StoreError> {
-        self.delete(lease).await
+    /// Extend a held lease to `ttl` from now; `Ok(false)` when it is no
+    /// longer this process's (it expired and was taken over).
+    pub async fn renew(&self, lease: &mut HeldLease, ttl: Duration) -> Result<bool, StoreError> {
+        let mode = PutMode::Update(lease.version.clone());
+        match self.put_if(&lease.path, lease_body(ttl), mode).await? {
+            Some(version) => {
+                lease.version = version;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Give a lease back (the clip is stored, or the request failed), if
+    /// it still names this process: another's lease is never removed.
+    pub async fn release(&self, lease: &HeldLease) -> Result<(), StoreError> {
+        let Some(found) = self.get_path(&lease.path).await? else {
+            return Ok(());
+        };
+        if LeaseHolder::parse(&found).is_mine() {
+            self.delete(&lease.path).await?;
+        }
+        Ok(())
     }
 
     async fn delete(&self, path: &ObjectPath) -> Result<(), StoreError> {
@@ -265,10 +461,10 @@ impl RemoteCache {
         self.delete(entry.path()).await
     }
 
-    /// Whether a listed lease has expired (a crashed holder's).
+    /// Whether a listed lease is stale (expired, or a killed holder's).
     pub async fn is_expired(&self, lease: &RemoteEntry) -> Result<bool, StoreError> {
         let found = self.get_path(lease.path()).await?;
-        Ok(found.is_some_and(|body| lease_expiry(&body) <= SystemTime::now()))
+        Ok(found.is_some_and(|body| LeaseHolder::parse(&body).is_stale()))
     }
 }
 
@@ -292,31 +488,20 @@ impl RemoteEntry {
     }
 }
 
-/// Who holds a lease: the machine and the process, for a person reading
-/// the bucket.
-fn holder() -> String {
-    let host = std::fs::read_to_string("/etc/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "host".into());
-    format!("{host}:{}", std::process::id())
+/// This process, as its leases name it: `host:pid:start`.
+fn identity() -> &'static String {
+    static IDENTITY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    IDENTITY.get_or_init(crate::util::process_identity)
+}
+
+/// A lease's body: its holder and its expiry in Unix milliseconds.
+fn lease_body(ttl: Duration) -> Vec<u8> {
+    let expires = SystemTime::now() + ttl;
+    format!("{} {}\n", identity(), unix_millis(expires)).into_bytes()
 }
 
 fn unix_millis(time: SystemTime) -> u128 {
     time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis())
-}
-
-/// A lease body is `holder expiry-in-unix-ms`; an unreadable one counts as
-/// expired, so a damaged lease cannot block a key for ever.
-fn lease_expiry(body: &[u8]) -> SystemTime {
-    let text = String::from_utf8_lossy(body);
-    let millis = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|m| m.parse::<u64>().ok())
-        .unwrap_or(0);
-    UNIX_EPOCH + Duration::from_millis(millis)
 }
 
 #[cfg(test)]
@@ -327,8 +512,13 @@ mod tests {
     fn lease_bodies_carry_their_expiry_and_damage_means_expired() {
         let at = UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
         let body = format!("machine:42 {}\n", unix_millis(at));
-        assert_eq!(lease_expiry(body.as_bytes()), at);
-        assert_eq!(lease_expiry(b"garbage"), UNIX_EPOCH);
+        let holder = LeaseHolder::parse(body.as_bytes());
+        assert_eq!(holder.until, at);
+        assert_eq!(holder.holder, "machine:42");
+        assert!(holder.is_stale(), "2023 is past");
+        assert_eq!(LeaseHolder::parse(b"garbage").until, UNIX_EPOCH);
+        let mine = LeaseHolder::parse(&lease_body(Duration::from_secs(60)));
+        assert!(mine.is_mine() && !mine.is_stale());
     }
 
     #[test]

@@ -17,6 +17,17 @@ pub fn civil_date(unix_seconds: i64) -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// `hh:mm:ss UTC` of a Unix timestamp, for telling a person when.
+pub fn clock_utc(unix_seconds: i64) -> String {
+    let seconds = unix_seconds.rem_euclid(86_400);
+    format!(
+        "{:02}:{:02}:{:02} UTC",
+        seconds / 3_600,
+        seconds / 60 % 60,
+        seconds % 60
+    )
+}
+
 /// Unix seconds at midnight UTC of a `yyyy-mm-dd` date.
 pub fn unix_from_date(text: &str) -> Option<i64> {
     if !is_iso_date(text) {
@@ -48,6 +59,7 @@ mod tests {
     #[test]
     fn known_dates() {
         assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(clock_utc(951_782_400 + 3_723), "01:02:03 UTC");
         assert_eq!(civil_date(951_782_400), "2000-02-29");
         assert_eq!(civil_date(1_714_571_100), "2024-05-01");
         assert_eq!(civil_date(-86_400), "1969-12-31");

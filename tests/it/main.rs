@@ -24,6 +24,7 @@ mod secrets;
 mod serve;
 mod services;
 mod shared_cache;
+mod shared_cache_limits;
 mod spoken;
 mod support;
 mod voices;

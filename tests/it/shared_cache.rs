@@ -17,7 +17,7 @@ const LIUZHOU: &str = "+++\nspeaker = \"柳州市\"\ntitle = \"柳州的讲话\"
 const OTHER: &str = "+++\nspeaker = \"Other\"\ntitle = \"Other talk\"\n+++\n\nOne sentence here. Another one there. A third one.\n\n大家好。\n";
 
 /// A machine's checkout of the show; `cache` is `[paths] cache`, if any.
-fn machine(service: &FakeService, cache: Option<&str>) -> Project {
+pub(crate) fn machine(service: &FakeService, cache: Option<&str>) -> Project {
     let project = Project::new();
     project
         .openai_config(
@@ -37,23 +37,23 @@ fn machine(service: &FakeService, cache: Option<&str>) -> Project {
     project
 }
 
-fn env(s3: &S3) -> Vec<(&'static str, String)> {
+pub(crate) fn env(s3: &S3) -> Vec<(&'static str, String)> {
     s3.env()
 }
 
-fn run_on(project: &Project, s3: &S3, args: &[&str]) -> crate::support::project::Run {
+pub(crate) fn run_on(project: &Project, s3: &S3, args: &[&str]) -> crate::support::project::Run {
     let env = env(s3);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     project.run_with(args, &env)
 }
 
-fn spawn(project: &Project, s3: &S3, args: &[&str]) -> std::process::Child {
+pub(crate) fn spawn(project: &Project, s3: &S3, args: &[&str]) -> std::process::Child {
     let env = env(s3);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     project.spawn_with(args, &env)
 }
 
-fn finished(child: std::process::Child) -> (i32, String) {
+pub(crate) fn finished(child: std::process::Child) -> (i32, String) {
     let output = child.wait_with_output().unwrap();
     (
         output.status.code().unwrap_or(-1),
@@ -62,7 +62,7 @@ fn finished(child: std::process::Child) -> (i32, String) {
 }
 
 /// Every segment's (key, text sent), from `plan --json`.
-fn planned(project: &Project, s3: Option<&S3>, args: &[&str]) -> Vec<(String, String)> {
+pub(crate) fn planned(project: &Project, s3: Option<&S3>, args: &[&str]) -> Vec<(String, String)> {
     let mut all = vec!["plan", "--json"];
     all.extend(args);
     let run = match s3 {
@@ -85,11 +85,13 @@ fn planned(project: &Project, s3: Option<&S3>, args: &[&str]) -> Vec<(String, St
     segments
 }
 
-/// Every output file's name and blake3 hash.
-fn episodes(project: &Project) -> Vec<(String, String)> {
+/// Every output file's name and blake3 hash; not the manifest, which
+/// also says where this machine got each episode's clips.
+pub(crate) fn episodes(project: &Project) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = project
         .outputs()
         .into_iter()
+        .filter(|(name, _, _)| name != "manifest.json")
         .map(|(name, bytes, _)| (name, blake3::hash(&bytes).to_hex().to_string()))
         .collect();
     files.sort();
@@ -106,7 +108,7 @@ fn single_machine(service: &FakeService) -> (Vec<(String, String)>, usize) {
 }
 
 /// The requests after the first `before`: each text at most once.
-fn assert_each_text_once(service: &FakeService, before: usize) {
+pub(crate) fn assert_each_text_once(service: &FakeService, before: usize) {
     let texts = service.texts().split_off(before);
     let distinct: BTreeSet<&String> = texts.iter().collect();
     assert_eq!(
@@ -168,7 +170,9 @@ fn two_shards_in_parallel_and_a_final_build_request_each_clip_once() {
     let final_build = run_on(&last, &s3, &["build"]);
     assert_eq!(final_build.code, 0, "{}", final_build.stderr);
     assert!(
-        final_build.stderr.contains("0 clip(s) requested"),
+        final_build.stderr.contains(&format!(
+            "0 clip(s) requested, {distinct} copied from the shared cache"
+        )),
         "{}",
         final_build.stderr
     );

@@ -42,6 +42,8 @@ pub enum Reply {
 #[derive(Default)]
 struct Inner {
     texts: Vec<String>,
+    /// Texts answered with audio: what a paid service charges for.
+    answered: Vec<String>,
     script: VecDeque<Reply>,
     fail_marker: Option<String>,
     delay: Option<Duration>,
@@ -75,6 +77,12 @@ impl FakeService {
     /// Texts received so far, in arrival order.
     pub fn texts(&self) -> Vec<String> {
         self.inner.lock().unwrap().texts.clone()
+    }
+
+    /// Texts answered with audio so far, in answer order: a request whose
+    /// client was gone before its answer never gets here.
+    pub fn answered(&self) -> Vec<String> {
+        self.inner.lock().unwrap().answered.clone()
     }
 
     pub fn requests(&self) -> usize {
@@ -154,6 +162,7 @@ async fn speech(
         tokio::time::sleep(delay).await;
     }
     let wav = |samples: &[i16]| {
+        inner.lock().unwrap().answered.push(text.clone());
         let mut headers = HeaderMap::new();
         headers.insert("content-type", "audio/wav".parse().unwrap());
         (headers, wav_bytes(samples, rate)).into_response()

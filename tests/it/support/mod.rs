@@ -17,11 +17,28 @@ pub use project::Project;
 /// neural voices installed on this machine change no test; a test that
 /// installs voices sets `XDG_DATA_HOME` again.
 pub fn briefcast() -> std::process::Command {
-    static NO_VOICES: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
-    let data = NO_VOICES.get_or_init(|| tempfile::tempdir().unwrap());
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_briefcast"));
-    command.env("XDG_DATA_HOME", data.path());
+    command.env("XDG_DATA_HOME", no_voices());
     command
+}
+
+/// [`briefcast`] run by `prlimit` with at most `files` open files.
+pub fn briefcast_with_open_files(files: u32) -> std::process::Command {
+    let mut command = std::process::Command::new("prlimit");
+    command
+        .arg(format!("--nofile={files}:{files}"))
+        .arg("--")
+        .arg(env!("CARGO_BIN_EXE_briefcast"))
+        .env("XDG_DATA_HOME", no_voices());
+    command
+}
+
+/// A data folder with no voices installed.
+fn no_voices() -> &'static std::path::Path {
+    static NO_VOICES: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    NO_VOICES
+        .get_or_init(|| tempfile::tempdir().unwrap())
+        .path()
 }
 
 /// Runs `serve(listener)` on a thread and runtime of its own, bound to an

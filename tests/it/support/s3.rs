@@ -2,8 +2,10 @@
 //! A real S3-compatible server: moto's standalone server (`moto[server]`,
 //! as `dev/setup.d/30-moto.sh` installed it) on 127.0.0.1 with an
 //! ephemeral port, one bucket, killed on drop. Objects are read and
-//! written with plain HTTP (moto checks no signatures), so a test can see
-//! what briefcast stored and plant what another machine would have.
+//! written with plain HTTP, so a test can see what briefcast stored and
+//! plant what another machine would have. moto checks no signatures but
+//! does check who asks: each request names briefcast's access key, so the
+//! objects briefcast stored (private to that key) can be read.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
@@ -14,6 +16,8 @@ use super::dev::installed;
 use super::free_port;
 
 pub const BUCKET: &str = "clips-bucket";
+/// An unsigned SigV4 header naming the key of [`S3::env`].
+const AUTHORIZATION: &str = "AWS4-HMAC-SHA256 Credential=test-access-key/20240101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0";
 const START_LIMIT: Duration = Duration::from_secs(60);
 const LIFETIME: Duration = Duration::from_secs(1800);
 
@@ -109,7 +113,7 @@ impl S3 {
             .set_read_timeout(Some(Duration::from_secs(10)))
             .ok()?;
         let head = format!(
-            "{method} {target} HTTP/1.1\r\nHost: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "{method} {target} HTTP/1.1\r\nHost: {}\r\nAuthorization: {AUTHORIZATION}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
             self.addr,
             body.len()
         );

@@ -7,10 +7,15 @@
 //! audio is usable. [`Synthesizer::fetch`] is the single segment → clip
 //! step; everything above it only sees clips.
 
+mod shared;
+
+pub use shared::describe_waits;
+
 use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -23,11 +28,14 @@ use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
 use super::pool::{Pool, REST, REST_AFTER};
 use super::response::{self, BodyError};
-use super::store::{Lease, RemoteCache, StoreError};
 use super::{retry, TtsError};
 use crate::config::ServiceConfig;
 use crate::model::ClipFormat;
 use crate::util::{keyed_redirect_policy, Redactor, TransportFailure};
+
+/// The most fetches a build has under way, however many slots its
+/// services have: far below the usual limit of 1,024 open files.
+const MAX_IN_FLIGHT: usize = 256;
 
 /// How the synthesizer judges audio. Given by the pipeline, so this stage
 /// needs no audio decoder.
@@ -57,8 +65,19 @@ pub struct StoredClip {
     pub key: ClipKey,
     pub path: PathBuf,
     pub format: ClipFormat,
-    /// True when no request was made for it in this run.
-    pub from_cache: bool,
+    /// Where this run got it.
+    pub source: ClipSource,
+}
+
+/// Where a run got a clip: what it cost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClipSource {
+    /// This machine's cache had it.
+    Local,
+    /// Copied from the shared cache: another machine paid for it.
+    Shared,
+    /// Requested from its service in this run: paid for.
+    Service,
 }
 
 struct Service {
@@ -87,10 +106,15 @@ pub struct Synthesizer {
     keyed_http: reqwest::Client,
     services: BTreeMap<String, Service>,
     jobs: Option<Semaphore>,
+    jobs_limit: Option<usize>,
     catalog: Catalog,
     validate: Validator,
     /// Multiplies every wait; `BRIEFCAST_TIME_SCALE` shortens them in tests.
     time_scale: f64,
+    /// Other machines' leases being waited on.
+    waits: shared::Waits,
+    /// Why nothing more is requested: a paid clip could not be stored.
+    halted: OnceLock<String>,
     _embedded: Option<EmbeddedServer>,
 }
 
@@ -154,9 +178,12 @@ impl Synthesizer {
             keyed_http,
             services,
             jobs: jobs.map(Semaphore::new),
+            jobs_limit: jobs,
             catalog,
             validate,
             time_scale,
+            waits: shared::Waits::default(),
+            halted: OnceLock::new(),
             _embedded: embedded,
         })
     }
@@ -190,7 +217,7 @@ impl Synthesizer {
             path: cache.path(&key, service.format),
             key,
             format: service.format,
-            from_cache: true,
+            source: ClipSource::Local,
         }))
     }
 
@@ -205,109 +232,38 @@ impl Synthesizer {
         if let Some(message) = service.streak.given_up() {
             return Err(TtsError::Misconfigured(message));
         }
+        if let Some(reason) = self.halted.get() {
+            return Err(TtsError::Halted(reason.clone()));
+        }
         match self.catalog.cache().remote() {
             Some(remote) => self.fetch_shared(remote, service, request).await,
-            None => self.fetch_with_retries(service, request).await,
+            None => self.fetch_with_retries(service, request, None).await,
         }
     }
 
-    /// With a shared cache: the clip another machine stored, else a lease
-    /// on its key and the request, else (another machine holds the lease)
-    /// a wait for that machine's clip. What this machine pays for it
-    /// stores create-only; if another clip won the race, that one is used,
-    /// so every machine assembles the same sound.
-    async fn fetch_shared(
-        &self,
-        remote: &RemoteCache,
-        service: &Service,
-        request: &ClipRequest,
-    ) -> Result<StoredClip, TtsError> {
-        let key = self.catalog.key(request)?;
-        // Long enough for the request with all its retries; a crashed
-        // holder's lease is taken over after it.
-        let ttl = (service.timeout * (service.retries + 1) + Duration::from_secs(60))
-            .mul_f64(self.time_scale.max(0.001));
-        loop {
-            if let Some(clip) = self.shared_clip(remote, service, &key).await? {
-                return Ok(clip);
-            }
-            let until = match remote.lease(&key, ttl).await? {
-                Lease::Held(lease) => {
-                    let result = match self.shared_clip(remote, service, &key).await {
-                        // Stored while the lease was taken: nothing to pay.
-                        Ok(Some(clip)) => Ok(clip),
-                        Ok(None) => match self.fetch_with_retries(service, request).await {
-                            Ok(clip) => self.share(remote, service, clip).await,
-                            Err(error) => Err(error),
-                        },
-                        Err(error) => Err(error.into()),
-                    };
-                    remote.release(&lease).await?;
-                    return result;
-                }
-                Lease::Busy(until) => until,
-            };
-            // Another machine is paying for it: wait for its clip.
-            let poll = Duration::from_millis(500).mul_f64(self.time_scale.max(0.001));
-            while SystemTime::now() < until {
-                tokio::time::sleep(poll).await;
-                if let Some(clip) = self.shared_clip(remote, service, &key).await? {
-                    return Ok(clip);
-                }
-            }
-        }
+    /// How many fetches a build should have under way at once: enough to
+    /// keep every service slot busy with the next request queued behind
+    /// it, and a bounded number waiting on the shared cache, whatever the
+    /// number of missing clips. Each fetch holds at most one connection
+    /// and one file.
+    pub fn in_flight_limit(&self) -> usize {
+        let slots: usize = self.services.values().map(|s| s.pool.capacity()).sum();
+        let slots = self.jobs_limit.map_or(slots, |jobs| slots.min(jobs));
+        (2 * slots + 8).min(MAX_IN_FLIGHT)
     }
 
-    /// The shared store's clip for `key`, copied into the local cache.
-    async fn shared_clip(
-        &self,
-        remote: &RemoteCache,
-        service: &Service,
-        key: &ClipKey,
-    ) -> Result<Option<StoredClip>, StoreError> {
-        let Some(bytes) = remote.get(key, service.format).await? else {
-            return Ok(None);
-        };
-        if let Err(reason) = (self.validate.stored)(&bytes, service.format) {
-            tracing::warn!("shared clip {key} is unusable ({reason}); requesting it again");
-            return Ok(None);
-        }
-        let cache = self.catalog.cache();
-        match cache.write(key, service.format, &bytes) {
-            Ok(path) => Ok(Some(StoredClip {
-                key: key.clone(),
-                path,
-                format: service.format,
-                from_cache: true,
-            })),
-            Err(e) => {
-                tracing::warn!("cannot copy shared clip {key} into the local cache: {e}");
-                Ok(None)
-            }
-        }
+    /// The other machines' leases this run waits on now.
+    pub fn waits(&self) -> Vec<super::LeaseHolder> {
+        let waits = self.waits.lock().unwrap_or_else(|e| e.into_inner());
+        waits.values().cloned().collect()
     }
 
-    /// Store a clip just paid for in the shared cache; if another machine's
-    /// clip for the key got there first, use that one.
-    async fn share(
-        &self,
-        remote: &RemoteCache,
-        service: &Service,
-        clip: StoredClip,
-    ) -> Result<StoredClip, TtsError> {
-        let bytes = fs_err::read(&clip.path).map_err(|source| TtsError::Cache {
-            path: clip.path.clone(),
-            source,
-        })?;
-        if remote.put_new(&clip.key, clip.format, &bytes).await? {
-            return Ok(clip);
-        }
-        match self.shared_clip(remote, service, &clip.key).await? {
-            Some(theirs) => Ok(StoredClip {
-                from_cache: false,
-                ..theirs
-            }),
-            None => Ok(clip),
+    /// Stop sending requests: a clip paid for (or copied) could not be
+    /// stored, so paying for more would throw money away.
+    fn halt(&self, error: &TtsError) {
+        let reason = format!("not requested: the clip cache cannot store clips ({error})");
+        if self.halted.set(reason).is_ok() {
+            tracing::error!("{error}; no further requests are sent");
         }
     }
 
@@ -319,10 +275,12 @@ impl Synthesizer {
             .collect()
     }
 
+    /// `gate`: with a shared cache, the lease taken just before sending.
     async fn fetch_with_retries(
         &self,
         service: &Service,
         request: &ClipRequest,
+        gate: Option<&shared::Gate<'_>>,
     ) -> Result<StoredClip, TtsError> {
         let key = self.catalog.key(request)?;
         let mut attempt = 0;
@@ -332,7 +290,7 @@ impl Synthesizer {
             if let Some(message) = service.streak.given_up() {
                 return Err(TtsError::Misconfigured(message));
             }
-            let (result, asked_wait) = self.attempt(service, request, &mut endpoint).await;
+            let (result, asked_wait) = self.attempt(service, request, &mut endpoint, gate).await;
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
                     Ok(path) => {
@@ -341,11 +299,16 @@ impl Synthesizer {
                             key,
                             path,
                             format: service.format,
-                            from_cache: false,
+                            source: ClipSource::Service,
                         });
+                    }
+                    Err(error @ TtsError::Cache { .. }) => {
+                        self.halt(&error);
+                        return Err(error);
                     }
                     Err(error) => error,
                 },
+                Err(error @ (TtsError::Elsewhere | TtsError::Halted(_))) => return Err(error),
                 Err(error) => error,
             };
             if let Some(message) = service.streak.failure(&service.name, &request.text, &error) {
@@ -413,6 +376,7 @@ impl Synthesizer {
         service: &Service,
         request: &ClipRequest,
         endpoint: &mut Option<usize>,
+        gate: Option<&shared::Gate<'_>>,
     ) -> (Result<Vec<u8>, TtsError>, Option<Duration>) {
         let _global = match &self.jobs {
             Some(jobs) => Some(jobs.acquire().await.expect("never closed")),
@@ -426,6 +390,14 @@ impl Synthesizer {
         }
         if let Some(pace) = &service.pace {
             pace.until_ready().await;
+        }
+        if let Some(reason) = self.halted.get() {
+            return (Err(TtsError::Halted(reason.clone())), None);
+        }
+        if let Some(gate) = gate {
+            if let Err(error) = gate.before_send(service.format).await {
+                return (Err(error), None);
+            }
         }
         let answer = self.exchange(service, &*lease.endpoint.api, request).await;
         if lease.report(&answer.0) {
@@ -531,13 +503,18 @@ fn http_clients() -> Result<(reqwest::Client, reqwest::Client), TtsError> {
 }
 
 impl Service {
-    /// A successful answer's body, at most what `text` could plausibly need.
-    async fn read_audio(&self, answer: reqwest::Response, text: &str) -> Result<Vec<u8>, TtsError> {
-        let limit = response::body_limit(
+    /// The most bytes a clip of `text` can plausibly take.
+    fn body_limit(&self, text: &str) -> u64 {
+        response::body_limit(
             self.format,
             plausibility_chars(text),
             self.seconds_per_char.1,
-        );
+        )
+    }
+
+    /// A successful answer's body, at most what `text` could plausibly need.
+    async fn read_audio(&self, answer: reqwest::Response, text: &str) -> Result<Vec<u8>, TtsError> {
+        let limit = self.body_limit(text);
         response::read_bounded(answer, limit)
             .await
             .map_err(|error| match error {
