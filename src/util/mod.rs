@@ -13,6 +13,7 @@ mod read;
 mod redact;
 mod redirect;
 pub mod retry;
+mod simplified;
 mod slots;
 mod time;
 
@@ -27,5 +28,6 @@ pub use paths::{overlap, real_path};
 pub use read::read_regular;
 pub use redact::Redactor;
 pub use redirect::{cross_origin, keyed_redirect_policy, CrossOrigin, TransportFailure};
+pub use simplified::{same_name, to_simplified};
 pub use slots::{Slot, Slots};
 pub use time::{frames_to_micros, frames_to_millis, frames_to_seconds};
