@@ -827,7 +827,7 @@ fn editorial_notes_after_the_last_speech_are_not_read() {
     );
     assert_eq!(
         paragraphs(&r, 2),
-        ["我们在每个村设立调解室，聘请老党员、老教师担任调解员。去年共调解纠纷三百余件，调解成功率达到百分之九十八。"]
+        ["我们在每个村设立调解室，聘请老党员、老教师担任调解员。去年共调解纠纷三百余件，调解成功率达到百分之九十八。我们还把普法宣传送进村屯、学校和企业，引导群众依法表达诉求，小事不出村、大事不出镇，矛盾不上交。"]
     );
     assert!(r.speeches[2].closing.is_empty());
     assert_eq!(warned_lines(&r), Vec::<usize>::new());
@@ -845,5 +845,6 @@ fn editorial_notes_after_the_last_speech_are_not_read() {
     );
     assert_eq!(paragraphs(&r, 1).len(), 1);
     assert!(r.speeches[1].closing.is_empty());
+    assert_eq!(warned_lines(&r), Vec::<usize>::new());
     assert_not_read(&r, &["為序", "圖片", "編輯"]);
 }
