@@ -14,7 +14,7 @@ use crate::text::{self, PlanVoice, Voicing};
 /// `3 kg`, `USD 5`), of an English one otherwise.
 pub fn spoken_without_project(line: &str) -> String {
     let han = line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
-    let language = if han || !text::has_english_word(line) {
+    let language = if han || !text::has_foreign_word(line) {
         "zh-CN"
     } else {
         "en"

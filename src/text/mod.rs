@@ -15,7 +15,7 @@ mod segment;
 mod slug;
 
 pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
-pub use normalize::{has_english_word, normalize_zh};
+pub use normalize::{has_foreign_word, normalize_zh};
 pub use pinyin::{
     pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin, syllables,
     PolyphoneScore, Reading,
@@ -49,10 +49,10 @@ pub enum Form {
 }
 
 /// What a voice is sent for `text`: normalised (Mandarin rules apply to
-/// segments with Chinese characters and to those with no English word,
-/// such as a bare `98%`, `3 kg` or `USD 5`; English digits are left to the
-/// service), then the lexicon, then for a pinyin voice the Mandarin front
-/// end.
+/// segments with Chinese characters and to those with no word of another
+/// language (`has_foreign_word`), such as a bare `98%`, `3 kg` or `USD 5`;
+/// English digits are left to the service), then the lexicon, then for a
+/// pinyin voice the Mandarin front end.
 pub fn spoken_form(text: &str, normalize: Normalize, form: Form, lexicon: &Lexicon) -> String {
     match form {
         Form::Hanzi => written_form(text, normalize, lexicon),
@@ -68,7 +68,7 @@ pub fn readings(text: &str, normalize: Normalize, lexicon: &Lexicon) -> Vec<Read
 }
 
 fn written_form(text: &str, normalize: Normalize, lexicon: &Lexicon) -> String {
-    let mandarin = text.chars().any(is_han) || !has_english_word(text);
+    let mandarin = text.chars().any(is_han) || !has_foreign_word(text);
     let normalised = match normalize {
         Normalize::Zh if mandarin => normalize_zh(text),
         _ => text.to_owned(),

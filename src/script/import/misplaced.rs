@@ -125,7 +125,7 @@ pub(super) fn move_misplaced(speeches: &mut [ImportedSpeech], findings: &mut Vec
         }
     }
     // Later chapters first, so the indices of earlier ones still hold.
-    moves.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    moves.sort_by_key(|&(from, k, _)| std::cmp::Reverse((from, k)));
     for (from, k, to) in moves {
         let chapter = speeches[from].chapters.remove(k);
         let mark = series_mark(&chapter.title).unwrap_or_default().to_string();

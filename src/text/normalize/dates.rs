@@ -34,9 +34,8 @@ fn plausible_year(y: &str) -> bool {
 /// Nothing after `e` continues the number: no digit, no `.5`, no count
 /// (元, 人, %), so 2008.08元 stays an amount.
 fn ends_number(c: &[char], e: usize) -> bool {
-    !is_digit_at(c, e)
-        && !(matches!(c.get(e), Some('.' | '-' | '/')) && is_digit_at(c, e + 1))
-        && !counted_after(c, e)
+    let continued = matches!(c.get(e), Some('.' | '-' | '/')) && is_digit_at(c, e + 1);
+    !(is_digit_at(c, e) || continued || counted_after(c, e))
 }
 
 fn ymd(y: &str, m: &str, d: Option<&str>) -> String {

@@ -1,8 +1,9 @@
 //! Latin letters in Mandarin text: the tokens with a fixed reading (O2O →
 //! O to O), initialisms written in lower case made capitals so a voice
 //! spells them (atm → ATM, c e o → CEO), and whether a segment without
-//! Chinese characters is English (has a word that is no unit, currency
-//! code or initialism) or a bit of Mandarin text (`3 kg`, `USD 5`, `B2B`).
+//! Chinese characters is in another language (has a word that is no unit,
+//! currency code or initialism) or a bit of Mandarin text (`3 kg`, `USD 5`,
+//! `B2B`).
 
 use super::patterns::Hit;
 use super::scan::starts;
@@ -63,10 +64,17 @@ fn initialism(c: &[char], i: usize) -> Hit {
     (written != upper && INITIALISMS.contains(&upper.as_str())).then_some((end, upper))
 }
 
-/// Does `text` hold an English word: two or more letters that are no
-/// unit, currency code, initialism, am/pm or era? (The fixed tokens,
-/// O2O and kin, have no two letters in a row.)
-pub fn has_english_word(text: &str) -> bool {
+/// Does `text` hold a word of another language: two or more Latin letters
+/// that are no unit, currency code, initialism, am/pm or era (the fixed
+/// tokens, O2O and kin, have no two letters in a row), or any letter of
+/// another alphabet (Cyrillic, Greek but µ, kana …)?
+pub fn has_foreign_word(text: &str) -> bool {
+    let other_alphabet = |c: char| {
+        c.is_alphabetic() && !c.is_ascii() && !crate::text::is_han(c) && !"µμ".contains(c)
+    };
+    if text.chars().any(other_alphabet) {
+        return true;
+    }
     let known = |w: &str| {
         let upper = w.to_ascii_uppercase();
         UNITS.iter().any(|(u, _)| *u == w)
@@ -91,7 +99,7 @@ mod tests {
             "Hello",
             "call 110",
         ] {
-            assert!(has_english_word(english), "{english}");
+            assert!(has_foreign_word(english), "{english}");
         }
         for mandarin in [
             "3 kg",
@@ -103,7 +111,7 @@ mod tests {
             "1:02:36 am",
             "2934ad",
         ] {
-            assert!(!has_english_word(mandarin), "{mandarin}");
+            assert!(!has_foreign_word(mandarin), "{mandarin}");
         }
     }
 }

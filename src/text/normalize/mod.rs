@@ -56,7 +56,7 @@ mod scan;
 mod score;
 mod words;
 
-pub use latin::has_english_word;
+pub use latin::has_foreign_word;
 use patterns::Hit;
 use scan::{digits_at, halfwidth, is_digit_at, parse_num, prev};
 use words::{COMPARISONS, OPERATORS, RANGE_SEPS};

@@ -170,7 +170,8 @@ fn hyphenated_phone(c: &[char], i: usize) -> Hit {
     }
     let (d, de) = digits_at(c, be + 1, 4, 4)?;
     let shaped = a.starts_with('1') || a == "400" || a == "800";
-    let whole = !is_digit_at(c, de) && !(c.get(de) == Some(&sep) && is_digit_at(c, de + 1));
+    let more = c.get(de) == Some(&sep) && is_digit_at(c, de + 1);
+    let whole = !(is_digit_at(c, de) || more);
     (shaped && whole).then(|| (de, read_digits(&format!("{a}{b}{d}"), true)))
 }
 
