@@ -10,7 +10,7 @@ use crate::config::{Config, LexiconEntry, MandarinForm, NormalizeSetting};
 use crate::text::{self, PlanVoice, Voicing};
 
 /// What a line is sent as without any project: the defaults of a Chinese
-/// show for a line with Chinese characters or with no English word (`110`,
+/// show for a line with Chinese characters or with no foreign word (`110`,
 /// `3 kg`, `USD 5`), of an English one otherwise.
 pub fn spoken_without_project(line: &str) -> String {
     let han = line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));

@@ -78,7 +78,10 @@ pub(super) fn year_last(c: &[char], i: usize) -> Hit {
     }
     let (b, be) = digits_at(c, ae + 1, 1, 4)?;
     if b.len() == 4 {
-        let month_year = a.len() == 2 && month_ok(&a) && plausible_year(&b) && ends_number(c, be);
+        // 12.2008 could be a decimal; 08.2008 cannot.
+        let dotted_ok = sep != '.' || a.starts_with('0');
+        let month_year =
+            a.len() == 2 && dotted_ok && month_ok(&a) && plausible_year(&b) && ends_number(c, be);
         return month_year.then(|| (be, ymd(&b, &a, None)));
     }
     if c.get(be) != Some(&sep) || b.len() > 2 {
@@ -94,8 +97,8 @@ pub(super) fn year_last(c: &[char], i: usize) -> Hit {
 }
 
 /// 08-08, 08/08, 08.08, 12-05 → 八月八日 (a zero-padded field makes it a
-/// date); 12/2/2, 12.2.3 → 一二年二月二日 (a two-digit year before month
-/// and day).
+/// date; with a dot, only a zero-padded month: 10.05 is a decimal);
+/// 12/2/2, 12.2.3 → 一二年二月二日 (a two-digit year before month and day).
 pub(super) fn short_date(c: &[char], i: usize) -> Hit {
     let (a, ae) = digits_at(c, i, 2, 2)?;
     let sep = *c.get(ae)?;
@@ -108,7 +111,8 @@ pub(super) fn short_date(c: &[char], i: usize) -> Hit {
         let date = month_ok(&b) && day_ok(&d) && ends_number(c, de);
         return date.then(|| (de, ymd(&a, &b, Some(&d))));
     }
-    let padded = b.len() == 2 && (a.starts_with('0') || b.starts_with('0'));
+    // 10.05 is a decimal; 08.08 cannot be one, and 12-05 is no range.
+    let padded = b.len() == 2 && (a.starts_with('0') || (b.starts_with('0') && sep != '.'));
     (padded && month_ok(&a) && day_ok(&b) && ends_number(c, be)).then(|| {
         let reading = format!(
             "{}月{}日",

@@ -91,13 +91,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn english_words_and_mandarin_tokens() {
+    fn foreign_words_and_mandarin_tokens() {
         for english in [
             "In 2019, 56% agreed.",
             "iPhone 5s",
             "HDR10",
             "Hello",
             "call 110",
+            "В 2019 году",
+            "ラジオ 5",
         ] {
             assert!(has_foreign_word(english), "{english}");
         }
