@@ -14,7 +14,7 @@
 //! (number reading), `scan.rs` (char helpers), `words.rs` (word lists),
 //! `dates.rs` (numeric dates), `patterns.rs` (times, digit strings),
 //! `score.rs` (scores and counts), `quantity.rs` (everything read as a
-//! quantity), `latin.rs` (Latin tokens, and whether a segment is English).
+//! quantity), `latin.rs` (Latin tokens, and whether a segment is foreign).
 //!
 //! Disputed conventions (zh_text.md §4), as chosen here:
 //!
@@ -33,7 +33,7 @@
 //! | bare integers | cardinal; digits only with a cue (电话, 尾号, 编号, “…”号, 国道, 985工程, listed service numbers standing alone) | 10076 → 一万零七十六 |
 //! | 号 vs 日 | keep 号 | 31号 → 三十一号 |
 //! | ￥ | 元 | ￥5 → 五元 |
-//! | numeric dates | only with a 4-digit year; otherwise a range or decimal | 12-23 → 十二到二十三, 12.9 → 十二点九 |
+//! | numeric dates | with a 4-digit year, a 2-digit year before month and day, or a zero-padded field; otherwise a range or decimal | 12-23 → 十二到二十三, 12.9 → 十二点九, 08-08 → 八月八日 |
 //! | 零 before 十万 | 零一十万 | 10000100000 → 一百亿零一十万 |
 //! | COVID-19 | a '-' after a letter is kept, not a minus | COVID-19 → COVID-十九 |
 //! | numeric dates, year last | day first unless only the second field can be a day | 08-09-2008 → 二零零八年九月八日 |
@@ -105,9 +105,11 @@ fn padding(c: &[char], i: usize) -> bool {
     let number = |j: usize| {
         is_digit_at(c, j) || (matches!(c.get(j), Some('-' | '+')) && is_digit_at(c, j + 1))
     };
+    let before = i.checked_sub(1);
     c[i] == ' '
-        && ((i > 0 && han(c.get(i - 1)) && number(i + 1))
-            || (i > 0 && is_digit_at(c, i - 1) && han(c.get(i + 1))))
+        && before.is_some_and(|b| {
+            (han(c.get(b)) && number(i + 1)) || (is_digit_at(c, b) && han(c.get(i + 1)))
+        })
 }
 
 /// A number-like token starting at `i`, read.
@@ -137,8 +139,8 @@ fn match_at(c: &[char], i: usize) -> Hit {
         '+' if number_next => country_code(c, i),
         // -百分之1: a minus before a number written in words.
         '-' if scan::starts(c, i + 1, "百分之") => Some((i + 1, "负".to_string())),
-        _ if number_next && COMPARISONS.iter().any(|(op, _)| scan::starts(c, i, op)) => {
-            let (op, word) = COMPARISONS.iter().find(|(op, _)| scan::starts(c, i, op))?;
+        _ if number_next && comparison(c, i).is_some() => {
+            let (op, word) = comparison(c, i)?;
             quantity::quantity(c, i + op.chars().count(), false)
                 .map(|(e, s)| (e, format!("{word}{s}")))
         }
@@ -149,6 +151,14 @@ fn match_at(c: &[char], i: usize) -> Hit {
         '$' | '€' | '£' | '₩' | '￥' | '¥' => quantity::currency(c, i),
         _ => None,
     }
+}
+
+/// A comparison sign at `i` (票数≥100万): (the sign, its word).
+fn comparison(c: &[char], i: usize) -> Option<(&'static str, &'static str)> {
+    COMPARISONS
+        .iter()
+        .copied()
+        .find(|(op, _)| scan::starts(c, i, op))
 }
 
 /// `+86 18544139121`, `+86-10-…`: the country code digit by digit, its
