@@ -15,11 +15,9 @@
 //! wrongly but a listener hears rightly, and still counts a wrong tone or
 //! a wrong sound, so it tells a voice's mistakes from the transcriber's.
 
-use std::sync::OnceLock;
-
-use ferrous_opencc::config::BuiltinConfig;
-use ferrous_opencc::OpenCC;
 use num2words::{Lang, Num2Words};
+
+pub use crate::util::to_simplified;
 
 /// The language a segment is heard in, from its voice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -98,13 +96,6 @@ pub fn zh_form(text: &str, zh: NormalizeZh) -> Vec<char> {
         .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
         .collect()
-}
-
-/// Traditional characters to simplified ones (OpenCC `t2s`).
-pub fn to_simplified(text: &str) -> String {
-    static T2S: OnceLock<OpenCC> = OnceLock::new();
-    T2S.get_or_init(|| OpenCC::from_config(BuiltinConfig::T2s).expect("built-in t2s tables load"))
-        .convert(text)
 }
 
 /// English as compared: lower-case words, numbers spelled out, hyphens

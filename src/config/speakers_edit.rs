@@ -1,7 +1,8 @@
 //! Adding speakers to `voices.toml`'s `[speakers]` table in place: the
 //! file's comments, order and layout stay as they are (toml_edit); each new
 //! speaker gets the next free voice (one no speaker uses yet, in the file's
-//! order; when every voice is taken, the least used one).
+//! order; when every voice is taken, the least used one). A name in
+//! traditional characters whose simplified twin is there is not new.
 
 use std::collections::BTreeMap;
 
@@ -57,9 +58,17 @@ pub fn add_speakers(text: &str, new: &[(String, String)]) -> Result<SpeakersEdit
             *n += 1;
         }
     }
-    let mut added = Vec::new();
+    let mut added: Vec<(String, String, String)> = Vec::new();
     for (name, slug) in new {
-        if speakers.contains_key(name) || added.iter().any(|(n, _, _)| n == name) {
+        // 田紅旗 is already there as 田红旗.
+        let known = speakers
+            .iter()
+            .any(|(k, _)| crate::util::same_name(k, name));
+        if known
+            || added
+                .iter()
+                .any(|(n, _, _)| crate::util::same_name(n, name))
+        {
             continue;
         }
         // Least used first; among equals, the file's order.
@@ -115,5 +124,20 @@ mod tests {
             add_speakers("[show]\n", &new),
             Err(EditError::NoVoices)
         ));
+    }
+
+    #[test]
+    fn a_name_in_traditional_characters_is_not_added_twice() {
+        let config = "[voices.a]\nservice = \"s\"\n\n[speakers]\n\"田红旗\" = \"a\"\n";
+        let new = [
+            ("田紅旗".to_string(), "tian-hong-qi".to_string()),
+            ("劉永好".to_string(), "liu-yong-hao".to_string()),
+            ("刘永好".to_string(), "liu-yong-hao".to_string()),
+        ];
+        let edit = add_speakers(config, &new).unwrap();
+        assert_eq!(
+            edit.added,
+            [("劉永好".into(), "a".into(), "liu-yong-hao".into())]
+        );
     }
 }

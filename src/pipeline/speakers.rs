@@ -1,6 +1,7 @@
 //! Which episodes the scripts make: one per speaker, in show order, each
 //! with the voice and file name (slug) `[speakers]` gives it; the segments
-//! themselves are planned by `text::plan_episode`.
+//! themselves are planned by `text::plan_episode`. A speaker's name in
+//! traditional characters is the same speaker as its simplified twin.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -9,6 +10,7 @@ use super::voicing::plan_voice;
 use crate::config::Config;
 use crate::model::{EpisodePlan, Speech};
 use crate::text::{self, Announcements};
+use crate::util;
 
 #[derive(Debug, thiserror::Error)]
 pub enum PlanError {
@@ -37,10 +39,12 @@ pub fn plan_episodes(
     config: &Config,
     speeches: Vec<Speech>,
 ) -> Result<Vec<EpisodePlan>, PlanError> {
+    // A speaker printed in traditional characters (田紅旗) is the one
+    // written in simplified (田红旗): one episode, one [speakers] entry.
     let mut by_speaker: BTreeMap<String, Vec<Speech>> = BTreeMap::new();
     for speech in speeches {
         by_speaker
-            .entry(speech.speaker.clone())
+            .entry(util::to_simplified(&speech.speaker))
             .or_default()
             .push(speech);
     }
@@ -55,9 +59,13 @@ pub fn plan_episodes(
     for speeches in groups {
         let first = &speeches[0];
         let speaker = first.speaker.clone();
-        let entry = config
+        let (key, entry) = config
             .speakers
-            .get(&speaker)
+            .get_key_value(&speaker)
+            .or_else(|| {
+                let mut same = config.speakers.iter();
+                same.find(|(name, _)| util::same_name(name, &speaker))
+            })
             .ok_or_else(|| PlanError::NoVoice {
                 path: first.path.clone(),
                 speaker: speaker.clone(),
@@ -71,7 +79,7 @@ pub fn plan_episodes(
                     slug: slug.to_owned(),
                 })
             }
-            None => text::slugify(&speaker),
+            None => text::slugify(key),
         };
         if slug.is_empty() {
             return Err(PlanError::EmptySlug { speaker });
@@ -110,4 +118,56 @@ pub fn plan_episodes(
 
 fn show_position(speech: &Speech) -> (i64, PathBuf) {
     (speech.order.unwrap_or(i64::MAX), speech.path.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Chapter, Paragraph};
+    use std::path::Path;
+
+    fn speech(path: &str, speaker: &str) -> Speech {
+        let paragraph = Paragraph {
+            text: "中國新型政黨制度有利於團結。".into(),
+            line: 3,
+        };
+        Speech {
+            path: path.into(),
+            speaker: speaker.into(),
+            title: "發言".into(),
+            subtitle: None,
+            order: None,
+            chapters: vec![Chapter {
+                title: "發言".into(),
+                line: 1,
+                paragraphs: vec![paragraph],
+            }],
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_speaker_in_traditional_characters_gets_the_simplified_entry() {
+        let text = "[show]\ntitle = \"S\"\nlanguage = \"zh-CN\"\n[services.local]\nkind = \"embedded\"\n\
+                    [voices.a]\nservice = \"local\"\nvoice = \"cmn\"\n\
+                    [voices.b]\nservice = \"local\"\nvoice = \"cmn\"\n\
+                    [speakers]\n\"田红旗\" = { voice = \"b\", slug = \"tian\" }\n\"林毅夫\" = \"a\"\n";
+        let config = Config::parse(text, Path::new("voices.toml"), ".".into()).unwrap();
+        let speeches = vec![
+            speech("1.md", "田紅旗"),
+            speech("2.md", "林毅夫"),
+            speech("3.md", "田红旗"),
+        ];
+        let plans = plan_episodes(&config, speeches).unwrap();
+        let got: Vec<(&str, &str)> = plans
+            .iter()
+            .map(|p| (p.speaker.as_str(), p.slug.as_str()))
+            .collect();
+        assert_eq!(got, [("田紅旗", "tian"), ("林毅夫", "lin-yi-fu")]);
+        let unknown = plan_episodes(&config, vec![speech("4.md", "劉永好")]).unwrap_err();
+        assert!(
+            unknown.to_string().contains("“劉永好” has no voice"),
+            "{unknown}"
+        );
+    }
 }

@@ -10,9 +10,11 @@ use crate::config::{Config, LexiconEntry, MandarinForm, NormalizeSetting};
 use crate::text::{self, PlanVoice, Voicing};
 
 /// What a line is sent as without any project: the defaults of a Chinese
-/// show for a line with Chinese characters, of an English one otherwise.
+/// show for a line with Chinese characters or with no foreign word (`110`,
+/// `3 kg`, `USD 5`), of an English one otherwise.
 pub fn spoken_without_project(line: &str) -> String {
-    let language = if line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c)) {
+    let han = line.chars().any(|c| ('\u{4E00}'..='\u{9FFF}').contains(&c));
+    let language = if han || !text::has_foreign_word(line) {
         "zh-CN"
     } else {
         "en"

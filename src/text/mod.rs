@@ -15,7 +15,7 @@ mod segment;
 mod slug;
 
 pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
-pub use normalize::normalize_zh;
+pub use normalize::{has_foreign_word, normalize_zh};
 pub use pinyin::{
     pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin, syllables,
     PolyphoneScore, Reading,
@@ -49,9 +49,10 @@ pub enum Form {
 }
 
 /// What a voice is sent for `text`: normalised (Mandarin rules apply to
-/// segments with Chinese characters and to those with no letters at all,
-/// such as a bare `98%`; English digits are left to the service), then the
-/// lexicon, then for a pinyin voice the Mandarin front end.
+/// segments with Chinese characters and to those with no word of another
+/// language (`has_foreign_word`), such as a bare `98%`, `3 kg` or `USD 5`;
+/// English digits are left to the service), then the lexicon, then for a
+/// pinyin voice the Mandarin front end.
 pub fn spoken_form(text: &str, normalize: Normalize, form: Form, lexicon: &Lexicon) -> String {
     match form {
         Form::Hanzi => written_form(text, normalize, lexicon),
@@ -67,7 +68,7 @@ pub fn readings(text: &str, normalize: Normalize, lexicon: &Lexicon) -> Vec<Read
 }
 
 fn written_form(text: &str, normalize: Normalize, lexicon: &Lexicon) -> String {
-    let mandarin = text.chars().any(is_han) || !text.chars().any(char::is_alphabetic);
+    let mandarin = text.chars().any(is_han) || !has_foreign_word(text);
     let normalised = match normalize {
         Normalize::Zh if mandarin => normalize_zh(text),
         _ => text.to_owned(),
@@ -149,6 +150,17 @@ mod tests {
         assert_eq!(hanzi("2008-08"), "二零零八年八月");
         assert_eq!(hanzi("13:10:36"), "十三点十分三十六秒");
         assert_eq!(hanzi("1000"), "一千");
+    }
+
+    #[test]
+    fn segments_whose_only_letters_are_units_codes_or_initialisms_are_mandarin() {
+        let none = Lexicon::default();
+        let hanzi = |t: &str| spoken_form(t, Normalize::Zh, Form::Hanzi, &none);
+        assert_eq!(hanzi("3 kg"), "三千克");
+        assert_eq!(hanzi("CNY 1.25"), "一点二五人民币");
+        assert_eq!(hanzi("B2B"), "B to B");
+        assert_eq!(hanzi("38°C"), "三十八摄氏度");
+        assert_eq!(hanzi("Call 110 now"), "Call 110 now");
     }
 
     #[test]

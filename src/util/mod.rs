@@ -14,6 +14,7 @@ mod read;
 mod redact;
 mod redirect;
 pub mod retry;
+mod simplified;
 mod slots;
 mod time;
 
@@ -29,5 +30,6 @@ pub use process::{host_name, is_gone, process_identity};
 pub use read::read_regular;
 pub use redact::Redactor;
 pub use redirect::{cross_origin, keyed_redirect_policy, CrossOrigin, TransportFailure};
+pub use simplified::{same_name, to_simplified};
 pub use slots::{Slot, Slots};
 pub use time::{frames_to_micros, frames_to_millis, frames_to_seconds};

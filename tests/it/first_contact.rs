@@ -409,7 +409,7 @@ fn doctor_hears_that_espeak_s_cmn_is_not_mandarin() {
 fn say_works_without_a_project() {
     let dir = tempfile::tempdir().unwrap();
     let run = crate::support::briefcast()
-        .args(["say", "2019年", "Page 42"])
+        .args(["say", "2019年", "Page 42", "3 kg", "USD 5"])
         .current_dir(dir.path())
         .output()
         .unwrap();
@@ -420,6 +420,6 @@ fn say_works_without_a_project() {
     );
     assert_eq!(
         String::from_utf8_lossy(&run.stdout),
-        "二零一九年\nPage 42\n"
+        "二零一九年\nPage 42\n三千克\n五美元\n"
     );
 }

@@ -25,9 +25,10 @@ fn the_sample_page_becomes_four_scripts_and_a_report() {
     assert!(run
         .stdout
         .contains("line 77: dropped credit: “本版由自治区民宗委 监督检查处供稿”"));
-    assert!(run
-        .stdout
-        .contains("line 73: warning: chapter “关系千丝万缕怎么理顺？——联帮”"));
+    assert!(run.stdout.contains(
+        "line 73: moved chapter “关系千丝万缕怎么理顺？——联帮” to the speech of “南宁市兴宁区民生街道望仙坡社区”"
+    ));
+    assert!(!run.stdout.contains("warning"), "{}", run.stdout);
     let mut names: Vec<String> = std::fs::read_dir(project.path("imported"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -36,27 +37,34 @@ fn the_sample_page_becomes_four_scripts_and_a_report() {
     assert_eq!(names[0], "01-liu-zhou-shi.md");
     assert_eq!(names.len(), 4);
 
-    // The imported scripts parse, and equal the shipped ones but for the
-    // section the page printed out of place.
+    // The imported scripts parse, and have the shipped scripts' structure
+    // with no hand edit: speakers, titles, chapter headings, paragraphs.
     let imported = briefcast::script::load_dir(&project.path("imported")).unwrap();
     let shipped = briefcast::script::load_dir(
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts"),
     )
     .unwrap();
-    let titles = |s: &briefcast::model::Speech| {
-        s.chapters
+    let structure = |s: &briefcast::model::Speech| {
+        let chapters: Vec<(String, Vec<String>)> = s
+            .chapters
             .iter()
-            .map(|c| c.title.clone())
-            .collect::<Vec<_>>()
+            .map(|c| {
+                let texts = c.paragraphs.iter().map(|p| p.text.clone()).collect();
+                (c.title.clone(), texts)
+            })
+            .collect();
+        (
+            s.speaker.clone(),
+            s.title.clone(),
+            s.subtitle.clone(),
+            s.order,
+            chapters,
+        )
     };
-    assert_eq!(titles(&imported[0]), titles(&shipped[0]));
-    assert_eq!(titles(&imported[1]), titles(&shipped[1]));
-    let mut moved = titles(&imported[2]);
-    let lianbang = moved.pop().unwrap();
-    assert_eq!(moved, titles(&shipped[2]));
-    let mut expected = titles(&imported[3]);
-    expected.push(lianbang);
-    assert_eq!(expected, titles(&shipped[3]));
+    assert_eq!(imported.len(), shipped.len());
+    for (got, want) in imported.iter().zip(&shipped) {
+        assert_eq!(structure(got), structure(want), "{}", want.path.display());
+    }
 }
 
 #[test]
@@ -794,4 +802,49 @@ fn real_page_marked_speaker_line_above_its_heading() {
             "委员，中国",
         ],
     );
+}
+
+#[test]
+fn editorial_notes_after_the_last_speech_are_not_read() {
+    // The page's ordering note, photo credit and editor line close the
+    // page after the last speech: none of it is the last speaker's.
+    let r = import_page(&fixture("page-end-notes.txt")).unwrap();
+    assert_eq!(
+        outline(&r),
+        [
+            "甲县人民政府 | 让群众办事更方便 | - | ",
+            "乙市数据局 | 用好数字技术 | - | ",
+            "丙镇司法所 | 把矛盾化解在基层 | - | ",
+        ]
+    );
+    assert_eq!(
+        dropped(&r),
+        [
+            (21, "order note"),
+            (22, "photo credit"),
+            (23, "editor line")
+        ]
+    );
+    assert_eq!(
+        paragraphs(&r, 2),
+        ["我们在每个村设立调解室，聘请老党员、老教师担任调解员。去年共调解纠纷三百余件，调解成功率达到百分之九十八。我们还把普法宣传送进村屯、学校和企业，引导群众依法表达诉求，小事不出村、大事不出镇，矛盾不上交。"]
+    );
+    assert!(r.speeches[2].closing.is_empty());
+    assert_eq!(warned_lines(&r), Vec::<usize>::new());
+    assert_not_read(&r, &["为序", "图片", "编辑", "校对"]);
+
+    let r = import_page(&fixture("page-end-notes-traditional.txt")).unwrap();
+    assert_eq!(r.speeches.len(), 2);
+    assert_eq!(
+        dropped(&r),
+        [
+            (15, "order note"),
+            (16, "photo credit"),
+            (17, "editor line")
+        ]
+    );
+    assert_eq!(paragraphs(&r, 1).len(), 1);
+    assert!(r.speeches[1].closing.is_empty());
+    assert_eq!(warned_lines(&r), Vec::<usize>::new());
+    assert_not_read(&r, &["為序", "圖片", "編輯"]);
 }

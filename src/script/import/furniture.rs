@@ -6,12 +6,12 @@
 //! the lines stand and what is reported (the block splitter in `blocks`).
 
 use super::text::{ends_sentence, is_cjk, short};
-use crate::script::speaker::fold;
+use crate::util::to_simplified;
 
 /// `text` folded to simplified characters, without spaces between two
 /// Chinese characters (`编 辑：张学文` → `编辑：张学文`).
 fn plain(text: &str) -> String {
-    let cs: Vec<char> = fold(text).chars().collect();
+    let cs: Vec<char> = to_simplified(text).chars().collect();
     let cjk = |i: Option<usize>| i.and_then(|i| cs.get(i)).is_some_and(|&c| is_cjk(c));
     let padding = |i: usize, c: char| {
         c == ' '
@@ -38,6 +38,7 @@ pub(super) const FURNITURE: &[(&str, Matcher, bool)] = &[
     ("page number", is_page_number, false),
     ("paper and page line", is_paper_line, false),
     ("order note", is_order_note, false),
+    ("photo credit", is_photo_credit, false),
     ("photo caption", is_caption, false),
     ("byline", is_byline, false),
     ("site chrome", is_chrome, false),
@@ -77,13 +78,49 @@ fn is_page_label(compact: &str) -> bool {
             .all(|c| !c.is_ascii_punctuation() && !"，。；！？".contains(c))
 }
 
-/// `（按发言先后排列）`, `(以发言先后为序)`, `（按姓氏笔画排序）`.
+/// `（按发言先后排列）`, `(以发言先后为序)`, `（按姓氏笔画排序）`, and the
+/// page-end kin: `本版内容以发言先后为序`, `以上发言按发言顺序排列`,
+/// `（排名不分先后）`.
 pub(super) fn is_order_note(t: &str) -> bool {
-    let inner = t.trim_matches(['（', '）', '(', ')', ' ']);
-    t.starts_with(['（', '('])
-        && inner.chars().count() <= 20
-        && (inner.starts_with('按') || inner.starts_with('以'))
-        && ["排列", "排序", "为序"].iter().any(|w| inner.ends_with(w))
+    let inner = t
+        .trim_matches(['（', '）', '(', ')', ' '])
+        .trim_end_matches(['。', '.']);
+    let inner = inner.trim_matches(['（', '）', '(', ')', ' ']);
+    let bracketed = t.starts_with(['（', '(']);
+    let by = inner.starts_with('按') || inner.starts_with('以');
+    let ordered = ["排列", "排序", "为序", "顺序", "不分先后"]
+        .iter()
+        .any(|w| inner.ends_with(w));
+    let about = ["发言", "先后", "姓氏", "笔画", "排名"]
+        .iter()
+        .any(|w| inner.contains(w));
+    let page_note = ["本版", "本期", "以上", "上述", "排名"]
+        .iter()
+        .any(|w| inner.starts_with(w));
+    inner.chars().count() <= 24
+        && !inner.contains(['，', ','])
+        && ordered
+        && ((bracketed && by) || (about && (by || page_note)))
+}
+
+/// `本版图片由自治区民宗委提供`, `本版摄影：本报记者 张三`, `图片：新华社`,
+/// `（图片由受访者提供）`, `图/新华社`: who took or gave the photos.
+pub(super) fn is_photo_credit(t: &str) -> bool {
+    let inner = t
+        .trim_matches(['（', '）', '(', ')', ' '])
+        .trim_end_matches(['。', '.']);
+    let inner = inner
+        .strip_prefix("本版")
+        .or_else(|| inner.strip_prefix("本期"))
+        .or_else(|| inner.strip_prefix("文中"))
+        .unwrap_or(inner);
+    let labels = ["图片", "照片", "摄影", "图", "供图", "配图", "制图", "视频"];
+    let labelled = labels.iter().any(|l| {
+        inner
+            .strip_prefix(l)
+            .is_some_and(|rest| rest.starts_with(['：', ':', '/', '／', '由']))
+    });
+    short(t) && inner.chars().count() <= 40 && !inner.contains('，') && labelled
 }
 
 /// `（新华社记者 姚大伟摄）`, `…(视频发言截图)`, `新华社发`, `资料图片`.
@@ -241,10 +278,30 @@ pub(super) fn is_credit(t: &str) -> bool {
     short(t) && (t.starts_with("本版由") || t.starts_with("本版稿件") || t.ends_with("供稿"))
 }
 
-/// `责任编辑：…`, `责编：…`, `校对：…`, `美编：…`.
+/// `责任编辑：…`, `责编：…`, `校对：…`, `美编：…`, also bracketed or
+/// after 本版 (`（责任编辑：王五）`, `本版责编：王五`, `本版编辑 王五`).
 pub(super) fn is_editor_line(t: &str) -> bool {
+    let inner = t.trim_start_matches(['（', '(', ' ']);
+    let inner = inner
+        .strip_prefix("本版")
+        .or_else(|| inner.strip_prefix("本期"))
+        .unwrap_or(inner);
     let prefixes = ["责任编辑", "责编", "校对", "美编"];
-    short(t) && prefixes.iter().any(|p| t.starts_with(p))
+    let roles = [
+        "编辑",
+        "美术编辑",
+        "图片编辑",
+        "版式设计",
+        "版式",
+        "值班编辑",
+    ];
+    let delimited = |rest: &str| rest.starts_with(['：', ':', ' ', '　', '/', '／', '丨', '|']);
+    short(t)
+        && (prefixes.iter().any(|p| inner.starts_with(p))
+            || (inner.len() < t.trim_start().len() || t.starts_with(['（', '(']))
+                && roles
+                    .iter()
+                    .any(|r| inner.strip_prefix(r).is_some_and(delimited)))
 }
 
 /// `（下转第2版）`, `（上接第1版）`, `(continued on page 2)`.
@@ -283,11 +340,63 @@ pub(super) fn numeral(s: &str) -> bool {
 }
 
 /// The rule that drops `text`, if any; a line in traditional characters or
-/// spaced out (`编 辑：`, `責任編輯：`) is read as its plain twin.
+/// spaced out (`编 辑：`, `責任編輯：`) is read as its plain twin, and a line
+/// of several notes side by side (`责任编辑：王五 校对：李四`, `（本版内容以
+/// 发言先后为序） 本版图片由新华社提供`) as each of them.
 pub(super) fn furniture(text: &str) -> Option<(&'static str, bool)> {
+    rule(text).or_else(|| {
+        let parts: Vec<&str> = text
+            .split(|c: char| c.is_whitespace() || c == '　')
+            .filter(|p| !p.is_empty())
+            .collect();
+        let rules: Vec<(&'static str, bool)> = parts.iter().filter_map(|p| rule(p)).collect();
+        let all = parts.len() >= 2 && rules.len() == parts.len();
+        all.then(|| (rules[0].0, rules.iter().any(|r| r.1)))
+    })
+}
+
+fn rule(text: &str) -> Option<(&'static str, bool)> {
     let plain = plain(text);
     let rule = FURNITURE
         .iter()
         .find(|(_, matches, _)| matches(text) || matches(&plain));
     rule.map(|&(name, _, ends_flow)| (name, ends_flow))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_end_notes_are_furniture_and_speech_lines_are_not() {
+        for (line, rule) in [
+            ("本版内容以发言先后为序", "order note"),
+            ("（本版内容以发言先后为序）", "order note"),
+            ("以上发言按发言顺序排列", "order note"),
+            ("（排名不分先后）", "order note"),
+            ("（按姓氏笔画排序）", "order note"),
+            ("本版图片由自治区民宗委提供", "photo credit"),
+            ("本版摄影：本报记者 张三", "photo credit"),
+            ("（图片由受访者提供）", "photo credit"),
+            ("图/新华社", "photo credit"),
+            ("（责任编辑：王五）", "editor line"),
+            ("本版责编：王五", "editor line"),
+            ("本版编辑 王五", "editor line"),
+            ("责任编辑：王五　校对：李四", "editor line"),
+            ("（本版內容以發言先後為序）", "order note"),
+            ("責任編輯：王五", "editor line"),
+        ] {
+            assert_eq!(furniture(line).map(|r| r.0), Some(rule), "{line}");
+        }
+        for line in [
+            "以问题为导向确定工作顺序",
+            "我们按照发言顺序排列座位。",
+            "图片展示了各族群众共居共学的场景。",
+            "编辑部的同志们深入基层",
+            "牢记嘱托 不负韶华",
+            "关系千丝万缕怎么理顺？——联帮",
+        ] {
+            assert_eq!(furniture(line), None, "{line}");
+        }
+    }
 }

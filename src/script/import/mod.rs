@@ -19,9 +19,11 @@
 mod blocks;
 mod furniture;
 mod layout;
+mod misplaced;
+mod report;
 mod text;
 
-use std::fmt::Write as _;
+pub use report::render_report;
 
 use self::blocks::{nodes, Kind, Node};
 use self::furniture::numbered_point;
@@ -80,6 +82,14 @@ pub enum Finding {
         speaker: String,
         role: Option<String>,
     },
+    /// A chapter printed inside another speech, moved to the speech it
+    /// belongs to (`to`, its speaker), for the reason `why`.
+    Moved {
+        line: usize,
+        title: String,
+        to: String,
+        why: String,
+    },
     /// Something doubtful, kept where it stands.
     Warning { line: usize, message: String },
 }
@@ -90,6 +100,7 @@ impl Finding {
             Finding::Joined { line, .. }
             | Finding::Dropped { line, .. }
             | Finding::Attribution { line, .. }
+            | Finding::Moved { line, .. }
             | Finding::Warning { line, .. } => *line,
         }
     }
@@ -366,6 +377,7 @@ pub fn import_page(bytes: &[u8]) -> Result<ImportReport, ImportError> {
         let after = &nodes[close..];
         speech.closing = unread(after, &[Kind::Text], what, &speech.title, &mut findings);
     }
+    misplaced::move_misplaced(&mut speeches, &mut findings);
     for s in &speeches {
         check_speech(s, &mut findings);
     }
@@ -526,88 +538,6 @@ fn unread_comment(out: &mut String, what: &str, paragraphs: &[String]) {
     *out += "\n-->\n";
 }
 
-/// `line N: …`, as in the report.
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Finding::Joined {
-                line,
-                before,
-                after,
-            } => {
-                write!(
-                    f,
-                    "line {line}: joined across a page break: “…{before}” + “{after}…”"
-                )
-            }
-            Finding::Dropped { line, text, rule } => {
-                write!(f, "line {line}: dropped {rule}: “{text}”")
-            }
-            Finding::Attribution {
-                line,
-                text,
-                speaker,
-                role,
-            } => {
-                write!(
-                    f,
-                    "line {line}: speaker line: “{text}” → speaker “{speaker}”"
-                )?;
-                match role {
-                    Some(role) => write!(f, ", title “{role}” (kept as subtitle)"),
-                    None => Ok(()),
-                }
-            }
-            Finding::Warning { line, message } => write!(f, "line {line}: warning: {message}"),
-        }
-    }
-}
-
-/// A human-readable report: each finding as "line N: …", then the
-/// structure found, laid out like `briefcast plan` shows a build: speaker →
-/// file, title, then numbered chapters (the intro first, titled by the
-/// speech title). `files` names each speech's script, in order.
-pub fn render_report(report: &ImportReport, files: &[String]) -> String {
-    let mut out = format!("read as {}, {}\n", report.format, report.encoding);
-    for note in &report.notes {
-        let _ = writeln!(out, "note: {note}");
-    }
-    let _ = writeln!(out, "layout: {}\n", report.layout);
-    out.extend(report.findings.iter().map(|f| format!("{f}\n")));
-    if !report.findings.is_empty() {
-        out.push('\n');
-    }
-    if let Some(t) = &report.show_title {
-        let _ = writeln!(out, "show title: {t}\n");
-    }
-    for (i, s) in report.speeches.iter().enumerate() {
-        let file = files.get(i).map_or("", String::as_str);
-        let _ = writeln!(out, "{} → {file}  (line {})", s.speaker, s.line);
-        match &s.subtitle {
-            Some(sub) => {
-                let _ = writeln!(out, "  {} — {sub}", s.title);
-            }
-            None => {
-                let _ = writeln!(out, "  {}", s.title);
-            }
-        }
-        let intro = (!s.intro.is_empty()).then_some((s.title.as_str(), s.line, s.intro.len()));
-        let chapters = s
-            .chapters
-            .iter()
-            .map(|c| (c.title.as_str(), c.line, c.paragraphs.len()));
-        for (n, (title, line, paragraphs)) in intro.into_iter().chain(chapters).enumerate() {
-            let _ = writeln!(
-                out,
-                "  {:>2}. {title}  [{paragraphs} paragraphs, line {line}]",
-                n + 1
-            );
-        }
-        out.push('\n');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -688,8 +618,8 @@ mod tests {
         let expected = "\
 柳州市 | 柳州合力谱写新时代民族团结进步新篇章 | - | 5 | 提高站位，强化领导，形成促进民族团结进步的强大合力 / 创新方法，拓展载体，推动民族团结进步宣传教育走进千家万户 / 搭建平台，相互融合，促进全市各族群众共居共学共事共乐 / 融入中心，改善民生，着力提升各族群众的获得感、幸福感和安全感
 河池市环江毛南族自治县下南乡 | 牢记嘱托 不负韶华 | 助力毛南族群众如期实现脱贫 | 33 | 牢记嘱托，坚守使命，“不破楼兰终不还” / 转换角色，一心为民，先天下之忧而忧
-崇左市凭祥市公安局友谊关边境派出所 | 团结花开友谊关 | - | 53 | 突出宣传教育，夯实思想根基 / 突出服务管理，推动团结稳边 / 突出民生改善，增进民生福祉 / 关系千丝万缕怎么理顺？——联帮
-南宁市兴宁区民生街道望仙坡社区 | “四联”育出石榴红 | - | 80 | 工作千头万绪怎么开展？——联建 / 对象千家万户怎么服务？——联抓 / 活动千姿百态怎么组织？——联办";
+崇左市凭祥市公安局友谊关边境派出所 | 团结花开友谊关 | - | 53 | 突出宣传教育，夯实思想根基 / 突出服务管理，推动团结稳边 / 突出民生改善，增进民生福祉
+南宁市兴宁区民生街道望仙坡社区 | “四联”育出石榴红 | - | 80 | 工作千头万绪怎么开展？——联建 / 对象千家万户怎么服务？——联抓 / 活动千姿百态怎么组织？——联办 / 关系千丝万缕怎么理顺？——联帮";
         assert_eq!(outline(&r), expected);
         assert_eq!(r.speeches[1].chapters[1].paragraphs.len(), 2);
     }
@@ -718,17 +648,15 @@ mod tests {
     }
 
     #[test]
-    fn sample_credit_dropped_and_lianbang_warned_in_place() {
+    fn sample_credit_dropped_and_lianbang_moved_to_its_series() {
         let r = import(PAGE);
         assert_eq!(
             dropped(&r),
             [(77, "本版由自治区民宗委 监督检查处供稿", "credit")]
         );
         assert!(!all_text(&r).contains("供稿"));
-        let w = r.warnings();
-        assert_eq!(w.len(), 1, "{w:?}");
-        assert!(warned(&r, 73, "关系千丝万缕怎么理顺？——联帮") && w[0].1.contains("line 77"));
-        let last = r.speeches[2].chapters.last().unwrap();
+        assert!(r.warnings().is_empty(), "{:?}", r.warnings());
+        let last = r.speeches[3].chapters.last().unwrap();
         assert_eq!(
             (last.title.as_str(), last.line),
             ("关系千丝万缕怎么理顺？——联帮", 73)
@@ -736,7 +664,10 @@ mod tests {
         let files: Vec<String> = (1..=4).map(|n| format!("0{n}.md")).collect();
         let report = render_report(&r, &files);
         assert!(report.contains("line 77: dropped credit"), "{report}");
-        assert!(report.contains("line 73: warning: chapter"), "{report}");
+        assert!(
+            report.contains("line 73: moved chapter “关系千丝万缕怎么理顺？——联帮” to the speech of “南宁市兴宁区民生街道望仙坡社区”: its heading continues that speech's series (联建、联抓、联办) and its text names 望仙坡"),
+            "{report}"
+        );
         assert!(
             report.contains("河池市环江毛南族自治县下南乡 → 02.md  (line 33)\n  牢记嘱托 不负韶华 — 助力毛南族群众如期实现脱贫\n   1. 牢记嘱托 不负韶华  [1 paragraphs, line 33]\n   2. 牢记嘱托，坚守使命，“不破楼兰终不还”"),
             "{report}"
@@ -744,16 +675,12 @@ mod tests {
     }
 
     #[test]
-    fn sample_renders_the_clean_scripts() {
+    fn sample_renders_the_shipped_scripts_with_no_hand_edit() {
         let r = import(PAGE);
-        assert_eq!(render_script(&r.speeches[0], 1), SCRIPTS[0]);
-        assert_eq!(render_script(&r.speeches[1], 2), SCRIPTS[1]);
-        assert_ne!(render_script(&r.speeches[2], 3), SCRIPTS[2]);
-        let mut s = r.speeches.clone();
-        let lianbang = s[2].chapters.pop().unwrap();
-        s[3].chapters.push(lianbang);
-        assert_eq!(render_script(&s[2], 3), SCRIPTS[2]);
-        assert_eq!(render_script(&s[3], 4), SCRIPTS[3]);
+        for (k, (speech, shipped)) in r.speeches.iter().zip(SCRIPTS).enumerate() {
+            assert_eq!(render_script(speech, k + 1), shipped);
+        }
+        assert_eq!(r.speeches.len(), SCRIPTS.len());
     }
 
     #[test]

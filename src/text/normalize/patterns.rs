@@ -1,57 +1,15 @@
-//! Matchers tried first at a digit, in this order: numeric dates, year
-//! ranges, clock times, digit strings (IP addresses, landlines, mobiles,
-//! cue-marked codes, service and road numbers). Each returns the end of
-//! what it consumed and its reading, or None to let the next one try.
+//! Matchers tried at a digit after the dates (`dates.rs`): clock times and
+//! digit strings (IP addresses, landlines, mobiles, cue-marked codes,
+//! service and road numbers). Each returns the end of what it consumed and
+//! its reading, or None to let the next one try.
 
 use super::cardinal::{read_cardinal, read_digits};
 use super::scan::*;
+use super::score::{counted_after, score_context};
 use super::words::*;
 
 /// (end of the consumed text, its reading)
 pub(super) type Hit = Option<(usize, String)>;
-
-/// 2008-08-08, 2008/8/8, 2008.08.08, 2019·2·10 → 二零零八年八月八日; 2008-08, 2002/01 → …年…月.
-/// Only with a 4-digit year, so 12-23 stays a range and 12.9 a decimal.
-pub(super) fn numeric_date(c: &[char], i: usize) -> Hit {
-    let (y, ye) = digits_at(c, i, 4, 4)?;
-    let sep = *c.get(ye)?;
-    if !matches!(sep, '-' | '/' | '.' | '·') {
-        return None;
-    }
-    let (m, me) = digits_at(c, ye + 1, 1, 2)?;
-    if !(1..=12).contains(&m.parse::<u32>().ok()?) {
-        return None;
-    }
-    let ym = format!("{}年{}月", read_digits(&y, false), read_cardinal(&m, false));
-    if c.get(me) == Some(&sep) {
-        let (d, de) = digits_at(c, me + 1, 1, 2)?;
-        let day_ok = (1..=31).contains(&d.parse::<u32>().ok()?);
-        return day_ok.then(|| (de, format!("{ym}{}日", read_cardinal(&d, false))));
-    }
-    matches!(sep, '-' | '/').then_some((me, ym))
-}
-
-/// 2019-2020年, 2019~2020赛季 → 二零一九到二零二零年.
-pub(super) fn year_range(c: &[char], i: usize) -> Hit {
-    let (a, ae) = digits_at(c, i, 4, 4)?;
-    let word = match c.get(ae)? {
-        '至' => "至",
-        sep if RANGE_SEPS.contains(sep) || *sep == '到' => "到",
-        _ => return None,
-    };
-    let (b, be) = digits_at(c, ae + 1, 4, 4)?;
-    starts_any(c, be, YEAR_RANGE_AFTER)?;
-    Some((
-        be,
-        format!("{}{word}{}", read_digits(&a, false), read_digits(&b, false)),
-    ))
-}
-
-/// A score cue in the clause before `i` (比分, 战胜 …; 以 only right before).
-pub(super) fn score_context(c: &[char], i: usize) -> bool {
-    let clause = clause_before(c, i, 12);
-    ends(c, i, "以") || SCORE_CUES.iter().any(|w| *w != "以" && clause.contains(w))
-}
 
 /// H:MM and H:MM:SS (also with ：): 两点 for 2, 零X分, :00 dropped, am/pm → 上午/下午 in front.
 pub(super) fn clock_time(c: &[char], i: usize) -> Hit {
@@ -141,6 +99,9 @@ pub(super) fn digit_string(c: &[char], i: usize) -> Hit {
             return Some((te, read_digits(&s, false) + &read_digits(&t, false)));
         }
     }
+    if let Some(hit) = hyphenated_phone(c, i) {
+        return Some(hit);
+    }
     let digits = |yao| Some((e, read_digits(&s, yao)));
     let b = s.as_bytes();
     if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && prev(c, i) != Some('第') {
@@ -181,11 +142,46 @@ pub(super) fn digit_string(c: &[char], i: usize) -> Hit {
     }
     let alone =
         c[..i].iter().all(|ch| ch.is_whitespace()) && c[e..].iter().all(|ch| ch.is_whitespace());
-    if SERVICE_NUMBERS.contains(&s.as_str()) && (alone || starts_any(c, e, SERVICE_AFTER).is_some())
-    {
+    let service = SERVICE_NUMBERS.contains(&s.as_str()) || service_shaped(&s);
+    let count = counted_after(c, e)
+        || ends_any(c, i, COUNT_BEFORE)
+        || matches!(c.get(e), Some('.' | ',' | ':' | '/' | '-' | '~'))
+        || matches!(prev(c, i), Some('.' | '-' | '+' | '/' | ':'));
+    if service && (alone || starts_any(c, e, SERVICE_AFTER).is_some() || !count) {
         return digits(true);
     }
+    // A number of eight digits alone on its line, not round (fewer than
+    // three zeros), is a city phone number without its area code.
+    if alone && s.len() == 8 && s.bytes().filter(|&b| b == b'0').count() < 3 {
+        return digits(false);
+    }
     None
+}
+
+/// `400-810-8888`, `138-1234-5678`: a number in groups of 3, 3–4 and 4
+/// digits (a 400/800 line or a mobile) is read digit by digit with 幺,
+/// without its hyphens.
+fn hyphenated_phone(c: &[char], i: usize) -> Hit {
+    let (a, ae) = digits_at(c, i, 3, 3)?;
+    let sep = *c.get(ae).filter(|s| matches!(s, '-' | ' '))?;
+    let (b, be) = digits_at(c, ae + 1, 3, 4)?;
+    if c.get(be) != Some(&sep) {
+        return None;
+    }
+    let (d, de) = digits_at(c, be + 1, 4, 4)?;
+    let shaped = a.starts_with('1') || a == "400" || a == "800";
+    let more = c.get(de) == Some(&sep) && is_digit_at(c, de + 1);
+    let whole = !(is_digit_at(c, de) || more);
+    (shaped && whole).then(|| (de, read_digits(&format!("{a}{b}{d}"), true)))
+}
+
+/// Hotlines by their shape: 95xxx (banks, insurers), 96xxx (city
+/// services), 123xx (government), five digits not ending in 00 (95000 is
+/// a count).
+fn service_shaped(s: &str) -> bool {
+    s.len() == 5
+        && (s.starts_with("95") || s.starts_with("96") || s.starts_with("123"))
+        && !s.ends_with("00")
 }
 
 /// Three or more dot-separated digit groups: 127.0.0.1 → 一二七点零点零点一.

@@ -6,10 +6,17 @@
 use super::cardinal::{read_cardinal, read_decimal, read_digits};
 use super::patterns::Hit;
 use super::scan::*;
+use super::score::score_around;
 use super::words::*;
 
-fn is_percent(c: &[char], i: usize) -> bool {
-    matches!(c.get(i), Some('%' | '％'))
+/// 百分之 for `%`, 千分之 for `‰`, 万分之 for `‱`.
+fn per_part(c: &[char], i: usize) -> Option<&'static str> {
+    match c.get(i)? {
+        '%' | '％' => Some("百分之"),
+        '‰' => Some("千分之"),
+        '‱' => Some("万分之"),
+        _ => None,
+    }
 }
 
 /// Plain reading of a parsed number; `liang` as in `read_cardinal`.
@@ -49,7 +56,7 @@ fn latin_before(c: &[char], i: usize) -> bool {
 
 /// $13.5 → 十三点五美元, HKD13.5 → 十三点五港元, $1.5万 → 一点五万美元.
 pub(super) fn currency(c: &[char], i: usize) -> Hit {
-    let &(sym, word) = CURRENCY_PREFIX.iter().find(|(s, _)| starts(c, i, s))?;
+    let &(sym, word) = CURRENCIES.iter().find(|(s, _)| starts(c, i, s))?;
     let mut j = i + sym.chars().count();
     while c.get(j) == Some(&' ') {
         j += 1;
@@ -67,6 +74,10 @@ pub(super) fn currency(c: &[char], i: usize) -> Hit {
         suffix.push(ch);
         end += 1;
     }
+    // RMB500元: the money word is written too, so the currency goes first.
+    if starts_any(c, end, MONEY_WORDS).is_some() {
+        return Some((end, format!("{word}{}{suffix}", read_money(&n))));
+    }
     Some((end, format!("{}{suffix}{word}", read_money(&n))))
 }
 
@@ -78,20 +89,22 @@ pub(super) fn quantity(c: &[char], i: usize, neg: bool) -> Hit {
     let next = c.get(after).copied();
     // 12-15%, 12至15% → 百分之十二到/至百分之十五
     if let Some(sep) = next.filter(|s| RANGE_SEPS.contains(s) || matches!(s, '至' | '到')) {
-        if let Some(m) = parse_num(c, after + 1).filter(|m| is_percent(c, m.end)) {
-            let word = if sep == '至' { "至" } else { "到" };
-            let (a, b) = (read(&n, false), read(&m, false));
-            return Some((m.end + 1, format!("{sign}百分之{a}{word}百分之{b}")));
+        if let Some(m) = parse_num(c, after + 1) {
+            if let Some(per) = per_part(c, m.end) {
+                let word = if sep == '至' { "至" } else { "到" };
+                let (a, b) = (read(&n, false), read(&m, false));
+                return Some((m.end + 1, format!("{sign}{per}{a}{word}{per}{b}")));
+            }
         }
     }
-    if is_percent(c, after) {
-        return Some((after + 1, format!("{sign}百分之{}", read(&n, false))));
+    if let Some(per) = per_part(c, after) {
+        return Some((after + 1, format!("{sign}{per}{}", read(&n, false))));
     }
-    if next == Some('/') && n.frac.is_none() {
-        if let Some((d, de)) = digits_at(c, after + 1, 1, 12) {
-            let (den, num) = (read_cardinal(&d, false), read_cardinal(&n.int, false));
-            return Some((de, format!("{sign}{den}分之{num}")));
-        }
+    if let Some(hit) = slash(c, i, &n, sign) {
+        return Some(hit);
+    }
+    if let Some((end, word)) = currency_after(c, after) {
+        return Some((end, format!("{sign}{}{word}", read_money(&n))));
     }
     if matches!(next, Some(':' | '：')) && n.frac.is_none() {
         let mut terms = vec![read(&n, true)];
@@ -124,10 +137,61 @@ pub(super) fn quantity(c: &[char], i: usize, neg: bool) -> Hit {
     Some((after, format!("{sign}{}", in_chinese_context(c, i, &n))))
 }
 
+/// `1/2`, `1 / 2` → 二分之一; `拉齐奥 2/2`, `比分2/2` → 二比二.
+fn slash(c: &[char], i: usize, n: &Num, sign: &str) -> Hit {
+    if n.frac.is_some() {
+        return None;
+    }
+    let spaces = |mut j: usize| {
+        while c.get(j) == Some(&' ') {
+            j += 1;
+        }
+        j
+    };
+    let at = spaces(n.end);
+    if c.get(at) != Some(&'/') {
+        return None;
+    }
+    let (d, de) = digits_at(c, spaces(at + 1), 1, 12)?;
+    if sign.is_empty() && score_around(c, i, de, true) {
+        let (a, b) = (read_cardinal(&n.int, false), read_cardinal(&d, false));
+        return Some((de, format!("{a}比{b}")));
+    }
+    let (den, num) = (read_cardinal(&d, false), read_cardinal(&n.int, false));
+    Some((de, format!("{sign}{den}分之{num}")))
+}
+
+/// A currency code or sign right after an amount (`5 USD`, `100$`), not
+/// glued to more letters: (its end, its name).
+fn currency_after(c: &[char], after: usize) -> Option<(usize, &'static str)> {
+    let j = if c.get(after) == Some(&' ') {
+        after + 1
+    } else {
+        after
+    };
+    CURRENCIES.iter().find_map(|&(code, word)| {
+        let e = j + code.chars().count();
+        let glued = is_letter_at(c, e) || is_digit_at(c, e);
+        (starts(c, j, code) && !glued).then_some((e, word))
+    })
+}
+
+/// The second number of 第1-2名: an ordinal too (第一到二名).
+fn ordinal_range(c: &[char], i: usize) -> bool {
+    let Some(sep) = i.checked_sub(1).filter(|&s| RANGE_SEPS.contains(&c[s])) else {
+        return false;
+    };
+    let mut a = sep;
+    while a > 0 && c[a - 1].is_ascii_digit() {
+        a -= 1;
+    }
+    a < sep && prev(c, a) == Some('第')
+}
+
 /// Reading decided by the Chinese text around the number.
 fn in_chinese_context(c: &[char], i: usize, n: &Num) -> String {
     let after = n.end;
-    if prev(c, i) == Some('第') {
+    if prev(c, i) == Some('第') || ordinal_range(c, i) {
         return read(n, false);
     }
     if n.frac.is_none() && c.get(after) == Some(&'年') {
