@@ -23,6 +23,7 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         strict_loudness: args.strict_loudness,
         no_wait: args.no_wait,
         shard: args.shard,
+        no_deliver: args.no_deliver,
     };
     let report = pipeline::build(&options, reporter)?;
     for warning in &report.warnings {
@@ -31,7 +32,17 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     if let Some(notice) = pipeline::Substitute::notice(&report.substitutes) {
         eprintln!("{notice}");
     }
-    if report.failures.is_empty() {
+    let delivery_failures: Vec<&String> = report
+        .deliveries
+        .iter()
+        .flat_map(|target| &target.failures)
+        .collect();
+    if !args.quiet {
+        for target in &report.deliveries {
+            eprintln!("delivered: {}", target.line());
+        }
+    }
+    if report.failures.is_empty() && delivery_failures.is_empty() {
         if let (Some(shard), false) = (args.shard, args.quiet) {
             eprintln!(
                 "share {shard} is in the shared cache; {} clip(s) requested, no episode written",
@@ -48,8 +59,11 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("briefcast: {} failure(s):", report.failures.len());
-    for failure in &report.failures {
+    eprintln!(
+        "briefcast: {} failure(s):",
+        report.failures.len() + delivery_failures.len()
+    );
+    for failure in report.failures.iter().chain(delivery_failures) {
         eprintln!("  {failure}");
     }
     Ok(ExitCode::from(1))
