@@ -102,16 +102,11 @@ fn every_episode_carries_a_cart_chunk_an_independent_reader_reads() {
     // speech ends, before the end of the file.
     let timer = cart["post_timer"].as_str().unwrap();
     assert_eq!(&timer[..8], "53454773"); // "SEGs"
-    let seg = u32::from_str_radix(
-        &timer[8..16]
-            .as_bytes()
-            .chunks(2)
-            .rev()
-            .map(|p| std::str::from_utf8(p).unwrap())
-            .collect::<String>(),
-        16,
-    )
-    .unwrap();
+    let value: Vec<u8> = (8..16)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&timer[i..i + 2], 16).unwrap())
+        .collect();
+    let seg = u32::from_le_bytes(value.try_into().unwrap());
     let manifest: serde_json::Value =
         serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
     let episode = &manifest["episodes"]["ada"];

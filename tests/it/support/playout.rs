@@ -56,7 +56,7 @@ pub fn multipart_parts(request: &Recorded) -> Vec<(String, Option<String>, Vec<u
                 .map(str::trim)
                 .find_map(|p| p.strip_prefix(&format!("{key}=\"")))
                 .map(|v| {
-                    v.trim_end_matches(|c| c == '"' || c == '\r' || c == '\n')
+                    v.trim_end_matches(['"', '\r', '\n'])
                         .split('"')
                         .next()
                         .unwrap()
