@@ -101,13 +101,13 @@ impl DeliverConfig {
             ),
         };
         if let Some((key, _)) = given.iter().find(|(k, g)| *g && !allowed.contains(k)) {
-            return Err((Some(*key), format!("{key} is not a key of a {kind} target")));
+            return Err((Some(*key), format!("{key} is not a key of {kind} targets")));
         }
         if let Some(key) = needed
             .iter()
             .find(|k| !given.iter().any(|(g, s)| g == *k && *s))
         {
-            return Err((None, format!("a {kind} target needs {key}")));
+            return Err((None, format!("{kind} targets need {key}")));
         }
         if !formats.contains(&self.format) {
             return Err((Some("format"), format!(

@@ -3,7 +3,8 @@
 //! key in `X-API-Key`, as its API documents; it answers with the file's
 //! record (`id`). A file uploaded again to the same path replaces the one
 //! there. With a `playlist`, `PUT {url}/api/station/{station}/file/{id}`
-//! with `{"playlists": [id]}` puts it in that playlist.
+//! with `{"playlists": [id]}` puts it in that playlist (a failure there
+//! is reported; the upload stands and is recorded).
 
 use base64::Engine;
 
@@ -39,19 +40,26 @@ pub(super) async fn deliver(
         .await?;
     let id = record_id(&body)
         .ok_or_else(|| client.answer("an upload answer without the file's id".into()))?;
+    let mut problem = None;
     if let Some(playlist) = config.playlist {
         let url = format!("{}/api/station/{station}/file/{id}", client.base);
         let assign = serde_json::json!({ "playlists": [playlist] }).to_string();
-        client
+        let assigned = client
             .send(|http| {
                 http.put(&url)
                     .header(reqwest::header::CONTENT_TYPE, "application/json")
                     .body(assign.clone())
             })
-            .await?;
+            .await;
+        if let Err(error) = assigned {
+            problem = Some(format!(
+                "{path} is uploaded, but not put in playlist {playlist}: {error}"
+            ));
+        }
     }
     Ok(Placed {
         name: path,
         id: Some(id),
+        problem,
     })
 }

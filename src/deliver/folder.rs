@@ -45,6 +45,7 @@ pub(super) fn deliver(
     Ok(Placed {
         name: name.to_owned(),
         id: None,
+        problem: None,
     })
 }
 

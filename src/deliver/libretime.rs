@@ -4,7 +4,8 @@
 //! documents; it answers 201 with the new file's JSON record (`id`). A
 //! changed episode is uploaded anew, then the upload it replaces is
 //! removed (`DELETE {url}/rest/media/{id}`), so the library holds one
-//! copy and never none.
+//! copy and never none; one that cannot be removed is reported, the new
+//! one recorded all the same.
 
 use super::http::{record_id, Client};
 use super::{DeliverError, Placed};
@@ -33,15 +34,25 @@ pub(super) async fn deliver(
         .await?;
     let id = record_id(&body)
         .ok_or_else(|| client.answer("an upload answer without the file's id".into()))?;
-    if let Some(old) = previous
+    let mut problem = None;
+    let old = previous
         .and_then(|p| p.id.as_ref())
-        .filter(|old| **old != id)
-    {
+        .filter(|old| **old != id);
+    if let Some(old) = old {
         let url = format!("{}/rest/media/{old}", client.base);
-        client.send(|http| http.delete(&url)).await?;
+        match client.send(|http| http.delete(&url)).await {
+            // Already gone (removed at the station): nothing to do.
+            Ok(_) | Err(DeliverError::Http { status: 404, .. }) => {}
+            Err(error) => {
+                problem = Some(format!(
+                    "the new upload is in as {id}, but the earlier one ({old}) is still in LibreTime's library: {error}"
+                ))
+            }
+        }
     }
     Ok(Placed {
         name: file_name.to_owned(),
         id: Some(id),
+        problem,
     })
 }

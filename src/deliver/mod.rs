@@ -71,6 +71,10 @@ impl DeliverError {
 pub struct Placed {
     pub name: String,
     pub id: Option<String>,
+    /// What went wrong after the file was in (an earlier upload not
+    /// removed, a playlist not set): the delivery stands and is recorded,
+    /// the run still fails.
+    pub problem: Option<String>,
 }
 
 /// One configured target, its key read from the environment.

@@ -176,6 +176,7 @@ pub async fn deliver_all(
             let previous = before.map(|d| Placed {
                 name: d.name.clone(),
                 id: d.id.clone(),
+                problem: None,
             });
             match target.deliver(&name, &bytes, previous.as_ref()).await {
                 Ok(placed) => {
@@ -196,6 +197,11 @@ pub async fn deliver_all(
                         "cannot write {}",
                         out_dir.join("manifest.json").display()
                     ))?;
+                    if let Some(problem) = placed.problem {
+                        report
+                            .failures
+                            .push(format!("{slug}: {}: {problem}", target.name()));
+                    }
                     report.delivered.push((slug.clone(), placed.name));
                 }
                 Err(error) => report.failures.push(format!("{slug}: {error}")),

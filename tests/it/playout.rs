@@ -459,3 +459,57 @@ fn a_redirect_to_another_origin_never_carries_the_key() {
     );
     assert!(project.exists("audio/ada.wav"), "the build's files stay");
 }
+
+#[test]
+fn a_rate_limited_upload_is_retried_and_delivered_once() {
+    let key = "lt-secret-key-1234";
+    let libretime = LibreTimeDouble::start_busy(key, 2);
+    let service = FakeService::start(48_000);
+    let extra = format!(
+        "[deliver.libretime]\nkind = \"libretime\"\nurl = \"{}\"\napi-key-env = \"LT_KEY\"\nretries = 3\n",
+        libretime.recorder.url("")
+    );
+    let project = project(&service, &extra);
+    let run = project.run_with(&["build"], &[("LT_KEY", key)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        libretime.recorder.requests().len(),
+        4,
+        "two refused, two taken"
+    );
+    let names: Vec<String> = libretime
+        .uploads
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|u| u.name.clone())
+        .collect();
+    assert_eq!(names, ["2024-05-01-ada.wav", "2024-05-01-liuzhou.wav"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    let delivered = &manifest["deliveries"]["libretime"];
+    assert_eq!(delivered["ada"]["id"], "101");
+    assert_eq!(delivered["liuzhou"]["id"], "102");
+}
+
+#[test]
+fn bad_playout_and_deliver_values_are_refused_with_their_line() {
+    let service = FakeService::start(48_000);
+    for (extra, line, message) in [
+        ("[playout]\nair-start = \"07.12.2026\"\n", "air-start", "is not a yyyy-mm-dd or yyyy-mm-dd hh:mm[:ss] time"),
+        ("[deliver.studio]\nkind = \"folder\"\nformat = \"mp3\"\npath = \"w\"\n", "format", "is not among [publish] formats"),
+        ("[deliver.studio]\nkind = \"folder\"\npath = \"w\"\nname = \"{date}.wav\"\n", "name", "needs {slug}"),
+        ("[deliver.lt]\nkind = \"libretime\"\nurl = \"https://lt.example\"\napi-key-env = \"sk-live-abc123!\"\n", "api-key-env", "never the key itself"),
+        ("[deliver.az]\nkind = \"azuracast\"\nurl = \"https://az.example\"\napi-key-env = \"K\"\npath = \"x\"\n", "path", "path is not a key of azuracast targets"),
+    ] {
+        let project = project(&service, extra);
+        let run = project.run(&["deliver"]);
+        assert_eq!(run.code, 2, "{extra}: {}", run.stderr);
+        let text = String::from_utf8(project.read("voices.toml")).unwrap();
+        let want = text.lines().position(|l| l.starts_with(line)).unwrap() + 1;
+        assert!(run.stderr.contains(&format!("voices.toml:{want}:")), "{extra}: {}", run.stderr);
+        assert!(run.stderr.contains(message), "{extra}: {}", run.stderr);
+        assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+        assert!(!project.exists("audio"), "nothing written");
+    }
+}

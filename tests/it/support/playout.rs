@@ -89,13 +89,28 @@ pub struct LibreTimeDouble {
 
 impl LibreTimeDouble {
     pub fn start(key: &str) -> LibreTimeDouble {
+        LibreTimeDouble::start_busy(key, 0)
+    }
+
+    /// Answers its first `busy` requests 429 with `Retry-After: 0`, as a
+    /// reverse proxy's rate limit in front of LibreTime would.
+    pub fn start_busy(key: &str, busy: usize) -> LibreTimeDouble {
         let expected = format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(format!("{key}:"))
         );
         let uploads = Arc::new(Mutex::new(Vec::<Upload>::new()));
         let kept = Arc::clone(&uploads);
-        let recorder = Recorder::start(Duration::ZERO, move |request, _| {
+        let recorder = Recorder::start(Duration::ZERO, move |request, number| {
+            if number < busy {
+                let wait = vec![("retry-after", "0".to_owned())];
+                return (
+                    429,
+                    "text/html",
+                    b"<html>Too Many Requests</html>".to_vec(),
+                    wait,
+                );
+            }
             if request.header("authorization") != expected {
                 return (
                     401,
