@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use base64::Engine;
 
-use crate::support::playout::{AzuraCastDouble, LibreTimeDouble};
+use crate::support::playout::{python_cart, text, AzuraCastDouble, LibreTimeDouble};
 use crate::support::recorder::Recorder;
-use crate::support::{dev, FakeService, Project};
+use crate::support::{FakeService, Project};
 
 const ADA: &str = "+++\nspeaker = \"Ada\"\ntitle = \"Morning bulletin\"\n+++\n\nFirst sentence here.\n\n## Weather\n\nRain later. And that was the news.\n";
 // A title of 30 three-byte characters: 90 bytes, past the 64 a field holds.
@@ -37,36 +37,6 @@ fn project(service: &FakeService, extra: &str) -> Project {
 }
 
 const PLAYOUT: &str = "[playout]\ncategory = \"NEWS\"\nclient = \"Radio Rauschen\"\nclassification = \"speech\"\nuser-def = \"morning\"\nair-start = \"2024-05-02 06:00\"\nair-end = \"2024-05-02 09:30\"\n";
-
-/// `CartChunk(path).cart_data` as JSON, bytes as hex.
-fn python_cart(path: &std::path::Path) -> serde_json::Value {
-    let python = dev::installed("cart-chunk/venv/bin/python");
-    let script = "import json, sys, pathlib\nfrom cart_chunk import CartChunk\nc = CartChunk(pathlib.Path(sys.argv[1]))\nassert c.is_cart\nprint(json.dumps({k: (v.hex() if isinstance(v, bytes) else v) for k, v in c.cart_data.items()}))\n";
-    let out = std::process::Command::new(python)
-        .args(["-c", script])
-        .arg(path)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
-/// A fixed text field as python-cart-chunk read it, NUL padding dropped.
-fn text(cart: &serde_json::Value, field: &str) -> String {
-    let hex = cart[field]
-        .as_str()
-        .unwrap_or_else(|| panic!("no {field}: {cart}"));
-    let bytes: Vec<u8> = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
-    String::from_utf8(bytes[..end].to_vec()).unwrap()
-}
 
 #[test]
 fn every_episode_carries_a_cart_chunk_an_independent_reader_reads() {

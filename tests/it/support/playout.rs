@@ -1,6 +1,7 @@
-//! Test doubles of the playout systems briefcast delivers to, which
-//! cannot run on these machines: each checks a request exactly as its
-//! project documents it and answers as it answers.
+//! An independent reader of the `cart` chunk (python-cart-chunk, from
+//! dev/setup), and test doubles of the playout systems briefcast delivers
+//! to, which cannot run on these machines: each checks a request exactly
+//! as its project documents it and answers as it answers.
 //!
 //! `LibreTimeDouble`: LibreTime's legacy media API
 //! (legacy/application/modules/rest/controllers/MediaController.php):
@@ -71,6 +72,36 @@ pub fn multipart_parts(request: &Recorded) -> Vec<(String, Option<String>, Vec<u
         at = next + 2 + delimiter.len();
     }
     parts
+}
+
+/// `CartChunk(path).cart_data` as JSON, bytes as hex.
+pub fn python_cart(path: &std::path::Path) -> serde_json::Value {
+    let python = super::dev::installed("cart-chunk/venv/bin/python");
+    let script = "import json, sys, pathlib\nfrom cart_chunk import CartChunk\nc = CartChunk(pathlib.Path(sys.argv[1]))\nassert c.is_cart\nprint(json.dumps({k: (v.hex() if isinstance(v, bytes) else v) for k, v in c.cart_data.items()}))\n";
+    let out = std::process::Command::new(python)
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// A fixed text field as python-cart-chunk read it, NUL padding dropped.
+pub fn text(cart: &serde_json::Value, field: &str) -> String {
+    let hex = cart[field]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {field}: {cart}"));
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    let end = bytes.iter().position(|&b| b == 0).unwrap_or(bytes.len());
+    String::from_utf8(bytes[..end].to_vec()).unwrap()
 }
 
 fn json(status: u16, value: serde_json::Value) -> Answer {
