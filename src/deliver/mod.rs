@@ -123,6 +123,30 @@ impl Target {
         self.config.kind
     }
 
+    /// Where a file of this name lands: its name, or for AzuraCast its
+    /// path in the station's media (`folder/name`).
+    pub fn place(&self, file_name: &str) -> String {
+        match self.config.folder.as_deref().map(|f| f.trim_matches('/')) {
+            Some(folder) if !folder.is_empty() && self.config.kind == DeliverKind::Azuracast => {
+                format!("{folder}/{file_name}")
+            }
+            _ => file_name.to_owned(),
+        }
+    }
+
+    /// Whether the key an API target needs is in the environment (checked
+    /// before a build spends anything).
+    pub fn check_key(name: &str, config: &DeliverConfig) -> Result<(), DeliverError> {
+        match (config.kind, &config.api_key_env) {
+            (DeliverKind::Folder, _) | (_, None) => Ok(()),
+            (_, Some(var)) if std::env::var(var).is_ok_and(|k| !k.is_empty()) => Ok(()),
+            (_, Some(var)) => Err(DeliverError::MissingKey {
+                target: name.to_owned(),
+                var: var.clone(),
+            }),
+        }
+    }
+
     /// Puts `bytes` at the target under `file_name`; `previous` is what an
     /// earlier delivery of the same episode left there (replaced, not
     /// duplicated, where the target allows).

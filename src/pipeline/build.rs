@@ -59,6 +59,9 @@ pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<Buil
         return super::shard::build_share(options, shard, reporter);
     }
     let project = Project::load(&options.config, options.only.as_deref())?;
+    if !options.no_deliver {
+        super::check_keys(&project.config)?;
+    }
     let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = crate::util::runtime()?;
     let strict = Strictness {

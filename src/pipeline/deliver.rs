@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
-use crate::config::{file_name, format_name, Config, DeliverKind};
+use crate::config::{file_name, format_name, Config};
 use crate::deliver::{self, Placed, Target};
 use crate::publish::{DeliveryEntry, Manifest};
 use crate::util::InternalContext;
@@ -77,6 +77,15 @@ pub fn deliver(options: &DeliverOptions) -> Result<Vec<TargetReport>> {
     let _lock = crate::util::lock_folders(&[&out_dir], !options.no_wait, &notice)?;
     let runtime = crate::util::runtime()?;
     runtime.block_on(deliver_all(&config, &out_dir, options.target.as_deref()))
+}
+
+/// Every target's key is in the environment: asked before a build, so a
+/// missing one costs no synthesis.
+pub fn check_keys(config: &Config) -> Result<()> {
+    for (name, target) in &config.deliver {
+        Target::check_key(name, target)?;
+    }
+    Ok(())
 }
 
 /// Every target (or `only`), in name order; the caller holds the output
@@ -165,11 +174,8 @@ pub async fn deliver_all(
                 .deliveries
                 .get(target.name())
                 .and_then(|d| d.get(slug));
-            let same_place = |d: &DeliveryEntry| match target.kind() {
-                DeliverKind::Azuracast => d.name.ends_with(&name),
-                _ => d.name == name,
-            };
-            if before.is_some_and(|d| d.blake3 == hash && same_place(d)) {
+            let place = target.place(&name);
+            if before.is_some_and(|d| d.blake3 == hash && d.name == place) {
                 report.unchanged.push(slug.clone());
                 continue;
             }

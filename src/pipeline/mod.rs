@@ -34,7 +34,7 @@ use crate::tts::{self, Cache, Catalog, ClipRequest, RemoteCache};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
-pub use deliver::{deliver, deliver_all, DeliverOptions, TargetReport};
+pub use deliver::{check_keys, deliver, deliver_all, DeliverOptions, TargetReport};
 pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_cache_for_share, lock_for_build};

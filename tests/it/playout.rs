@@ -264,6 +264,18 @@ fn libretime_gets_each_changed_episode_once_and_the_old_upload_goes() {
         libretime.recorder.url("")
     );
     let project = project(&service, &extra);
+    let early = project.run(&["build"]);
+    assert_eq!(early.code, 2, "{}", early.stderr);
+    assert!(
+        early.stderr.contains("api-key-env = LT_KEY is not set"),
+        "{}",
+        early.stderr
+    );
+    assert_eq!(
+        service.requests(),
+        0,
+        "nothing synthesised for a build that cannot deliver"
+    );
     let run = project.run_with(&["build", "--no-deliver"], &[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let missing = project.run(&["deliver"]);
