@@ -54,6 +54,24 @@ pub enum Command {
     /// List, install or remove the neural voices (Kokoro, Piper) and the
     /// ONNX Runtime library they run on.
     Voices(VoicesArgs),
+    /// Put every new or changed episode into the [deliver.*] targets: a
+    /// watch folder, LibreTime, AzuraCast. Exit 1 when a delivery failed.
+    Deliver(DeliverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeliverArgs {
+    #[command(flatten)]
+    pub config: ConfigArg,
+    /// Deliver only to this target ([deliver.NAME]).
+    #[arg(long, value_name = "NAME")]
+    pub target: Option<String>,
+    /// Print JSON (one object per target) for scripts and cron jobs.
+    #[arg(long)]
+    pub json: bool,
+    /// Fail at once (exit 2) when another run uses the output folder.
+    #[arg(long)]
+    pub no_wait: bool,
 }
 
 #[derive(Debug, Args)]
@@ -159,6 +177,9 @@ pub struct BuildArgs {
     /// shared cache, failures.
     #[arg(long)]
     pub json: bool,
+    /// Do not deliver to the [deliver.*] targets after the build.
+    #[arg(long)]
+    pub no_deliver: bool,
 }
 
 #[derive(Debug, Args)]
@@ -272,6 +293,7 @@ impl Cli {
             Command::Doctor(args) => cmd::doctor::execute(args),
             Command::Init(args) => cmd::init::execute(args),
             Command::Voices(args) => cmd::voices::execute(args),
+            Command::Deliver(args) => cmd::deliver::execute(args),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod check;
 pub mod cli;
 mod cmd;
 pub mod config;
+pub mod deliver;
 pub mod model;
 pub mod pipeline;
 pub mod progress;

@@ -238,3 +238,33 @@ pub struct InfoTags {
     pub created: Option<String>,
     pub comment: Option<String>,
 }
+
+/// The fields of an AES46 `cart` chunk that briefcast sets: what a
+/// playout system shows and schedules by. Text is UTF-8, cut to each
+/// field's size on a character boundary when written.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Cart {
+    pub title: String,
+    pub artist: String,
+    pub cut_id: String,
+    pub client_id: String,
+    pub category: String,
+    pub classification: String,
+    pub out_cue: String,
+    /// `yyyy/mm/dd` and `hh:mm:ss`, empty when there is no air window.
+    pub start_date: String,
+    pub start_time: String,
+    pub end_date: String,
+    pub end_time: String,
+    pub producer_app_id: String,
+    pub producer_app_version: String,
+    pub user_def: String,
+    /// The sample value of the 0 dB reference; the audio stage sets it
+    /// from the measured loudness.
+    pub level_reference: i32,
+    /// Up to eight (usage id, sample) timers; the audio stage sets them
+    /// from the timing.
+    pub timers: Vec<([u8; 4], u32)>,
+    pub url: String,
+    pub tag_text: String,
+}

@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 
 use super::bext::{bext_payload, Bext};
+use super::cart::{cart_payload, cart_timers, level_reference};
 use super::decode::{self, Clip, DecodeError, PcmLayout, SampleFormat};
 use super::dither::{seed_from, Dither};
 use super::limiter::{Limiter, LimiterSettings, LimiterStats};
@@ -29,7 +30,7 @@ use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
 use crate::config::AudioConfig;
-use crate::model::{ClipFormat, EpisodePlan, EpisodeTiming, Pause, PcmSample, Span};
+use crate::model::{Cart, ClipFormat, EpisodePlan, EpisodeTiming, Pause, PcmSample, Span};
 
 /// A stored clip to read, in the format its service returned.
 #[derive(Debug, Clone, PartialEq)]
@@ -92,6 +93,9 @@ pub struct EpisodeMeta {
     pub info: InfoTags,
     /// BWF fields; its loudness is filled in from the measurement.
     pub bext: Bext,
+    /// AES46 fields, written before `data`; its timers are filled in from
+    /// the timing, its level reference from the measurement.
+    pub cart: Option<Cart>,
     /// Audio before the first and after the last segment.
     pub intro: Option<ClipFile>,
     pub outro: Option<ClipFile>,
@@ -249,7 +253,14 @@ pub fn assemble(
     loop {
         writes += 1;
         tap.start(&timing).map_err(AssembleError::Tap)?;
-        let mut writer = EpisodeWriter::create(out, rate, settings.bit_depth).map_err(write_err)?;
+        let cart = meta.cart.clone().map(|mut cart| {
+            cart.timers = cart_timers(&timing);
+            cart
+        });
+        let head: Vec<(&[u8; 4], Vec<u8>)> =
+            cart.iter().map(|c| (b"cart", cart_payload(c))).collect();
+        let mut writer = EpisodeWriter::create_with_head(out, rate, settings.bit_depth, &head)
+            .map_err(write_err)?;
         let limiter =
             limit.then(|| Limiter::new(rate, &LimiterSettings::speech(settings.true_peak)));
         let mut pass = PassTwo::new(gain_db, limiter, settings.bit_depth, &plan.slug, rate)?;
@@ -288,6 +299,12 @@ pub fn assemble(
                 title: chapter.title.clone(),
             })
             .collect();
+        if let Some(mut cart) = cart {
+            cart.level_reference = level_reference(achieved.integrated_lufs, settings.bit_depth);
+            writer
+                .rewrite_head(b"cart", cart_payload(&cart))
+                .map_err(write_err)?;
+        }
         let mut bext = meta.bext.clone();
         bext.loudness = Some(achieved).filter(|l| !l.is_silent());
         writer
@@ -580,6 +597,10 @@ mod tests {
                 loudness: None,
                 coding_history: String::new(),
             },
+            cart: Some(crate::model::Cart {
+                title: "标题".into(),
+                ..Default::default()
+            }),
             intro: None,
             outro: None,
         }

@@ -4,11 +4,12 @@
 //! raw PCM), mixes to mono, resamples to the episode rate, trims silent
 //! edges, and streams the episode to disk with pauses, chapter markers,
 //! EBU R128 loudness normalisation with a true-peak limiter, dither and
-//! BWF metadata, one clip in memory at a time. It makes no network calls
+//! BWF and AES46 `cart` metadata, one clip in memory at a time. It makes no network calls
 //! and decides nothing about text.
 
 mod assemble;
 pub mod bext;
+pub mod cart;
 pub mod decode;
 pub mod dither;
 pub mod limiter;

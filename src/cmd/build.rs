@@ -23,6 +23,7 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         strict_loudness: args.strict_loudness,
         no_wait: args.no_wait,
         shard: args.shard,
+        no_deliver: args.no_deliver,
     };
     let report = pipeline::build(&options, reporter)?;
     if args.json {
@@ -34,7 +35,17 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     if let Some(notice) = pipeline::Substitute::notice(&report.substitutes) {
         eprintln!("{notice}");
     }
-    if report.failures.is_empty() {
+    let delivery_failures: Vec<&String> = report
+        .deliveries
+        .iter()
+        .flat_map(|target| &target.failures)
+        .collect();
+    if !args.quiet {
+        for target in &report.deliveries {
+            eprintln!("delivered: {}", target.line());
+        }
+    }
+    if report.failures.is_empty() && delivery_failures.is_empty() {
         if let (Some(shard), false) = (args.shard, args.quiet) {
             eprintln!(
                 "share {shard} is in the shared cache; {}, no episode written",
@@ -51,8 +62,11 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    eprintln!("briefcast: {} failure(s):", report.failures.len());
-    for failure in &report.failures {
+    eprintln!(
+        "briefcast: {} failure(s):",
+        report.failures.len() + delivery_failures.len()
+    );
+    for failure in report.failures.iter().chain(delivery_failures) {
         eprintln!("  {failure}");
     }
     Ok(ExitCode::from(1))
@@ -78,6 +92,7 @@ fn json(report: &pipeline::BuildReport) -> String {
         "copied": report.copied,
         "failures": report.failures,
         "warnings": report.warnings,
+        "deliveries": report.deliveries.iter().map(|r| r.to_json()).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&value).expect("plain values")
 }

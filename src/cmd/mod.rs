@@ -5,6 +5,7 @@
 pub(crate) mod build;
 pub(crate) mod cache;
 pub(crate) mod check;
+pub(crate) mod deliver;
 pub(crate) mod doctor;
 pub(crate) mod import;
 pub(crate) mod init;

@@ -13,10 +13,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 mod check;
+mod deliver;
+mod playout;
 mod services;
 pub mod speakers_edit;
 
 pub use check::{CheckConfig, TranscriberConfig, TranscriberKind};
+pub use deliver::{file_name, format_name, DeliverConfig, DeliverKind, DEFAULT_NAME};
+pub use playout::{AirWindow, PlayoutConfig};
 
 pub use services::{
     AzureKeys, BodyKind, Common, EmbeddedKeys, GoogleKeys, HttpMethod, Kind, MaryTtsKeys,
@@ -60,6 +64,9 @@ pub struct Config {
     /// Written form → what to send, for every voice.
     pub lexicon: BTreeMap<String, LexiconEntry>,
     pub check: CheckConfig,
+    pub playout: PlayoutConfig,
+    /// `[deliver.NAME]` targets.
+    pub deliver: BTreeMap<String, DeliverConfig>,
 }
 
 /// A `[lexicon]` entry: `"民宗委" = "民族宗教事务委员会"` (text to send
@@ -342,6 +349,10 @@ struct RawConfig {
     lexicon: BTreeMap<String, LexiconEntry>,
     #[serde(default)]
     check: CheckConfig,
+    #[serde(default)]
+    playout: PlayoutConfig,
+    #[serde(default)]
+    deliver: BTreeMap<String, DeliverConfig>,
 }
 
 impl Config {
@@ -411,6 +422,8 @@ impl Config {
             speakers,
             lexicon: raw.lexicon,
             check: raw.check,
+            playout: raw.playout,
+            deliver: raw.deliver,
         };
         config
             .validate()
@@ -519,6 +532,20 @@ impl Config {
         self.check
             .validate()
             .map_err(|message| (At::table(&["check"]), message))?;
+        self.playout
+            .validate()
+            .map_err(|(key, message)| (At::key(&["playout"], key), message))?;
+        for (name, target) in &self.deliver {
+            target
+                .validate(&self.publish.formats)
+                .map_err(|(key, message)| {
+                    let place = match key {
+                        Some(key) => At::key(&["deliver", name], key),
+                        None => At::table(&["deliver", name]),
+                    };
+                    (place, format!("[deliver.{name}] {message}"))
+                })?;
+        }
         for (name, voice) in &self.voices {
             let service = voice.service.get_ref();
             if !self.services.contains_key(service) {

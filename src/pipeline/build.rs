@@ -36,6 +36,8 @@ pub struct BuildOptions {
     pub no_wait: bool,
     /// Synthesise only this share of the clips into the shared cache.
     pub shard: Option<super::Shard>,
+    /// Leave the `[deliver.*]` targets alone.
+    pub no_deliver: bool,
 }
 
 /// What a build did; `failures` non-empty means exit code 1.
@@ -53,6 +55,8 @@ pub struct BuildReport {
     pub substitutes: Vec<super::Substitute>,
     /// What the scripts held that is not read (`file:line: …`).
     pub warnings: Vec<String>,
+    /// What each `[deliver.*]` target got after the build.
+    pub deliveries: Vec<super::TargetReport>,
 }
 
 /// Load, synthesise, assemble and publish.
@@ -61,12 +65,25 @@ pub fn build(options: &BuildOptions, reporter: Arc<dyn Reporter>) -> Result<Buil
         return super::shard::build_share(options, shard, reporter);
     }
     let project = Project::load(&options.config, options.only.as_deref())?;
+    if !options.no_deliver {
+        super::check_keys(&project.config)?;
+    }
     let _lock = super::lock_for_build(&project, !options.no_wait)?;
     let runtime = crate::util::runtime()?;
     let strict = Strictness {
         loudness: options.strict_loudness,
     };
-    runtime.block_on(run(Arc::new(project), options.jobs, strict, reporter))
+    let project = Arc::new(project);
+    let mut report = runtime.block_on(run(Arc::clone(&project), options.jobs, strict, reporter))?;
+    if !options.no_deliver && !project.config.deliver.is_empty() {
+        // The output folder is still locked: nothing changes under the delivery.
+        report.deliveries = runtime.block_on(super::deliver_all(
+            &project.config,
+            &project.output_dir(),
+            None,
+        ))?;
+    }
+    Ok(report)
 }
 
 /// An episode being assembled while its clips arrive.

@@ -20,10 +20,11 @@ use crate::tts::ClipKey;
 use crate::util::{Slot, Slots};
 
 /// Bump when assembly or publishing changes the bytes written for the same inputs.
-const ASSEMBLY_VERSION: &str = "briefcast assembly 3";
+const ASSEMBLY_VERSION: &str = "briefcast assembly 4";
 
 /// A hash of everything that shapes an episode's files: clip keys and
-/// pauses in order, titles, audio and publish settings, intro and outro,
+/// pauses in order, titles, audio, publish and playout settings, the
+/// base URL (the cart chunk's URL), intro and outro,
 /// and the assembly version.
 pub(super) fn fingerprint(
     config: &Config,
@@ -39,6 +40,8 @@ pub(super) fn fingerprint(
     field(ASSEMBLY_VERSION);
     field(&serde_json::to_string(&config.audio).expect("plain data"));
     field(&format!("{:?}", config.publish));
+    field(&format!("{:?}", config.playout));
+    field(config.show.base_url.as_deref().unwrap_or(""));
     for edge in [&config.audio.intro, &config.audio.outro]
         .into_iter()
         .flatten()
@@ -130,7 +133,7 @@ pub(super) fn write_episode(
         .map(|name| file_entry(out_dir, name))
         .collect::<std::io::Result<_>>()
         .context("cannot read back the written files")?;
-    Ok(publish::episode_entry(publish::Written {
+    let mut entry = publish::episode_entry(publish::Written {
         plan: episode,
         keys: keys.iter().map(ToString::to_string).collect(),
         assembled: &assembled,
@@ -138,7 +141,9 @@ pub(super) fn write_episode(
         settings: serde_json::to_value(&config.audio).expect("plain data"),
         voices: episode_voices(config, episode),
         files,
-    }))
+    });
+    entry.created = created.to_owned();
+    Ok(entry)
 }
 
 fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> EpisodeMeta {
@@ -156,9 +161,11 @@ fn episode_meta(config: &Config, episode: &EpisodePlan, created: &str) -> Episod
         audio.sample_rate,
         audio.bit_depth,
     );
+    let cart = publish::cart_tags(episode, &config.playout, config.show.base_url.as_deref());
     EpisodeMeta {
         info,
         bext,
+        cart: Some(cart),
         intro: edge(&audio.intro),
         outro: edge(&audio.outro),
     }

@@ -5,12 +5,14 @@
 //! voice, slug and settings it reads from the configuration), leaves alone
 //! every episode whose fingerprint and files match the manifest, asks the
 //! synthesizer for the missing clips (each distinct text once, in parallel
-//! within each service's limits), and assembles an episode the moment its
-//! last clip is stored. Each stage gets only its own configuration section.
+//! within each service's limits), assembles an episode the moment its
+//! last clip is stored, and delivers new or changed episodes to the
+//! `[deliver.*]` targets. Each stage gets only its own configuration section.
 
 mod arrivals;
 mod build;
 mod check;
+mod deliver;
 mod doctor;
 mod episode;
 mod gc;
@@ -32,6 +34,7 @@ use crate::tts::{self, Cache, Catalog, ClipRequest, RemoteCache};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
+pub use deliver::{check_keys, deliver, deliver_all, DeliverOptions, TargetReport};
 pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
 pub use guard::{check_cache_folder, lock_cache, lock_cache_for_share, lock_for_build};

@@ -23,6 +23,20 @@ pub struct Manifest {
     /// Files that belong to the whole show (feed, page and its assets).
     #[serde(default)]
     pub show_files: Vec<FileEntry>,
+    /// What `briefcast deliver` put where: per target, per episode.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub deliveries: BTreeMap<String, BTreeMap<String, DeliveryEntry>>,
+}
+
+/// One episode delivered to one target: the content hash sent (the same
+/// hash is not sent again), the name it has there and the id the target
+/// gave it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryEntry {
+    pub name: String,
+    pub blake3: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +47,9 @@ pub struct EpisodeEntry {
     pub speaker: String,
     pub title: String,
     pub fingerprint: String,
+    /// The creation date written into the episode (`yyyy-mm-dd`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub created: String,
     pub settings: serde_json::Value,
     pub rate: u32,
     pub total_frames: u64,
@@ -265,6 +282,7 @@ mod tests {
             speaker: "柳州市".into(),
             title: "t".into(),
             fingerprint: "f".into(),
+            created: "2026-12-07".into(),
             settings: serde_json::json!({"sample-rate": 48000}),
             rate: 48_000,
             total_frames: 72_000,

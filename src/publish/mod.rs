@@ -23,8 +23,8 @@ mod wav_tags;
 
 pub use crate::util::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
 pub use chapters::chapters_json;
-pub use manifest::{ClipCounts, EpisodeEntry, FileEntry, Manifest, SegmentEntry};
+pub use manifest::{ClipCounts, DeliveryEntry, EpisodeEntry, FileEntry, Manifest, SegmentEntry};
 pub use outputs::{write_text_outputs, Encoder, Encoding, Episode, Output, Render, OUTPUTS};
 pub use record::{episode_entry, Written};
 pub use show::write_show_files;
-pub use wav_tags::wav_tags;
+pub use wav_tags::{cart_tags, wav_tags};

@@ -53,6 +53,7 @@ pub fn episode_entry(written: Written) -> EpisodeEntry {
         speaker: episode.speaker.clone(),
         title: episode.title.clone(),
         fingerprint,
+        created: String::new(),
         settings,
         rate: timing.rate,
         total_frames: timing.total_frames,

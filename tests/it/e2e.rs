@@ -5,6 +5,7 @@ use std::path::Path;
 
 use briefcast::audio::wav::read_markers;
 
+use crate::support::playout::{python_cart, text};
 use crate::support::Project;
 
 /// The shipped project, copied so the build writes into a temporary folder.
@@ -60,6 +61,13 @@ fn shipped_scripts_become_four_chaptered_episodes_with_espeak() {
                 marker.title
             );
         }
+        // The cart chunk a playout system reads, by an independent reader.
+        let cart = python_cart(&project.path(&format!("audio/{slug}.wav")));
+        let title = briefcast::audio::cart::fit(&speech.title, 64);
+        assert_eq!(text(&cart, "title"), title, "{slug}");
+        assert_eq!(text(&cart, "artist"), speech.speaker, "{slug}");
+        assert_eq!(text(&cart, "cart"), slug);
+        assert_eq!(text(&cart, "version"), "0101");
         if let Some(chapters) = ffprobe_chapters(&project.path(&format!("audio/{slug}.wav"))) {
             assert_eq!(chapters, expected, "{slug}: ffprobe -show_chapters");
         }

@@ -16,6 +16,7 @@ mod hostile;
 mod import;
 mod intelligibility;
 mod messages;
+mod playout;
 mod publishing;
 mod readalong;
 mod readme;

@@ -3,6 +3,7 @@
 pub mod dev;
 pub mod fake;
 pub mod faults;
+pub mod playout;
 pub mod project;
 pub mod recorder;
 pub mod s3;
