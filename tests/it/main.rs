@@ -14,6 +14,7 @@ mod faults;
 mod first_contact;
 mod hostile;
 mod import;
+mod import_limits;
 mod intelligibility;
 mod messages;
 mod publishing;
