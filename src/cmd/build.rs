@@ -25,7 +25,7 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
         shard: args.shard,
     };
     let report = pipeline::build(&options, reporter)?;
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().chain(&report.rested) {
         eprintln!("briefcast: warning: {warning}");
     }
     if let Some(notice) = pipeline::Substitute::notice(&report.substitutes) {

@@ -47,6 +47,8 @@ pub struct BuildReport {
     pub substitutes: Vec<super::Substitute>,
     /// What the scripts held that is not read (`file:line: …`).
     pub warnings: Vec<String>,
+    /// The endpoints of a pool rested during the build, and why.
+    pub rested: Vec<String>,
 }
 
 /// Load, synthesise, assemble and publish.
@@ -279,6 +281,7 @@ async fn run(
             else => break,
         }
     }
+    report.rested = synth.rested();
     // A service given up as misconfigured gets one line for all its
     // episodes instead of one per segment.
     let given_up = synth.misconfigured();

@@ -14,6 +14,15 @@
 //! is on trial: it takes one request at a time until it answers (healthy
 //! again) or fails (rested again). A single URL is a pool of one, where resting changes nothing.
 //!
+//! An endpoint that answers, but not with speech (a web page under 200, a
+//! 404: [`answer::unusable`]), is judged apart, per endpoint ([`Streak`]):
+//! a segment that got such an answer tries another endpoint at once (within
+//! its retries), and an endpoint whose first [`answer::GIVE_UP_AFTER`] segments all
+//! got the same such answer is given up and rested, while the others take
+//! its requests. The service is given up as misconfigured only when every
+//! endpoint is given up ([`Pool::judge`]). Every endpoint rested during a
+//! run is listed with why ([`Pool::rested`]), for the build's summary.
+//!
 //! The choosing ([`Balancer`]) is bookkeeping with the clock given, tested
 //! without a network; [`Pool`] adds the slots and the request shapes.
 
@@ -22,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+use super::answer::{self, Streak};
 use super::api::{Api, KindApi};
 use super::TtsError;
 
@@ -38,6 +48,9 @@ pub(crate) enum Verdict {
     Answered,
     /// Unreachable, reset, timed out or a 5xx: it may be down.
     Failed,
+    /// Up, but not answering with speech: judged by its [`Streak`], so
+    /// it neither counts as a failure here nor ends a rest.
+    Unusable,
 }
 
 impl Verdict {
@@ -45,6 +58,7 @@ impl Verdict {
         match result {
             Err(TtsError::Network { .. } | TtsError::Timeout { .. }) => Verdict::Failed,
             Err(TtsError::Http { status, .. }) if *status >= 500 => Verdict::Failed,
+            Err(error) if answer::unusable(error) => Verdict::Unusable,
             _ => Verdict::Answered,
         }
     }
@@ -129,7 +143,17 @@ impl Balancer {
                 health.rested_until = Some(now + self.rest);
                 others && !was_rested
             }
+            Verdict::Unusable => false,
         }
+    }
+
+    /// Rests `index` now, whatever its count: once its rest is over it is
+    /// on trial, one request at a time.
+    pub(crate) fn rest(&self, index: usize, now: Instant) {
+        let mut endpoints = self.lock();
+        let health = &mut endpoints[index];
+        health.failures = health.failures.max(REST_AFTER);
+        health.rested_until = Some(now + self.rest);
     }
 
     /// Whether a request that waited for a slot at `index` should go
@@ -171,6 +195,22 @@ pub(crate) struct Endpoint {
     pub(crate) url: String,
     pub(crate) api: Box<dyn Api>,
     slots: Semaphore,
+    /// Its first answers: whether it has been given up.
+    streak: Streak,
+    /// Why it was first rested in this run, if it was.
+    rested: Mutex<Option<String>>,
+}
+
+/// What to do after an attempt's error ([`Pool::judge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Judged {
+    /// Every endpoint is given up: the service is, with this message.
+    GiveUp(String),
+    /// The endpoint answered, but not with speech, and another may: try
+    /// there now.
+    Elsewhere,
+    /// As the error says (a transient one is retried after a wait).
+    AsIs,
 }
 
 /// A service's endpoints, in the order listed.
@@ -180,6 +220,8 @@ pub(crate) struct Pool {
     /// the order they came, and past it one usually finds a free slot.
     queue: Semaphore,
     balancer: Balancer,
+    /// The message once the service is given up; nothing more is sent.
+    gave_up: Mutex<Option<String>>,
 }
 
 impl Pool {
@@ -197,13 +239,85 @@ impl Pool {
                 api: kind.api(url.clone()),
                 url,
                 slots: Semaphore::new(concurrency),
+                streak: Streak::default(),
+                rested: Mutex::new(None),
             })
             .collect();
         Pool {
             queue: Semaphore::new(concurrency * endpoints.len()),
             balancer: Balancer::new(endpoints.len(), rest),
             endpoints,
+            gave_up: Mutex::new(None),
         }
+    }
+
+    /// The message if the service was given up: send nothing more to it.
+    pub(crate) fn given_up(&self) -> Option<String> {
+        lock(&self.gave_up).clone()
+    }
+
+    /// A usable clip came back from `index`: it works.
+    pub(crate) fn success(&self, index: usize) {
+        self.endpoints[index].streak.success();
+    }
+
+    /// Judges the error an attempt at `index` got for the segment `text`
+    /// of `service`. An answer that is not speech counts against that
+    /// endpoint alone: the segment moves on to another endpoint not given
+    /// up; the endpoint, once given up, is rested; the service, once every
+    /// endpoint is, is given up.
+    pub(crate) fn judge(
+        &self,
+        service: &str,
+        index: usize,
+        text: &str,
+        error: &TtsError,
+    ) -> Judged {
+        if let Some(message) = self.given_up() {
+            return Judged::GiveUp(message);
+        }
+        let endpoint = &self.endpoints[index];
+        let Some(why) = endpoint.streak.failure(text, error) else {
+            let elsewhere = answer::unusable(error) && self.others_answer(index);
+            return if elsewhere {
+                Judged::Elsewhere
+            } else {
+                Judged::AsIs
+            };
+        };
+        if self.others_answer(index) {
+            self.balancer.rest(index, Instant::now());
+            self.note_rest(index, &why);
+            return Judged::Elsewhere;
+        }
+        let single = self.endpoints.len() == 1;
+        let each: Vec<(Option<&str>, String)> = (self.endpoints.iter())
+            .map(|e| {
+                let why = e.streak.given_up().unwrap_or_default();
+                ((!single).then_some(e.url.as_str()), why)
+            })
+            .collect();
+        let message = answer::misconfigured(service, &each);
+        *lock(&self.gave_up) = Some(message.clone());
+        Judged::GiveUp(message)
+    }
+
+    /// Whether an endpoint other than `index` is not given up.
+    fn others_answer(&self, index: usize) -> bool {
+        (self.endpoints.iter().enumerate())
+            .any(|(i, e)| i != index && e.streak.given_up().is_none())
+    }
+
+    /// Keeps the first reason `index` was rested, for [`Pool::rested`].
+    fn note_rest(&self, index: usize, why: &str) {
+        lock(&self.endpoints[index].rested).get_or_insert_with(|| why.to_owned());
+    }
+
+    /// Each endpoint rested in this run, with why it first was.
+    pub(crate) fn rested(&self) -> Vec<(&str, String)> {
+        (self.endpoints.iter())
+            .filter_map(|e| Some((e.url.as_str(), lock(&e.rested).clone()?)))
+            .collect()
     }
 
     /// A slot at the endpoint the next request goes to, held until the
@@ -233,6 +347,7 @@ impl Pool {
             self.balancer.started(index);
             return Lease {
                 endpoint: &self.endpoints[index],
+                pool: self,
                 index,
                 counted: Counted {
                     balancer: &self.balancer,
@@ -260,6 +375,7 @@ impl Drop for Counted<'_> {
 /// A request's slot at one endpoint of a pool.
 pub(crate) struct Lease<'a> {
     pub(crate) endpoint: &'a Endpoint,
+    pool: &'a Pool,
     /// Its place in the pool, to retry elsewhere.
     pub(crate) index: usize,
     counted: Counted<'a>,
@@ -271,8 +387,18 @@ impl Lease<'_> {
     /// Counts what the exchange says of the endpoint; true when this
     /// rests it while another endpoint may take its requests.
     pub(crate) fn report<T>(&self, result: &Result<T, TtsError>) -> bool {
-        (self.counted.balancer).report(self.index, Verdict::of(result), Instant::now())
+        let verdict = Verdict::of(result);
+        let rested = (self.counted.balancer).report(self.index, verdict, Instant::now());
+        if rested {
+            let why = format!("failed {REST_AFTER} times in a row (no answer, or HTTP 5xx)");
+            self.pool.note_rest(self.index, &why);
+        }
+        rested
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[cfg(test)]
@@ -397,12 +523,110 @@ mod tests {
         assert_eq!(Verdict::of(&http(503)), Verdict::Failed);
         assert_eq!(Verdict::of(&http(500)), Verdict::Failed);
         assert_eq!(Verdict::of(&http(429)), Verdict::Answered);
-        assert_eq!(Verdict::of(&http(401)), Verdict::Answered);
+        // Answers that are not speech are the streak's to judge: they
+        // neither count nor end a rest here.
+        assert_eq!(Verdict::of(&http(401)), Verdict::Unusable);
+        let now = Instant::now();
+        let pool = Balancer::new(2, REST_FOR);
+        fail(&pool, 0, REST_AFTER, now);
+        assert!(!pool.report(0, Verdict::Unusable, now));
+        assert_eq!(pool.candidates(None, now), [1], "still rested");
+        for _ in 0..5 {
+            assert!(!pool.report(1, Verdict::Unusable, now));
+        }
+        assert_eq!(pool.candidates(None, now), [1]);
         let timeout: Result<(), TtsError> = Err(TtsError::Timeout {
             service: "s".into(),
             timeout_ms: 1,
         });
         assert_eq!(Verdict::of(&timeout), Verdict::Failed);
         assert_eq!(Verdict::of(&Ok(())), Verdict::Answered);
+    }
+
+    fn pool(urls: &[&str]) -> Pool {
+        let keys: crate::config::OpenAiKeys = toml::from_str("").unwrap();
+        let urls = urls.iter().map(|u| u.to_string()).collect();
+        Pool::new(&keys, urls, 2, REST_FOR)
+    }
+
+    fn html() -> TtsError {
+        TtsError::NotAudio {
+            service: "s".into(),
+            status: 200,
+            body: crate::util::BodyKind::Html,
+            answer: "expected a WAV file, got an HTML page".into(),
+        }
+    }
+
+    fn http(status: u16) -> TtsError {
+        TtsError::Http {
+            service: "s".into(),
+            status,
+            body: crate::util::BodyKind::Html,
+            message: "Not Found".into(),
+        }
+    }
+
+    const PAGE: &str = "its first 3 answers were all expected a WAV file, got an HTML page; check the service's url and kind: it answers, but not with speech";
+
+    #[test]
+    fn an_endpoint_answering_web_pages_is_rested_while_another_answers() {
+        let pool = pool(&["http://a", "http://b"]);
+        assert_eq!(pool.judge("s", 1, "one", &html()), Judged::Elsewhere);
+        assert_eq!(pool.judge("s", 1, "two", &html()), Judged::Elsewhere);
+        assert!(pool.rested().is_empty());
+        assert_eq!(pool.balancer.candidates(None, Instant::now()), [0, 1]);
+        // The third segment in a row: given up and rested, not the service.
+        assert_eq!(pool.judge("s", 1, "three", &html()), Judged::Elsewhere);
+        assert_eq!(pool.rested(), [("http://b", PAGE.to_owned())]);
+        assert_eq!(pool.balancer.candidates(None, Instant::now()), [0]);
+        assert_eq!(pool.given_up(), None);
+        // The other endpoint's errors are its own: a 503 waits and retries.
+        assert_eq!(pool.judge("s", 0, "four", &http(503)), Judged::AsIs);
+        assert_eq!(pool.judge("s", 0, "four", &http(404)), Judged::AsIs);
+        assert_eq!(pool.judge("s", 0, "five", &http(404)), Judged::AsIs);
+        // Every endpoint given up: the service is, naming each.
+        let Judged::GiveUp(message) = pool.judge("s", 0, "six", &http(404)) else {
+            panic!("not given up");
+        };
+        assert_eq!(
+            message,
+            format!("service s is misconfigured: none of its 2 endpoints answers with speech (http://a: its first 3 answers were all HTTP 404: Not Found; check the service's url: it has no such endpoint (OpenAI-style services answer at /v1/audio/speech, Piper at /synthesize); http://b: {PAGE}). Nothing more was sent to it")
+        );
+        assert_eq!(pool.given_up(), Some(message.clone()));
+        assert_eq!(
+            pool.judge("s", 0, "seven", &http(503)),
+            Judged::GiveUp(message)
+        );
+    }
+
+    #[test]
+    fn an_endpoint_that_answers_again_is_in_use_again() {
+        let pool = pool(&["http://a", "http://b"]);
+        for text in ["one", "two", "three"] {
+            pool.judge("s", 0, text, &http(404));
+        }
+        assert_eq!(pool.balancer.candidates(None, Instant::now()), [1]);
+        // On trial after its rest, it answers with speech.
+        pool.success(0);
+        for text in ["four", "five", "six"] {
+            assert_eq!(pool.judge("s", 1, text, &html()), Judged::Elsewhere);
+        }
+        assert_eq!(pool.given_up(), None, "endpoint 0 works");
+        assert_eq!(pool.rested().len(), 2);
+    }
+
+    #[test]
+    fn alone_an_endpoint_gives_the_service_up_in_the_words_of_one() {
+        let pool = pool(&["http://a"]);
+        assert_eq!(pool.judge("s", 0, "one", &html()), Judged::AsIs);
+        assert_eq!(pool.judge("s", 0, "two", &html()), Judged::AsIs);
+        assert_eq!(
+            pool.judge("s", 0, "three", &html()),
+            Judged::GiveUp(format!(
+                "service s is misconfigured: {PAGE}. Nothing more was sent to it"
+            ))
+        );
+        assert!(pool.rested().is_empty());
     }
 }

@@ -17,6 +17,7 @@ mod import;
 mod import_limits;
 mod intelligibility;
 mod messages;
+mod pools;
 mod publishing;
 mod readalong;
 mod readme;
