@@ -277,6 +277,16 @@ pub struct ServeArgs {
     #[arg(long, value_name = "MS", default_value_t = 10_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub header_timeout_ms: u64,
+    /// A client that has not sent its whole request body within this of
+    /// its head is answered 408 and dropped.
+    #[arg(long, value_name = "MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub body_timeout_ms: u64,
+    /// A client that has not read its whole answer within this of it being
+    /// ready is dropped, and the answer with it.
+    #[arg(long, value_name = "MS", default_value_t = 60_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub write_timeout_ms: u64,
 }
 
 impl Cli {

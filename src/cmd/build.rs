@@ -29,7 +29,7 @@ pub(crate) fn execute(args: BuildArgs) -> Result<ExitCode> {
     if args.json {
         println!("{}", json(&report));
     }
-    for warning in &report.warnings {
+    for warning in report.warnings.iter().chain(&report.rested) {
         eprintln!("briefcast: warning: {warning}");
     }
     if let Some(notice) = pipeline::Substitute::notice(&report.substitutes) {
@@ -92,6 +92,7 @@ fn json(report: &pipeline::BuildReport) -> String {
         "copied": report.copied,
         "failures": report.failures,
         "warnings": report.warnings,
+        "rested": report.rested,
         "deliveries": report.deliveries.iter().map(|r| r.to_json()).collect::<Vec<_>>(),
     });
     serde_json::to_string_pretty(&value).expect("plain values")

@@ -1,6 +1,7 @@
 //! `briefcast serve`: the embedded speech service on its own, until Ctrl-C.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
@@ -10,10 +11,13 @@ use crate::{text, tts};
 pub(crate) fn execute(args: ServeArgs) -> Result<ExitCode> {
     let mut options = tts::embedded::ServeOptions {
         text_limit: args.text_limit as usize,
-        process_timeout: std::time::Duration::from_millis(args.timeout_ms),
+        process_timeout: Duration::from_millis(args.timeout_ms),
         connections: tts::listen::ConnectionLimits {
             max_connections: args.max_connections as usize,
-            header_timeout: std::time::Duration::from_millis(args.header_timeout_ms),
+            header_timeout: Duration::from_millis(args.header_timeout_ms),
+            body_timeout: Duration::from_millis(args.body_timeout_ms),
+            write_timeout: Duration::from_millis(args.write_timeout_ms),
+            ..Default::default()
         },
         ..Default::default()
     };

@@ -57,6 +57,8 @@ pub struct BuildReport {
     pub warnings: Vec<String>,
     /// What each `[deliver.*]` target got after the build.
     pub deliveries: Vec<super::TargetReport>,
+    /// The endpoints of a pool rested during the build, and why.
+    pub rested: Vec<String>,
 }
 
 /// Load, synthesise, assemble and publish.
@@ -323,6 +325,7 @@ async fn run(
             else => break,
         }
     }
+    report.rested = synth.rested();
     // A service given up as misconfigured gets one line for all its
     // episodes instead of one per segment.
     let given_up = synth.misconfigured();

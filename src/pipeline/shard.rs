@@ -136,6 +136,7 @@ async fn run_share(
         }
     }
     report.failures.sort();
+    report.rested = synth.rested();
     reporter.done(&label, "stored in the shared cache");
     Ok(report)
 }

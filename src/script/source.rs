@@ -55,7 +55,7 @@ pub fn read_source(bytes: &[u8]) -> Result<Source, ImportError> {
     }
     let (decoded, encoding) = decode(bytes)?;
     if html::looks_like_html(&decoded) {
-        let (text, notes) = html::html_text(&decoded);
+        let (text, notes) = html::html_text(&decoded)?;
         return Ok(Source {
             text,
             format: Format::Html,

@@ -4,12 +4,14 @@
 //! Audio is recognised by its magic (RIFF/WAVE, RF64) or, where raw PCM was
 //! declared, by not being text or compressed audio; the Content-Type only
 //! explains a rejection (Piper's own server labels its WAVs `text/html`).
-//! [`Streak`] watches one service: when its answers to the first
-//! [`GIVE_UP_AFTER`] segments are all the same unusable one (same HTTP
-//! status, same kind of body) and none worked, a retry cannot help, so the
-//! service is given up with one message that names the answer and the
-//! likely fix. Attempts are counted as they come back, so retries of the
-//! first segments do not delay the verdict.
+//! [`Streak`] watches one endpoint of a service: when its answers to the
+//! first [`GIVE_UP_AFTER`] segments are all the same unusable one (same
+//! HTTP status, same kind of body) and none worked, a retry there cannot
+//! help, so the endpoint is given up with a description that names the
+//! answer and the likely fix. The pool rests such an endpoint while others
+//! answer, and gives the service up when every endpoint is given up, in one
+//! message ([`misconfigured`]). Attempts are counted as they come back, so
+//! retries of the first segments do not delay the verdict.
 
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -93,9 +95,37 @@ impl Signature {
     }
 }
 
+/// Whether `error` is an answer a retry at the same endpoint cannot change
+/// (a wrong status or a body that is not audio, not a transient failure).
+pub(crate) fn unusable(error: &TtsError) -> bool {
+    Signature::of(error).is_some()
+}
+
+/// The message giving `service` up: each endpoint (its URL, or `None` for
+/// a service of one URL) with its description from [`Streak::failure`].
+pub(crate) fn misconfigured(service: &str, endpoints: &[(Option<&str>, String)]) -> String {
+    let why = match endpoints {
+        [(None, why)] => why.clone(),
+        _ => {
+            let each: Vec<String> = endpoints
+                .iter()
+                .map(|(url, why)| format!("{}: {why}", url.unwrap_or("?")))
+                .collect();
+            format!(
+                "none of its {} endpoints answers with speech ({})",
+                endpoints.len(),
+                each.join("; ")
+            )
+        }
+    };
+    format!("service {service} is misconfigured: {why}. Nothing more was sent to it")
+}
+
 #[derive(Debug, Default)]
 struct State {
-    /// A clip came back usable: the service works, whatever fails later.
+    /// A clip came back usable: the endpoint works, whatever fails later
+    /// (until its next success, a given-up endpoint that works again is
+    /// simply working).
     worked: bool,
     last: Option<Signature>,
     /// The segments (their texts) that got `last`.
@@ -103,26 +133,29 @@ struct State {
     gave_up: Option<String>,
 }
 
-/// One service's first answers, and whether it has been given up.
+/// One endpoint's first answers, and whether it has been given up.
 #[derive(Debug, Default)]
 pub(crate) struct Streak {
     state: Mutex<State>,
 }
 
 impl Streak {
-    /// The message if the service was given up: send nothing more to it.
+    /// Why the endpoint was given up, if it was: send nothing more to it.
     pub(crate) fn given_up(&self) -> Option<String> {
         self.lock().gave_up.clone()
     }
 
+    /// A usable clip came back: the endpoint works.
     pub(crate) fn success(&self) {
-        self.lock().worked = true;
+        let mut state = self.lock();
+        state.worked = true;
+        state.gave_up = None;
     }
 
-    /// Counts one attempt's error for the segment `text`; the give-up
-    /// message once [`GIVE_UP_AFTER`] segments in a row got the same
-    /// unusable answer.
-    pub(crate) fn failure(&self, service: &str, text: &str, error: &TtsError) -> Option<String> {
+    /// Counts one attempt's error for the segment `text`; once
+    /// [`GIVE_UP_AFTER`] segments in a row got the same unusable answer,
+    /// why the endpoint is given up ("its first 3 answers were all …").
+    pub(crate) fn failure(&self, text: &str, error: &TtsError) -> Option<String> {
         let mut state = self.lock();
         if state.worked || state.gave_up.is_some() {
             return state.gave_up.clone();
@@ -144,7 +177,7 @@ impl Streak {
                 .fix()
                 .map_or_else(String::new, |fix| format!("; {fix}"));
             state.gave_up = Some(format!(
-                "service {service} is misconfigured: its first {GIVE_UP_AFTER} answers were all {answer}{fix}. Nothing more was sent to it"
+                "its first {GIVE_UP_AFTER} answers were all {answer}{fix}"
             ));
         }
         state.last = Some(signature);
@@ -218,25 +251,50 @@ mod tests {
     fn the_same_unusable_answer_three_times_gives_up() {
         let streak = Streak::default();
         let html = not_audio(BodyKind::Html);
-        assert_eq!(streak.failure("piper", "a", &html), None);
+        assert_eq!(streak.failure("a", &html), None);
         // A retry of the same segment is not another segment.
-        assert_eq!(streak.failure("piper", "a", &html), None);
-        assert_eq!(streak.failure("piper", "b", &html), None);
-        let message = streak.failure("piper", "c", &html).unwrap();
+        assert_eq!(streak.failure("a", &html), None);
+        assert_eq!(streak.failure("b", &html), None);
+        let why = streak.failure("c", &html).unwrap();
+        assert_eq!(streak.given_up(), Some(why.clone()));
         assert_eq!(
-            message,
+            misconfigured("piper", &[(None, why.clone())]),
             "service piper is misconfigured: its first 3 answers were all expected a WAV file, got an HTML page; check the service's url and kind: it answers, but not with speech. Nothing more was sent to it"
         );
-        assert_eq!(streak.given_up(), Some(message));
+        let not_found = Streak::default();
+        for text in ["a", "b"] {
+            assert_eq!(not_found.failure(text, &http(404)), None);
+        }
+        let missing = not_found.failure("c", &http(404)).unwrap();
+        assert_eq!(
+            misconfigured("pool", &[(Some("http://a/x"), why), (Some("http://b/x"), missing)]),
+            "service pool is misconfigured: none of its 2 endpoints answers with speech (http://a/x: its first 3 answers were all expected a WAV file, got an HTML page; check the service's url and kind: it answers, but not with speech; http://b/x: its first 3 answers were all HTTP 404: Invalid key; check the service's url: it has no such endpoint (OpenAI-style services answer at /v1/audio/speech, Piper at /synthesize)). Nothing more was sent to it"
+        );
+    }
+
+    #[test]
+    fn a_given_up_endpoint_that_answers_again_works() {
+        let streak = Streak::default();
+        for text in ["a", "b", "c"] {
+            streak.failure(text, &http(404));
+        }
+        assert!(streak.given_up().is_some());
+        assert!(streak.failure("d", &http(404)).is_some(), "still given up");
+        streak.success();
+        assert_eq!(streak.given_up(), None);
+        assert_eq!(streak.failure("e", &http(404)), None);
+        assert!(unusable(&http(404)));
+        assert!(unusable(&not_audio(BodyKind::Html)));
+        assert!(!unusable(&http(503)));
     }
 
     #[test]
     fn auth_failures_name_the_key() {
         let streak = Streak::default();
         for text in ["a", "b"] {
-            assert_eq!(streak.failure("cloud", text, &http(401)), None);
+            assert_eq!(streak.failure(text, &http(401)), None);
         }
-        let message = streak.failure("cloud", "c", &http(401)).unwrap();
+        let message = streak.failure("c", &http(401)).unwrap();
         assert!(
             message.contains("HTTP 401: Invalid key; check the API key"),
             "{message}"
@@ -251,16 +309,16 @@ mod tests {
             timeout_ms: 10,
         };
         for n in 0..5 {
-            assert_eq!(streak.failure("s", &n.to_string(), &http(503)), None);
-            assert_eq!(streak.failure("s", &n.to_string(), &timeout), None);
+            assert_eq!(streak.failure(&n.to_string(), &http(503)), None);
+            assert_eq!(streak.failure(&n.to_string(), &timeout), None);
         }
-        assert_eq!(streak.failure("s", "a", &http(404)), None);
-        assert_eq!(streak.failure("s", "b", &http(404)), None);
-        assert_eq!(streak.failure("s", "c", &http(400)), None);
-        assert_eq!(streak.failure("s", "d", &http(404)), None);
+        assert_eq!(streak.failure("a", &http(404)), None);
+        assert_eq!(streak.failure("b", &http(404)), None);
+        assert_eq!(streak.failure("c", &http(400)), None);
+        assert_eq!(streak.failure("d", &http(404)), None);
         streak.success();
         for n in 0..5 {
-            assert_eq!(streak.failure("s", &n.to_string(), &http(404)), None);
+            assert_eq!(streak.failure(&n.to_string(), &http(404)), None);
         }
         assert_eq!(streak.given_up(), None);
     }

@@ -14,6 +14,15 @@
 //! is on trial: it takes one request at a time until it answers (healthy
 //! again) or fails (rested again). A single URL is a pool of one, where resting changes nothing.
 //!
+//! An endpoint that answers, but not with speech (a web page under 200, a
+//! 404: [`answer::unusable`]), is judged apart, per endpoint ([`Streak`]):
+//! a segment that got such an answer tries another endpoint at once (within
+//! its retries), and an endpoint whose first [`answer::GIVE_UP_AFTER`] segments all
+//! got the same such answer is given up and rested, while the others take
+//! its requests. The service is given up as misconfigured only when every
+//! endpoint is given up ([`Pool::judge`]). Every endpoint rested during a
+//! run is listed with why ([`Pool::rested`]), for the build's summary.
+//!
 //! The choosing ([`Balancer`]) is bookkeeping with the clock given, tested
 //! without a network; [`Pool`] adds the slots and the request shapes.
 
@@ -22,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::{Semaphore, SemaphorePermit};
 
+use super::answer::{self, Streak};
 use super::api::{Api, KindApi};
 use super::TtsError;
 
@@ -38,6 +48,9 @@ pub(crate) enum Verdict {
     Answered,
     /// Unreachable, reset, timed out or a 5xx: it may be down.
     Failed,
+    /// Up, but not answering with speech: judged by its [`Streak`], so
+    /// it neither counts as a failure here nor ends a rest.
+    Unusable,
 }
 
 impl Verdict {
@@ -45,6 +58,7 @@ impl Verdict {
         match result {
             Err(TtsError::Network { .. } | TtsError::Timeout { .. }) => Verdict::Failed,
             Err(TtsError::Http { status, .. }) if *status >= 500 => Verdict::Failed,
+            Err(error) if answer::unusable(error) => Verdict::Unusable,
             _ => Verdict::Answered,
         }
     }
@@ -129,7 +143,17 @@ impl Balancer {
                 health.rested_until = Some(now + self.rest);
                 others && !was_rested
             }
+            Verdict::Unusable => false,
         }
+    }
+
+    /// Rests `index` now, whatever its count: once its rest is over it is
+    /// on trial, one request at a time.
+    pub(crate) fn rest(&self, index: usize, now: Instant) {
+        let mut endpoints = self.lock();
+        let health = &mut endpoints[index];
+        health.failures = health.failures.max(REST_AFTER);
+        health.rested_until = Some(now + self.rest);
     }
 
     /// Whether a request that waited for a slot at `index` should go
@@ -171,6 +195,22 @@ pub(crate) struct Endpoint {
     pub(crate) url: String,
     pub(crate) api: Box<dyn Api>,
     slots: Semaphore,
+    /// Its first answers: whether it has been given up.
+    streak: Streak,
+    /// Why it was first rested in this run, if it was.
+    rested: Mutex<Option<String>>,
+}
+
+/// What to do after an attempt's error ([`Pool::judge`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Judged {
+    /// Every endpoint is given up: the service is, with this message.
+    GiveUp(String),
+    /// The endpoint answered, but not with speech, and another may: try
+    /// there now.
+    Elsewhere,
+    /// As the error says (a transient one is retried after a wait).
+    AsIs,
 }
 
 /// A service's endpoints, in the order listed.
@@ -182,6 +222,8 @@ pub(crate) struct Pool {
     /// Slots at all endpoints together.
     capacity: usize,
     balancer: Balancer,
+    /// The message once the service is given up; nothing more is sent.
+    gave_up: Mutex<Option<String>>,
 }
 
 impl Pool {
@@ -199,6 +241,8 @@ impl Pool {
                 api: kind.api(url.clone()),
                 url,
                 slots: Semaphore::new(concurrency),
+                streak: Streak::default(),
+                rested: Mutex::new(None),
             })
             .collect();
         Pool {
@@ -206,12 +250,82 @@ impl Pool {
             capacity: concurrency * endpoints.len(),
             balancer: Balancer::new(endpoints.len(), rest),
             endpoints,
+            gave_up: Mutex::new(None),
         }
     }
 
     /// How many requests the pool sends at once.
     pub(crate) fn capacity(&self) -> usize {
         self.capacity
+    }
+
+    /// The message if the service was given up: send nothing more to it.
+    pub(crate) fn given_up(&self) -> Option<String> {
+        lock(&self.gave_up).clone()
+    }
+
+    /// A usable clip came back from `index`: it works.
+    pub(crate) fn success(&self, index: usize) {
+        self.endpoints[index].streak.success();
+    }
+
+    /// Judges the error an attempt at `index` got for the segment `text`
+    /// of `service`. An answer that is not speech counts against that
+    /// endpoint alone: the segment moves on to another endpoint not given
+    /// up; the endpoint, once given up, is rested; the service, once every
+    /// endpoint is, is given up.
+    pub(crate) fn judge(
+        &self,
+        service: &str,
+        index: usize,
+        text: &str,
+        error: &TtsError,
+    ) -> Judged {
+        if let Some(message) = self.given_up() {
+            return Judged::GiveUp(message);
+        }
+        let endpoint = &self.endpoints[index];
+        let Some(why) = endpoint.streak.failure(text, error) else {
+            let elsewhere = answer::unusable(error) && self.others_answer(index);
+            return if elsewhere {
+                Judged::Elsewhere
+            } else {
+                Judged::AsIs
+            };
+        };
+        if self.others_answer(index) {
+            self.balancer.rest(index, Instant::now());
+            self.note_rest(index, &why);
+            return Judged::Elsewhere;
+        }
+        let single = self.endpoints.len() == 1;
+        let each: Vec<(Option<&str>, String)> = (self.endpoints.iter())
+            .map(|e| {
+                let why = e.streak.given_up().unwrap_or_default();
+                ((!single).then_some(e.url.as_str()), why)
+            })
+            .collect();
+        let message = answer::misconfigured(service, &each);
+        *lock(&self.gave_up) = Some(message.clone());
+        Judged::GiveUp(message)
+    }
+
+    /// Whether an endpoint other than `index` is not given up.
+    fn others_answer(&self, index: usize) -> bool {
+        (self.endpoints.iter().enumerate())
+            .any(|(i, e)| i != index && e.streak.given_up().is_none())
+    }
+
+    /// Keeps the first reason `index` was rested, for [`Pool::rested`].
+    fn note_rest(&self, index: usize, why: &str) {
+        lock(&self.endpoints[index].rested).get_or_insert_with(|| why.to_owned());
+    }
+
+    /// Each endpoint rested in this run, with why it first was.
+    pub(crate) fn rested(&self) -> Vec<(&str, String)> {
+        (self.endpoints.iter())
+            .filter_map(|e| Some((e.url.as_str(), lock(&e.rested).clone()?)))
+            .collect()
     }
 
     /// A slot at the endpoint the next request goes to, held until the
@@ -241,6 +355,7 @@ impl Pool {
             self.balancer.started(index);
             return Lease {
                 endpoint: &self.endpoints[index],
+                pool: self,
                 index,
                 counted: Counted {
                     balancer: &self.balancer,
@@ -268,6 +383,7 @@ impl Drop for Counted<'_> {
 /// A request's slot at one endpoint of a pool.
 pub(crate) struct Lease<'a> {
     pub(crate) endpoint: &'a Endpoint,
+    pool: &'a Pool,
     /// Its place in the pool, to retry elsewhere.
     pub(crate) index: usize,
     counted: Counted<'a>,
@@ -279,138 +395,19 @@ impl Lease<'_> {
     /// Counts what the exchange says of the endpoint; true when this
     /// rests it while another endpoint may take its requests.
     pub(crate) fn report<T>(&self, result: &Result<T, TtsError>) -> bool {
-        (self.counted.balancer).report(self.index, Verdict::of(result), Instant::now())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    const REST_FOR: Duration = Duration::from_secs(30);
-
-    fn fail(balancer: &Balancer, index: usize, times: u32, now: Instant) -> bool {
-        let mut rested = false;
-        for _ in 0..times {
-            rested |= balancer.report(index, Verdict::Failed, now);
+        let verdict = Verdict::of(result);
+        let rested = (self.counted.balancer).report(self.index, verdict, Instant::now());
+        if rested {
+            let why = format!("failed {REST_AFTER} times in a row (no answer, or HTTP 5xx)");
+            self.pool.note_rest(self.index, &why);
         }
         rested
     }
-
-    /// Starts a request at the best candidate, as a pool with free slots does.
-    fn take(balancer: &Balancer, avoid: Option<usize>, now: Instant) -> usize {
-        let index = balancer.candidates(avoid, now)[0];
-        balancer.started(index);
-        index
-    }
-
-    #[test]
-    fn requests_go_to_the_endpoint_with_fewest_in_flight_ties_to_the_first() {
-        let now = Instant::now();
-        let pool = Balancer::new(3, REST_FOR);
-        let taken: Vec<usize> = (0..7).map(|_| take(&pool, None, now)).collect();
-        assert_eq!(taken, [0, 1, 2, 0, 1, 2, 0]);
-        pool.release(1);
-        pool.release(1);
-        assert_eq!(pool.candidates(None, now), [1, 2, 0]);
-        assert_eq!(take(&pool, None, now), 1);
-        assert_eq!(take(&pool, None, now), 1);
-        assert_eq!(take(&pool, None, now), 1);
-        assert_eq!(take(&pool, None, now), 2);
-    }
-
-    #[test]
-    fn a_retry_goes_to_another_healthy_endpoint() {
-        let now = Instant::now();
-        let pool = Balancer::new(2, REST_FOR);
-        // Endpoint 1 is busier, but the request just failed at 0.
-        take(&pool, None, now);
-        take(&pool, None, now);
-        take(&pool, None, now);
-        pool.release(0);
-        pool.release(0);
-        assert_eq!(pool.candidates(Some(0), now), [1]);
-        // Alone, the endpoint it failed at is asked again.
-        let alone = Balancer::new(1, REST_FOR);
-        assert_eq!(alone.candidates(Some(0), now), [0]);
-    }
-
-    #[test]
-    fn failures_in_a_row_rest_an_endpoint_until_its_rest_is_over() {
-        let now = Instant::now();
-        let pool = Balancer::new(2, REST_FOR);
-        // Two failures, then an answer: the count starts again.
-        assert!(!fail(&pool, 0, REST_AFTER - 1, now));
-        pool.report(0, Verdict::Answered, now);
-        assert!(!fail(&pool, 0, REST_AFTER - 1, now));
-        assert_eq!(pool.candidates(None, now), [0, 1], "not rested yet");
-        assert!(pool.report(0, Verdict::Failed, now), "rested now");
-        assert!(!pool.report(0, Verdict::Failed, now), "rested already");
-        for _ in 0..4 {
-            assert_eq!(take(&pool, None, now), 1);
-        }
-        assert_eq!(pool.candidates(Some(1), now), [1], "never the rested one");
-        // Once its rest is over, one request at a time is sent to it…
-        let later = now + REST_FOR + Duration::from_millis(1);
-        assert_eq!(take(&pool, None, later), 0);
-        assert_eq!(pool.candidates(None, later), [1]);
-        // …and its next failure rests it again.
-        assert!(pool.report(0, Verdict::Failed, later));
-        pool.release(0);
-        assert_eq!(pool.candidates(None, later), [1]);
-        // An answer makes it healthy.
-        pool.report(0, Verdict::Answered, later);
-        take(&pool, None, later);
-        assert_eq!(pool.candidates(None, later), [0, 1]);
-    }
-
-    #[test]
-    fn when_every_endpoint_rests_the_one_whose_rest_ends_first_is_asked() {
-        let now = Instant::now();
-        let pool = Balancer::new(3, REST_FOR);
-        fail(&pool, 1, REST_AFTER, now);
-        fail(&pool, 2, REST_AFTER, now + Duration::from_secs(1));
-        fail(&pool, 0, REST_AFTER, now + Duration::from_secs(2));
-        let then = now + Duration::from_secs(3);
-        assert_eq!(pool.candidates(None, then), [1, 2, 0]);
-        assert_eq!(pool.candidates(Some(1), then), [1, 2, 0]);
-        // Alone, resting changes nothing, and is not announced.
-        let alone = Balancer::new(1, REST_FOR);
-        assert!(!fail(&alone, 0, REST_AFTER, now));
-        assert_eq!(alone.candidates(None, now), [0]);
-        assert!(!alone.should_move(0, now));
-    }
-
-    #[test]
-    fn a_request_that_waited_at_an_endpoint_rested_meanwhile_moves() {
-        let now = Instant::now();
-        let pool = Balancer::new(2, REST_FOR);
-        assert!(!pool.should_move(0, now));
-        fail(&pool, 0, REST_AFTER, now);
-        assert!(pool.should_move(0, now));
-        fail(&pool, 1, REST_AFTER, now);
-        assert!(!pool.should_move(0, now), "nowhere better to go");
-    }
-
-    #[test]
-    fn only_transport_errors_and_5xx_count_against_an_endpoint() {
-        let http = |status| -> Result<(), TtsError> {
-            Err(TtsError::Http {
-                service: "s".into(),
-                status,
-                body: crate::util::BodyKind::Empty,
-                message: String::new(),
-            })
-        };
-        assert_eq!(Verdict::of(&http(503)), Verdict::Failed);
-        assert_eq!(Verdict::of(&http(500)), Verdict::Failed);
-        assert_eq!(Verdict::of(&http(429)), Verdict::Answered);
-        assert_eq!(Verdict::of(&http(401)), Verdict::Answered);
-        let timeout: Result<(), TtsError> = Err(TtsError::Timeout {
-            service: "s".into(),
-            timeout_ms: 1,
-        });
-        assert_eq!(Verdict::of(&timeout), Verdict::Failed);
-        assert_eq!(Verdict::of(&Ok(())), Verdict::Answered);
-    }
 }
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+#[cfg(test)]
+mod tests;

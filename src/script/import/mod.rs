@@ -144,6 +144,13 @@ pub enum ImportError {
     BadEncoding { encoding: &'static str },
     #[error("not a readable Word document: {why}")]
     BadDocument { why: String },
+    /// A part of a `.docx` inflates past what is read: cutting it would
+    /// drop its end (a whole speech) without a word.
+    #[error("{part} inflates to more than {limit_mib} MiB (the limit): not read")]
+    PartTooLarge { part: &'static str, limit_mib: u64 },
+    /// An HTML page nested deeper than any browser nests.
+    #[error("HTML elements nested more than {limit} deep (the limit; browsers nest no deeper): not read")]
+    TooDeep { limit: usize },
     #[error("no speech found: the page holds no text besides editorial furniture")]
     NoSpeech,
 }

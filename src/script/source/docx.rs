@@ -9,14 +9,32 @@ use quick_xml::Reader;
 
 use crate::script::import::ImportError;
 
-/// Largest `word/document.xml` read (the zip's own size field is not trusted).
+/// Largest part read (`word/document.xml`, `word/styles.xml`), inflated;
+/// the zip's own size field is not trusted. A larger part is refused, never
+/// cut: its end would vanish without a word.
 const MAX_XML: u64 = 64 << 20;
 
-fn part(zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>, name: &str) -> Option<String> {
-    let file = zip.by_name(name).ok()?;
-    let mut text = String::new();
-    file.take(MAX_XML).read_to_string(&mut text).ok()?;
-    Some(text)
+/// A part of the document as text; `None` if the archive has no such part.
+fn part(
+    zip: &mut zip::ZipArchive<std::io::Cursor<&[u8]>>,
+    name: &'static str,
+) -> Result<Option<String>, ImportError> {
+    let Ok(file) = zip.by_name(name) else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_XML + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| bad(&format!("{name}: {e}")))?;
+    if bytes.len() as u64 > MAX_XML {
+        return Err(ImportError::PartTooLarge {
+            part: name,
+            limit_mib: MAX_XML >> 20,
+        });
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|e| bad(&format!("{name}: not UTF-8 ({e})")))
 }
 
 fn bad(why: &str) -> ImportError {
@@ -76,9 +94,9 @@ fn is_on(e: &BytesStart) -> bool {
 pub(super) fn docx_text(bytes: &[u8]) -> Result<String, ImportError> {
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|e| bad(&format!("not a readable zip archive ({e})")))?;
-    let xml = part(&mut zip, "word/document.xml")
+    let xml = part(&mut zip, "word/document.xml")?
         .ok_or_else(|| bad("no word/document.xml: not a Word document"))?;
-    let styles = part(&mut zip, "word/styles.xml")
+    let styles = part(&mut zip, "word/styles.xml")?
         .map(|s| heading_styles(&s))
         .unwrap_or_default();
     let mut reader = Reader::from_str(&xml);

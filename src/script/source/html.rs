@@ -5,8 +5,25 @@
 //! wins; navigation, headers, footers, forms, scripts and asides are chrome
 //! and never read. The page's `<h1>` (or `<title>`) leads the text when the
 //! body does not hold it. `<h1>`–`<h6>` become `## ` headings.
+//!
+//! A page nested deeper than [`MAX_DEPTH`] elements is refused: the parser's
+//! work per tag grows with the depth (a page nested 60,000 deep took
+//! minutes), and no browser builds a deeper tree, so no page a person reads
+//! is lost. The page is parsed in small pieces and the depth checked after
+//! each, so a hostile page costs no more than its first levels.
 
-use scraper::{ElementRef, Html, Node, Selector};
+use html5ever::tendril::TendrilSink;
+use scraper::{ElementRef, Html, HtmlTreeSink, Node, Selector};
+
+use crate::script::import::ImportError;
+
+/// Deepest element nesting read: Chromium's HTML parser nests no deeper
+/// (it flattens beyond 512), so a page a browser shows fits.
+pub(super) const MAX_DEPTH: usize = 512;
+
+/// Bytes fed to the parser between two depth checks: a piece adds at most
+/// a few thousand levels before the check stops the parse.
+const PIECE: usize = 4096;
 
 /// Elements never read.
 const CHROME: &[&str] = &[
@@ -164,12 +181,68 @@ fn lines(root: ElementRef) -> Vec<String> {
     out
 }
 
+/// How many elements enclose `node`, itself included (`<html>` is 1).
+fn depth(node: ego_tree::NodeRef<'_, Node>) -> usize {
+    std::iter::once(node)
+        .chain(node.ancestors())
+        .filter(|n| n.value().is_element())
+        .count()
+}
+
+/// The page's tree, or [`ImportError::TooDeep`] once any element stands
+/// deeper than [`MAX_DEPTH`]. Fed piece by piece: after each, the newest
+/// node is as deep as the parse has gone; the whole tree is measured once
+/// at the end, so the verdict does not depend on where the pieces fall.
+fn parse(html: &str) -> Result<Html, ImportError> {
+    parse_fed(html, &mut 0)
+}
+
+/// [`parse`], counting in `fed` the bytes given to the parser.
+fn parse_fed(html: &str, fed: &mut usize) -> Result<Html, ImportError> {
+    let too_deep = ImportError::TooDeep { limit: MAX_DEPTH };
+    let mut parser = html5ever::driver::parse_document(
+        HtmlTreeSink::new(Html::new_document()),
+        Default::default(),
+    );
+    let mut rest = html;
+    while !rest.is_empty() {
+        let mut end = PIECE.min(rest.len());
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, after) = rest.split_at(end);
+        parser.process(piece.into());
+        *fed += piece.len();
+        rest = after;
+        let deepest = {
+            let doc = parser.tokenizer.sink.sink.0.borrow();
+            doc.tree.nodes().next_back().map_or(0, depth)
+        };
+        if deepest > MAX_DEPTH {
+            return Err(too_deep);
+        }
+    }
+    let doc = parser.finish();
+    let mut level = 0usize;
+    for edge in doc.tree.root().traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(n) if n.value().is_element() => level += 1,
+            ego_tree::iter::Edge::Close(n) if n.value().is_element() => level -= 1,
+            _ => {}
+        }
+        if level > MAX_DEPTH {
+            return Err(too_deep);
+        }
+    }
+    Ok(doc)
+}
+
 /// The article's text (one line per block) and notes for the report.
-pub(super) fn html_text(html: &str) -> (String, Vec<String>) {
-    let doc = Html::parse_document(html);
+pub(super) fn html_text(html: &str) -> Result<(String, Vec<String>), ImportError> {
+    let doc = parse(html)?;
     let mut notes = Vec::new();
     let Some(body) = article(&doc) else {
-        return (String::new(), vec!["no article text found".into()]);
+        return Ok((String::new(), vec!["no article text found".into()]));
     };
     let mut out = lines(body);
     let (all, _) = doc
@@ -198,5 +271,58 @@ pub(super) fn html_text(html: &str) -> (String, Vec<String>) {
         out.len(),
         all.saturating_sub(kept)
     ));
-    (out.join("\n"), notes)
+    Ok((out.join("\n"), notes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A page whose `<html>`, `<body>` and `divs` nested `<div>`s enclose a
+    /// paragraph: `divs + 3` elements deep.
+    fn nested(divs: usize) -> String {
+        format!(
+            "<!DOCTYPE html><html><head><title>T</title></head><body>{}<p>县政协副主席 周红：今年我们走访了全县二十个村。</p>{}</body></html>",
+            "<div>".repeat(divs),
+            "</div>".repeat(divs)
+        )
+    }
+
+    #[test]
+    fn pages_as_deep_as_the_limit_are_read_deeper_ones_refused() {
+        let (text, _) = html_text(&nested(MAX_DEPTH - 3)).unwrap();
+        assert!(text.contains("今年我们走访了全县二十个村"), "{text}");
+        for divs in [MAX_DEPTH - 2, 60_000] {
+            let refused = html_text(&nested(divs)).unwrap_err();
+            assert!(
+                matches!(refused, ImportError::TooDeep { limit: MAX_DEPTH }),
+                "{divs}: {refused}"
+            );
+        }
+        // Deep but closed again within one piece, the newest node shallow
+        // when it is checked: the same verdict.
+        let short = format!(
+            "<html><body><p>x{}y{}</p><p>z</p></body></html>",
+            "<q>".repeat(MAX_DEPTH),
+            "</q>".repeat(MAX_DEPTH)
+        );
+        assert!(short.len() < PIECE);
+        assert!(matches!(
+            html_text(&short),
+            Err(ImportError::TooDeep { .. })
+        ));
+    }
+
+    #[test]
+    fn the_parse_of_a_hostile_page_stops_within_a_piece_of_the_limit() {
+        let page = nested(60_000);
+        let mut fed = 0;
+        assert!(matches!(
+            parse_fed(&page, &mut fed),
+            Err(ImportError::TooDeep { .. })
+        ));
+        // The limit's worth of `<div>`s, the head, and the piece it ends in.
+        let bound = MAX_DEPTH * "<div>".len() + 2 * PIECE;
+        assert!(fed <= bound, "{fed} of {} bytes parsed", page.len());
+    }
 }

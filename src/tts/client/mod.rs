@@ -21,12 +21,12 @@ use std::time::{Duration, SystemTime};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::sync::Semaphore;
 
-use super::answer::{self, Streak};
+use super::answer;
 use super::api::{self, Api};
 use super::cache::{Cache, ClipKey};
 use super::catalog::Catalog;
 use super::embedded::{self, EmbeddedServer};
-use super::pool::{Pool, REST, REST_AFTER};
+use super::pool::{Judged, Pool, REST, REST_AFTER};
 use super::response::{self, BodyError};
 use super::{retry, TtsError};
 use crate::config::ServiceConfig;
@@ -96,8 +96,6 @@ struct Service {
     pace: Option<DefaultDirectRateLimiter>,
     /// Plausible seconds of audio per character sent.
     seconds_per_char: (f64, f64),
-    /// Its first answers: whether it has been given up as misconfigured.
-    streak: Streak,
 }
 
 pub struct Synthesizer {
@@ -229,7 +227,7 @@ impl Synthesizer {
             return Ok(clip);
         }
         let service = self.service(&request.service)?;
-        if let Some(message) = service.streak.given_up() {
+        if let Some(message) = service.pool.given_up() {
             return Err(TtsError::Misconfigured(message));
         }
         if let Some(reason) = self.halted.get() {
@@ -271,8 +269,20 @@ impl Synthesizer {
     pub fn misconfigured(&self) -> BTreeMap<String, String> {
         self.services
             .iter()
-            .filter_map(|(name, s)| Some((name.clone(), s.streak.given_up()?)))
+            .filter_map(|(name, s)| Some((name.clone(), s.pool.given_up()?)))
             .collect()
+    }
+
+    /// Each endpoint rested in this run, with its service and why.
+    pub fn rested(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for (name, service) in &self.services {
+            for (url, why) in service.pool.rested() {
+                let url = service.redact(url);
+                lines.push(format!("service {name}: {url} was rested: {why}"));
+            }
+        }
+        lines
     }
 
     /// `gate`: with a shared cache, the lease taken just before sending.
@@ -287,14 +297,15 @@ impl Synthesizer {
         // The endpoint of the last attempt: a retry goes elsewhere.
         let mut endpoint = None;
         loop {
-            if let Some(message) = service.streak.given_up() {
+            if let Some(message) = service.pool.given_up() {
                 return Err(TtsError::Misconfigured(message));
             }
             let (result, asked_wait) = self.attempt(service, request, &mut endpoint, gate).await;
+            let at = endpoint.expect("an attempt picks an endpoint");
             let error = match result {
                 Ok(audio) => match self.check_and_store(service, request, &key, audio).await {
                     Ok(path) => {
-                        service.streak.success();
+                        service.pool.success(at);
                         return Ok(StoredClip {
                             key,
                             path,
@@ -311,13 +322,18 @@ impl Synthesizer {
                 Err(error @ (TtsError::Elsewhere | TtsError::Halted(_))) => return Err(error),
                 Err(error) => error,
             };
-            if let Some(message) = service.streak.failure(&service.name, &request.text, &error) {
-                return Err(TtsError::Misconfigured(message));
-            }
-            if !error.is_retryable() || attempt >= service.retries {
+            let elsewhere = match service.pool.judge(&service.name, at, &request.text, &error) {
+                Judged::GiveUp(message) => return Err(TtsError::Misconfigured(message)),
+                judged => judged == Judged::Elsewhere,
+            };
+            if !(elsewhere || error.is_retryable()) || attempt >= service.retries {
                 return Err(error);
             }
-            let wait = service.wait_before_retry(&error, asked_wait, attempt)?;
+            // Another endpoint may answer with speech: no wait.
+            let wait = match elsewhere {
+                true => Duration::ZERO,
+                false => service.wait_before_retry(&error, asked_wait, attempt)?,
+            };
             tracing::debug!("{error}; attempt {} in {wait:?}", attempt + 2);
             tokio::time::sleep(wait.mul_f64(self.time_scale)).await;
             attempt += 1;
@@ -385,7 +401,7 @@ impl Synthesizer {
         let lease = service.pool.lease(*endpoint).await;
         *endpoint = Some(lease.index);
         // Given up while this request waited for its slot: send nothing.
-        if let Some(message) = service.streak.given_up() {
+        if let Some(message) = service.pool.given_up() {
             return (Err(TtsError::Misconfigured(message)), None);
         }
         if let Some(pace) = &service.pace {
@@ -584,7 +600,6 @@ impl Service {
             rest,
             pace,
             seconds_per_char: (common.min_seconds_per_char, common.max_seconds_per_char),
-            streak: Streak::default(),
         }
     }
 

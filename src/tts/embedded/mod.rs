@@ -66,7 +66,8 @@ pub struct ServeOptions {
     pub neural: NeuralOptions,
     /// Turns hanzi into the pinyin the Kokoro voices read.
     pub converter: Option<TextConverter>,
-    /// Connections served at once, and the time to send a request head.
+    /// Connections served at once, and the time a client has to send its
+    /// request and to read the answer.
     pub connections: super::listen::ConnectionLimits,
 }
 
@@ -471,7 +472,8 @@ async fn speech(
     }
 }
 
-fn error(status: StatusCode, message: String) -> Response {
+/// An error answer in OpenAI's shape.
+pub(super) fn error(status: StatusCode, message: String) -> Response {
     let kind = if status.is_server_error() {
         "server_error"
     } else {
