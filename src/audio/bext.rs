@@ -88,7 +88,8 @@ pub fn bext_payload(b: &Bext) -> Vec<u8> {
     out
 }
 
-fn get_text(p: &[u8], (at, size): (usize, usize)) -> String {
+/// A fixed-size text field of a chunk (`at`, `size`), up to its first NUL.
+pub(super) fn get_text(p: &[u8], (at, size): (usize, usize)) -> String {
     let field = &p[at..at + size];
     let end = field.iter().position(|&c| c == 0).unwrap_or(size);
     String::from_utf8_lossy(&field[..end]).into()

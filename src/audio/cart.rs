@@ -21,6 +21,7 @@
 //! fills its size has no NUL); an interior NUL is dropped. The TagText is
 //! padded with NULs to an even length. Unused timers are all zero.
 
+use super::bext::get_text;
 use crate::model::{Cart, EpisodeTiming};
 
 const VERSION: &[u8; 4] = b"0101";
@@ -104,12 +105,6 @@ pub fn cart_payload(c: &Cart) -> Vec<u8> {
         out.push(0);
     }
     out
-}
-
-fn get_text(p: &[u8], (at, size): (usize, usize)) -> String {
-    let field = &p[at..at + size];
-    let end = field.iter().position(|&c| c == 0).unwrap_or(size);
-    String::from_utf8_lossy(&field[..end]).into()
 }
 
 /// Parses a `cart` payload; timers with an all-zero usage are left out.

@@ -52,18 +52,9 @@ pub(super) fn deliver(
 /// Removes the temporaries an interrupted delivery left in `dir`; returns
 /// how many.
 pub fn remove_stale_temporaries(dir: &Path) -> usize {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with(PREFIX) && name.ends_with(".tmp")
-        })
-        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
-        .count()
+    crate::util::remove_files_named(dir, |name| {
+        name.starts_with(PREFIX) && name.ends_with(".tmp")
+    })
 }
 
 #[cfg(test)]

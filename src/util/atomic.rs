@@ -53,16 +53,20 @@ pub fn write_if_changed(path: &Path, bytes: &[u8]) -> std::io::Result<bool> {
 /// Remove temporary files an interrupted build left in `dir` (hidden
 /// `.tmp…` and `.NAME.….tmp` files); returns how many.
 pub fn remove_leftovers(dir: &Path) -> usize {
+    remove_files_named(dir, |name| {
+        name.starts_with('.') && (name.starts_with(".tmp") || name.ends_with(".tmp"))
+    })
+}
+
+/// Remove the files directly in `dir` whose names `matches`; returns how
+/// many were removed.
+pub fn remove_files_named(dir: &Path, matches: impl Fn(&str) -> bool) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     entries
         .flatten()
-        .filter(|entry| {
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            name.starts_with('.') && (name.starts_with(".tmp") || name.ends_with(".tmp"))
-        })
+        .filter(|entry| matches(&entry.file_name().to_string_lossy()))
         .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
         .count()
 }
