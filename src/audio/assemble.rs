@@ -18,19 +18,24 @@
 //! 48 kHz is 690 MB per hour written and read back, and its page-cache
 //! traffic cost more system time than the second decode costs user time.
 
+mod clip;
+mod pass_two;
+
+pub use clip::{check_clip, check_stored_clip, decode_clip};
+
 use std::path::{Path, PathBuf};
 
 use super::bext::{bext_payload, Bext};
 use super::cart::{cart_payload, cart_timers, level_reference};
-use super::decode::{self, Clip, DecodeError, PcmLayout, SampleFormat};
-use super::dither::{seed_from, Dither};
-use super::limiter::{Limiter, LimiterSettings, LimiterStats};
+use super::decode::DecodeError;
+use super::limiter::{Limiter, LimiterSettings};
 use super::loudness::{plan_gain, LoudnessError, LoudnessMeter};
 use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
 use crate::config::AudioConfig;
-use crate::model::{Cart, ClipFormat, EpisodePlan, EpisodeTiming, Pause, PcmSample, Span};
+use crate::model::{Cart, ClipFormat, EpisodePlan, EpisodeTiming, Pause, Span};
+use pass_two::PassTwo;
 
 /// A stored clip to read, in the format its service returned.
 #[derive(Debug, Clone, PartialEq)]
@@ -130,54 +135,6 @@ impl Tap for NoTap {
     fn finish(&mut self) -> Result<(), TapError> {
         Ok(())
     }
-}
-
-/// Decode a response body as the format its service declared.
-pub fn decode_clip(bytes: &[u8], format: ClipFormat) -> Result<Clip, DecodeError> {
-    match format {
-        ClipFormat::Wav => decode::decode_wav(bytes),
-        ClipFormat::Pcm {
-            rate,
-            channels,
-            sample,
-        } => decode::decode_pcm(bytes, pcm_layout(rate, channels, sample)),
-    }
-}
-
-/// The raw PCM layout a format declares (WAV carries its own).
-fn pcm_layout(rate: u32, channels: u16, sample: PcmSample) -> PcmLayout {
-    PcmLayout {
-        rate,
-        channels,
-        format: match sample {
-            PcmSample::S16le => SampleFormat::S16Le,
-            PcmSample::S24le => SampleFormat::S24Le,
-            PcmSample::S32le => SampleFormat::S32Le,
-            PcmSample::F32le => SampleFormat::F32Le,
-            PcmSample::U8 => SampleFormat::U8,
-        },
-    }
-}
-
-/// Whether a response body is usable audio (decodes, not empty, not
-/// silent); its duration in seconds.
-pub fn check_clip(bytes: &[u8], format: ClipFormat) -> Result<f64, String> {
-    let clip = decode_clip(bytes, format).map_err(|e| e.to_string())?;
-    decode::validate(&clip).map_err(|e| e.to_string())
-}
-
-/// Whether a stored clip, fully checked when it arrived, is still whole:
-/// its header parses and its samples are all there. Decodes nothing.
-pub fn check_stored_clip(bytes: &[u8], format: ClipFormat) -> Result<(), String> {
-    let checked = match format {
-        ClipFormat::Wav => decode::check_wav(bytes),
-        ClipFormat::Pcm {
-            rate,
-            channels,
-            sample,
-        } => decode::check_pcm(bytes, pcm_layout(rate, channels, sample)),
-    };
-    checked.map_err(|e| e.to_string())
 }
 
 fn pause_frames(pause: Pause, settings: &AudioConfig) -> u64 {
@@ -425,92 +382,6 @@ impl Stream<'_> {
             left -= n as u64;
         }
         Ok(())
-    }
-}
-
-/// Pass two's arithmetic: the gain, the limiter, quantization to the
-/// file's bit depth (TPDF dither, seeded by the episode, when the samples
-/// changed), and the meter of what is written.
-struct PassTwo {
-    factor: f32,
-    limiter: Option<Limiter>,
-    dither: Option<Dither>,
-    full: f64,
-    /// Full scale as readers decode it (2^(bits-1)).
-    scale: f32,
-    gained: Vec<f32>,
-    limited: Vec<f32>,
-    quantized: Vec<i32>,
-    written: Vec<f32>,
-    meter: LoudnessMeter,
-}
-
-type Sink<'a> = dyn FnMut(&[i32], &[f32]) -> Result<(), AssembleError> + 'a;
-
-impl PassTwo {
-    fn new(
-        gain_db: Option<f64>,
-        limiter: Option<Limiter>,
-        bits: u16,
-        slug: &str,
-        rate: u32,
-    ) -> Result<PassTwo, AssembleError> {
-        let factor = gain_db.map_or(1.0, |db| 10f64.powf(db / 20.0) as f32);
-        let changes = factor != 1.0 || limiter.is_some();
-        Ok(PassTwo {
-            factor,
-            limiter,
-            dither: changes.then(|| Dither::new(seed_from(slug), bits)),
-            full: f64::from((1i32 << (bits - 1)) - 1),
-            scale: 1.0 / (1u32 << (bits - 1)) as f32,
-            gained: Vec::new(),
-            limited: Vec::new(),
-            quantized: Vec::new(),
-            written: Vec::new(),
-            meter: LoudnessMeter::new(rate)?,
-        })
-    }
-
-    fn push(&mut self, samples: &[f32], sink: &mut Sink) -> Result<(), AssembleError> {
-        self.gained.clear();
-        self.gained
-            .extend(samples.iter().map(|&sample| sample * self.factor));
-        self.limited.clear();
-        match &mut self.limiter {
-            Some(limiter) => limiter.process(&self.gained, &mut self.limited),
-            None => std::mem::swap(&mut self.gained, &mut self.limited),
-        }
-        self.emit(sink)
-    }
-
-    /// Drains the limiter's look-ahead; what it did.
-    fn finish(&mut self, sink: &mut Sink) -> Result<Option<LimiterStats>, AssembleError> {
-        self.limited.clear();
-        let Some(limiter) = &mut self.limiter else {
-            return Ok(None);
-        };
-        let stats = limiter.finish(&mut self.limited);
-        self.emit(sink)?;
-        Ok(Some(stats))
-    }
-
-    fn emit(&mut self, sink: &mut Sink) -> Result<(), AssembleError> {
-        if self.limited.is_empty() {
-            return Ok(());
-        }
-        self.quantized.clear();
-        for &sample in &self.limited {
-            self.quantized.push(match &mut self.dither {
-                Some(dither) => dither.quantize(sample),
-                None => (f64::from(sample).clamp(-1.0, 1.0) * self.full).round() as i32,
-            });
-        }
-        self.written.clear();
-        let scale = self.scale;
-        self.written
-            .extend(self.quantized.iter().map(|&q| q as f32 * scale));
-        self.meter.add(&self.written)?;
-        sink(&self.quantized, &self.written)
     }
 }
 

@@ -153,6 +153,11 @@ impl Assembly {
     }
 }
 
+/// The requests missing clips, in episode and segment order (the order
+/// clips are needed), one per distinct clip, each with the slots waiting
+/// for it.
+type Pending = Vec<(ClipRequest, Vec<SlotRef>)>;
+
 async fn run(
     project: Arc<Project>,
     jobs: Option<usize>,
@@ -182,12 +187,52 @@ async fn run(
     );
 
     let synth = Arc::new(project.synthesizer(jobs).await?);
+    let (mut assemblies, pending) = plan(
+        &project,
+        &synth,
+        &manifest,
+        &out_dir,
+        &mut report,
+        reporter.as_ref(),
+    )?;
+    let context = AssemblyContext {
+        project: Arc::clone(&project),
+        out_dir: out_dir.clone(),
+        strict,
+        reporter: Arc::clone(&reporter),
+    };
+    arrive(
+        &synth,
+        pending,
+        &mut assemblies,
+        &context,
+        &mut manifest,
+        &mut report,
+    )
+    .await?;
+    report.rested = synth.rested();
+    report_failures(&project, &synth, assemblies, &mut report, reporter.as_ref());
+    finish(&project, &mut manifest, &out_dir, reporter.as_ref())?;
+    report.written.sort();
+    Ok(report)
+}
 
+/// Plans each episode: left alone when its manifest entry still matches,
+/// else an [`Assembly`] waiting for the clips the cache does not hold,
+/// which join the pending requests.
+fn plan(
+    project: &Project,
+    synth: &Synthesizer,
+    manifest: &Manifest,
+    out_dir: &Path,
+    report: &mut BuildReport,
+    reporter: &dyn Reporter,
+) -> Result<(Vec<Option<Assembly>>, Pending)> {
     // One per planned episode; `None` for those left unchanged.
     let mut assemblies: Vec<Option<Assembly>> = Vec::new();
     // Requests in episode and segment order (the order clips are needed),
     // one per distinct clip.
-    let mut pending: Vec<(ClipRequest, Vec<SlotRef>)> = Vec::new();
+    let mut pending: Pending = Vec::new();
     let mut pending_index: HashMap<ClipKey, usize> = HashMap::new();
     for (episode_index, episode) in project.episodes.iter().enumerate() {
         let requests: Vec<ClipRequest> = episode.segments().map(|s| project.request(s)).collect();
@@ -197,7 +242,7 @@ async fn run(
             .collect::<Result<Vec<_>, _>>()?;
         let unchanged = manifest.episodes.get(&episode.slug).is_some_and(|entry| {
             entry.fingerprint == fingerprint(&project.config, episode, &keys, &project.created)
-                && entry.files_intact(&out_dir)
+                && entry.files_intact(out_dir)
         });
         if unchanged {
             reporter.done(&episode.slug, "unchanged");
@@ -238,17 +283,25 @@ async fn run(
             feed: None,
         }));
     }
+    Ok((assemblies, pending))
+}
 
-    let context = AssemblyContext {
-        project: Arc::clone(&project),
-        out_dir: out_dir.clone(),
-        strict,
-        reporter: Arc::clone(&reporter),
-    };
+/// Starts the assemblies that can start, then fetches the pending clips
+/// (a bounded number under way, refilled in script order) and feeds each
+/// to the assemblies waiting for it, until every fetch and assembly ends.
+async fn arrive(
+    synth: &Arc<Synthesizer>,
+    pending: Pending,
+    assemblies: &mut [Option<Assembly>],
+    context: &AssemblyContext,
+    manifest: &mut Manifest,
+    report: &mut BuildReport,
+) -> Result<()> {
+    let (project, reporter) = (&context.project, &context.reporter);
     let mut tasks = JoinSet::new();
     for (episode, assembly) in assemblies.iter_mut().enumerate() {
         if let Some(assembly) = assembly {
-            assembly.feed_ready(episode, &mut tasks, &context);
+            assembly.feed_ready(episode, &mut tasks, context);
         }
     }
 
@@ -257,7 +310,7 @@ async fn run(
     let mut queue = pending.into_iter();
     let mut fetches = JoinSet::new();
     for _ in 0..synth.in_flight_limit() {
-        spawn_fetch(&mut fetches, &synth, queue.next());
+        spawn_fetch(&mut fetches, synth, queue.next());
     }
     let mut waits = WaitNotes::default();
     let mut tick = tokio::time::interval(WAIT_NOTE_TICK);
@@ -265,7 +318,7 @@ async fn run(
         tokio::select! {
             Some(joined) = fetches.join_next() => {
                 let (slots, service, result) = joined.internal("a synthesis task panicked")?;
-                spawn_fetch(&mut fetches, &synth, queue.next());
+                spawn_fetch(&mut fetches, synth, queue.next());
                 if let Ok(clip) = &result {
                     report.count(clip.source);
                 }
@@ -286,7 +339,7 @@ async fn run(
                                 format: clip.format,
                             });
                             reporter.advance(&episode.slug);
-                            assembly.feed_ready(slot.episode, &mut tasks, &context);
+                            assembly.feed_ready(slot.episode, &mut tasks, context);
                         }
                         Err(error) => {
                             let segment = episode.segments().nth(slot.segment).expect("slot in range");
@@ -309,7 +362,7 @@ async fn run(
                         if let Some(assembly) = &assemblies[episode] {
                             entry.clips = assembly.clips;
                         }
-                        reporter.done(slug, &written_summary(&out_dir, slug, &entry));
+                        reporter.done(slug, &written_summary(&context.out_dir, slug, &entry));
                         report.written.push(slug.clone());
                         manifest.episodes.insert(slug.clone(), entry);
                     }
@@ -325,7 +378,19 @@ async fn run(
             else => break,
         }
     }
-    report.rested = synth.rested();
+    Ok(())
+}
+
+/// The episodes not written because segments failed: one line each, and
+/// one line for all the episodes of a service given up as misconfigured
+/// instead of one per segment.
+fn report_failures(
+    project: &Project,
+    synth: &Synthesizer,
+    assemblies: Vec<Option<Assembly>>,
+    report: &mut BuildReport,
+    reporter: &dyn Reporter,
+) {
     // A service given up as misconfigured gets one line for all its
     // episodes instead of one per segment.
     let given_up = synth.misconfigured();
@@ -359,6 +424,16 @@ async fn run(
             slugs.join(", ")
         ));
     }
+}
+
+/// The end of a build: every episode's order brought up to date, the show
+/// files (feed, page) written and the manifest saved.
+fn finish(
+    project: &Project,
+    manifest: &mut Manifest,
+    out_dir: &Path,
+    reporter: &dyn Reporter,
+) -> Result<()> {
     for episode in &project.episodes {
         if let Some(entry) = manifest.episodes.get_mut(&episode.slug) {
             entry.order = episode.order;
@@ -370,8 +445,8 @@ async fn run(
     crate::publish::write_show_files(
         &config.show,
         &config.publish,
-        &mut manifest,
-        &out_dir,
+        manifest,
+        out_dir,
         &project.created,
         &|speaker, title| config.announcement(speaker, title, None),
     )
@@ -382,12 +457,11 @@ async fn run(
             out_dir.display()
         ));
     }
-    manifest.save(&out_dir).internal(&format!(
+    manifest.save(out_dir).internal(&format!(
         "cannot write {}",
         out_dir.join("manifest.json").display()
     ))?;
-    report.written.sort();
-    Ok(report)
+    Ok(())
 }
 
 /// The fetches of one build: each answers with the slots waiting for its
