@@ -8,6 +8,7 @@
 //! voice is sent it (and as `briefcast say` prints it in a Mandarin show):
 //! a row with no Chinese character and an English word stays as written.
 
+use super::tests::{rows, score, Score};
 use crate::text::{spoken_form, Form, Lexicon, Normalize};
 
 fn say(text: &str) -> String {
@@ -17,41 +18,15 @@ fn say(text: &str) -> String {
 const PUBLIC: &str = include_str!("../../../tests/fixtures/zh_tn_public.tsv");
 const EXCEPTIONS: &str = include_str!("../../../tests/fixtures/zh_tn_public_exceptions.tsv");
 
-fn rows(tsv: &str) -> Vec<Vec<&str>> {
-    tsv.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split('\t').collect())
-        .collect()
-}
-
 #[test]
 fn public_sets_accuracy() {
     let public = rows(PUBLIC);
     let exceptions = rows(EXCEPTIONS);
-    let (mut exact, mut excepted) = (0, 0);
-    let mut failures = Vec::new();
-    for row in &public {
-        let (category, input, want) = (row[0], row[1], row[2]);
-        let got = say(input);
-        match exceptions.iter().find(|e| e[0] == input) {
-            Some(e) => {
-                assert_eq!(
-                    got, e[1],
-                    "exception row for {input} no longer produces its reading"
-                );
-                assert_ne!(
-                    got, want,
-                    "exception row for {input} is stale: output now matches"
-                );
-                excepted += 1;
-            }
-            None if got == want => exact += 1,
-            None => failures.push(format!(
-                "[{category}] {input}\n   got  {got}\n   want {want}"
-            )),
-        }
-    }
+    let Score {
+        exact,
+        excepted,
+        failures,
+    } = score(&public, &exceptions, say);
     for e in &exceptions {
         assert!(
             public.iter().any(|r| r[1] == e[0]),

@@ -10,7 +10,7 @@ const DISPUTED: &str = include_str!("../../../tests/fixtures/zh_tn_disputed.tsv"
 const PAGE: &str = include_str!("../../../tests/fixtures/page.txt");
 
 /// Data rows of a TSV (header skipped), split on tabs.
-fn rows(tsv: &str) -> Vec<Vec<&str>> {
+pub(super) fn rows(tsv: &str) -> Vec<Vec<&str>> {
     tsv.lines()
         .skip(1)
         .filter(|l| !l.trim().is_empty())
@@ -35,17 +35,30 @@ fn check(cases: &[(&str, &str)]) {
     );
 }
 
-#[test]
-fn dev_set_accuracy() {
-    let exceptions: Vec<Vec<&str>> = rows(EXCEPTIONS);
-    let dev = rows(DEV);
+/// How a set of `[category, input, expected, …]` rows reads.
+pub(super) struct Score {
+    /// Rows read as expected.
+    pub exact: usize,
+    /// Rows read as their exception row says (checked here: an exception
+    /// must still produce its reading, and must not match the expected one).
+    pub excepted: usize,
+    /// The other rows, each with what it got and wanted.
+    pub failures: Vec<String>,
+}
+
+/// Reads each row's input with `read` and scores it against its expected
+/// reading, or against its `[input, reading, …]` row in `exceptions`.
+pub(super) fn score(
+    rows: &[Vec<&str>],
+    exceptions: &[Vec<&str>],
+    read: impl Fn(&str) -> String,
+) -> Score {
     let (mut exact, mut excepted) = (0, 0);
     let mut failures = Vec::new();
-    for row in &dev {
-        let (input, want) = (row[1], row[2]);
-        let got = normalize_zh(input);
-        let exception = exceptions.iter().find(|e| e[0] == input);
-        match exception {
+    for row in rows {
+        let (category, input, want) = (row[0], row[1], row[2]);
+        let got = read(input);
+        match exceptions.iter().find(|e| e[0] == input) {
             Some(e) => {
                 assert_eq!(
                     got, e[1],
@@ -53,17 +66,32 @@ fn dev_set_accuracy() {
                 );
                 assert_ne!(
                     got, want,
-                    "exception row for {input} is stale: output now matches the dev set"
+                    "exception row for {input} is stale: output now matches its expected reading"
                 );
                 excepted += 1;
             }
             None if got == want => exact += 1,
             None => failures.push(format!(
-                "[{}] {input}\n   got  {got}\n   want {want}",
-                row[0]
+                "[{category}] {input}\n   got  {got}\n   want {want}"
             )),
         }
     }
+    Score {
+        exact,
+        excepted,
+        failures,
+    }
+}
+
+#[test]
+fn dev_set_accuracy() {
+    let exceptions: Vec<Vec<&str>> = rows(EXCEPTIONS);
+    let dev = rows(DEV);
+    let Score {
+        exact,
+        excepted,
+        failures,
+    } = score(&dev, &exceptions, normalize_zh);
     for e in &exceptions {
         assert!(
             dev.iter().any(|r| r[1] == e[0]),
