@@ -85,6 +85,39 @@ pub struct Segment {
     pub pause_after: Pause,
     /// A spoken announcement or chapter title rather than script text.
     pub announcement: bool,
+    /// Its words in reading order, each with what it is said as.
+    pub words: Vec<SegmentWord>,
+}
+
+/// One word of a segment, the unit a read-along lights up: where it is in
+/// the written text, what it is said as, and where that is in the text the
+/// service was sent. A stretch the normaliser rewrote (`2019年` read
+/// `二零一九年`) is one word, shown as written and timed as spoken.
+/// Punctuation and spaces between words belong to no word.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SegmentWord {
+    /// Characters of [`Segment::text`] it covers (char offsets).
+    pub written: std::ops::Range<usize>,
+    /// What the listener hears, in characters (`二零一九年`, `LED`).
+    pub spoken: String,
+    /// Characters of [`Segment::spoken`] that say it (char offsets):
+    /// where the clip's own word times are matched.
+    pub sent: std::ops::Range<usize>,
+    /// Its reading, one pinyin syllable with a tone digit per Han
+    /// syllable it is said with; empty for a word with no Han character.
+    pub pinyin: Vec<String>,
+}
+
+/// A word's time in one clip, as the engine that made it knows it or as an
+/// alignment found it: characters `from..to` of the text the clip was made
+/// from ([`Segment::spoken`]), heard from `start` to `end` seconds after the
+/// clip's first sample.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ClipWord {
+    pub from: usize,
+    pub to: usize,
+    pub start: f64,
+    pub end: f64,
 }
 
 impl Segment {
@@ -131,6 +164,9 @@ pub struct EpisodeTiming {
     pub total_frames: u64,
     pub chapters: Vec<Span>,
     pub segments: Vec<Span>,
+    /// Per segment, where each of its [`Segment::words`] is heard, in
+    /// frames of the episode (one span per word, in order).
+    pub words: Vec<Vec<Span>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

@@ -436,6 +436,7 @@ mod tests {
             },
             pause_after: Pause::Sentence,
             announcement: false,
+            words: Vec::new(),
         };
         EpisodePlan {
             order: 0,

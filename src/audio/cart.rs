@@ -257,6 +257,7 @@ mod tests {
     #[test]
     fn timers_and_level() {
         let timing = EpisodeTiming {
+            words: Vec::new(),
             rate: 48_000,
             total_frames: 100_000,
             chapters: vec![],

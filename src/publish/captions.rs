@@ -133,6 +133,7 @@ mod tests {
             },
             pause_after: Pause::Sentence,
             announcement: false,
+            words: Vec::new(),
         }
     }
 
@@ -163,6 +164,7 @@ mod tests {
             ],
         };
         let timing = EpisodeTiming {
+            words: Vec::new(),
             rate: 48_000,
             total_frames: 3_600 * 48_000 + 200_000,
             chapters: vec![span(0, 72_024), span(72_024, 3_600 * 48_000 + 127_976)],
@@ -264,6 +266,7 @@ mod tests {
     #[test]
     fn cues_never_overlap_or_vanish() {
         let timing = EpisodeTiming {
+            words: Vec::new(),
             rate: 44_100,
             segments: vec![span(0, 0), span(0, 10), span(30, 1)],
             ..EpisodeTiming::default()

@@ -70,6 +70,7 @@ mod tests {
             ],
         };
         let timing = EpisodeTiming {
+            words: Vec::new(),
             rate: 48_000,
             total_frames: 144_000,
             chapters: vec![

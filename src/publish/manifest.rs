@@ -154,6 +154,7 @@ impl EpisodeEntry {
                     },
                     pause_after: s.pause,
                     announcement: s.announcement,
+                    words: Vec::new(),
                 });
             }
         }
@@ -169,6 +170,7 @@ impl EpisodeEntry {
     /// Where chapters and segments landed, as recorded.
     pub fn timing(&self) -> EpisodeTiming {
         EpisodeTiming {
+            words: Vec::new(),
             rate: self.rate,
             total_frames: self.total_frames,
             chapters: self

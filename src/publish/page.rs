@@ -195,6 +195,7 @@ mod tests {
             },
             pause_after,
             announcement: false,
+            words: Vec::new(),
         }
     }
 
@@ -213,6 +214,7 @@ mod tests {
             }],
         };
         let timing = EpisodeTiming {
+            words: Vec::new(),
             rate: 48_000,
             total_frames: 48_000 * 75 + 24_000,
             chapters: vec![Span {

@@ -105,6 +105,7 @@ pub fn plan_episode(
                         source: source(chapter.line),
                         pause_after: Pause::Announcement,
                         announcement: true,
+                        words: Vec::new(),
                     });
                 }
             }
@@ -127,6 +128,7 @@ pub fn plan_episode(
                         source: source(paragraph.line),
                         pause_after,
                         announcement: false,
+                        words: Vec::new(),
                     });
                 }
             }

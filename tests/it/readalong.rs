@@ -48,6 +48,7 @@ fn episode(
                     _ => Pause::Sentence,
                 },
                 announcement: false,
+                words: Vec::new(),
             });
         }
         at += RATE as u64 / 2;
@@ -68,6 +69,7 @@ fn episode(
         chapters: plan_chapters,
     };
     let timing = EpisodeTiming {
+        words: Vec::new(),
         rate: RATE,
         total_frames: at,
         chapters: chapter_spans,
