@@ -8,9 +8,10 @@
 //! is the caller's to find out.
 
 use super::{
-    readings, render_readings, segment_spoken, spoken_form, Form, Lexicon, Limit, Normalize,
+    readings, render_readings, segment_spoken, segment_words, spoken_form, Form, Lexicon, Limit,
+    Normalize,
 };
-use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SourcePos, Speech};
+use crate::model::{ChapterPlan, EpisodePlan, Pause, Segment, SegmentWord, SourcePos, Speech};
 
 /// How a voice's text is prepared: normalisation, the form Mandarin
 /// reaches it in, and its lexicon (the global one with its own entries).
@@ -31,6 +32,11 @@ impl Voicing {
     /// digits, separated by spaces), whatever form the voice is sent.
     pub fn readings(&self, written: &str) -> String {
         render_readings(&readings(written, self.normalize, &self.lexicon))
+    }
+
+    /// The words of `written` as this voice says them.
+    pub fn words(&self, written: &str) -> Vec<SegmentWord> {
+        segment_words(written, self.normalize, self.form, &self.lexicon)
     }
 
     /// Cut a paragraph into (written, spoken) segments. Where the cuts fall
@@ -97,6 +103,7 @@ pub fn plan_episode(
                 let announcer = announcements.voice;
                 let pieces = announcer.voicing.segments(&line, announcer.limit);
                 for (n, (written, spoken)) in pieces.into_iter().enumerate() {
+                    let words = announcer.voicing.words(&written);
                     segments.push(Segment {
                         id: format!("{slug}/{}/{}/0/{}", s + 1, c + 1, n + 1),
                         text: written,
@@ -105,7 +112,7 @@ pub fn plan_episode(
                         source: source(chapter.line),
                         pause_after: Pause::Announcement,
                         announcement: true,
-                        words: Vec::new(),
+                        words,
                     });
                 }
             }
@@ -120,6 +127,7 @@ pub fn plan_episode(
                     } else {
                         Pause::Chapter
                     };
+                    let words = voice.voicing.words(&written);
                     segments.push(Segment {
                         id: format!("{slug}/{}/{}/{}/{}", s + 1, c + 1, p + 1, n + 1),
                         text: written,
@@ -128,7 +136,7 @@ pub fn plan_episode(
                         source: source(paragraph.line),
                         pause_after,
                         announcement: false,
-                        words: Vec::new(),
+                        words,
                     });
                 }
             }

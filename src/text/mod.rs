@@ -13,6 +13,8 @@ mod pinyin;
 mod pronounce;
 mod segment;
 mod slug;
+mod spans;
+mod words;
 
 pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
 pub use normalize::{has_foreign_word, normalize_zh};
@@ -23,6 +25,7 @@ pub use pinyin::{
 pub use pronounce::{Entry, Lexicon};
 pub use segment::{fit_to_limit, segment_paragraph, split_sentences, Limit};
 pub use slug::{is_valid_slug, slugify};
+pub use words::segment_words;
 
 /// How a voice wants its text prepared.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

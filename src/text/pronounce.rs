@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use super::spans::SpanMap;
+
 /// One lexicon entry.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Entry {
@@ -53,23 +55,29 @@ impl Lexicon {
 
     /// Replace every entry, longest first; replaced text is not scanned again.
     pub fn apply(&self, text: &str) -> String {
-        if self.entries.is_empty() {
-            return text.to_owned();
-        }
+        self.apply_mapped(text).0
+    }
+
+    /// As [`Lexicon::apply`], with where each stretch of the result came
+    /// from: a replaced word is one piece.
+    pub fn apply_mapped(&self, text: &str) -> (String, SpanMap) {
         let mut out = String::with_capacity(text.len());
+        let mut map = SpanMap::default();
         let mut rest = text;
         'scan: while let Some(c) = rest.chars().next() {
             for (written, spoken) in &self.entries {
                 if let Some(after) = rest.strip_prefix(written.as_str()) {
                     out.push_str(spoken);
+                    map.push(written.chars().count(), spoken.chars().count());
                     rest = after;
                     continue 'scan;
                 }
             }
             out.push(c);
+            map.keep(1);
             rest = &rest[c.len_utf8()..];
         }
-        out
+        (out, map)
     }
 }
 

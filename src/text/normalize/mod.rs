@@ -61,29 +61,43 @@ use patterns::Hit;
 use scan::{digits_at, halfwidth, is_digit_at, parse_num, prev};
 use words::{COMPARISONS, OPERATORS, RANGE_SEPS};
 
+use super::spans::SpanMap;
+
 /// Rewrite a Mandarin sentence into its spoken form: no ASCII digit remains; Chinese punctuation is kept; Latin words stay intact (LED, GDP, iPad); letters mixed with digits change only the digits (5G → 五G).
 pub fn normalize_zh(text: &str) -> String {
+    normalize_zh_mapped(text).0
+}
+
+/// As [`normalize_zh`], with where each stretch of the spoken form came
+/// from: a rewritten number (with the unit or 年 read with it) is one piece.
+pub(crate) fn normalize_zh_mapped(text: &str) -> (String, SpanMap) {
     let c: Vec<char> = text.chars().map(halfwidth).collect();
     let mut out = String::with_capacity(text.len() * 2);
+    let mut map = SpanMap::default();
+    let said = |out: &mut String, map: &mut SpanMap, read: usize, s: &str| {
+        out.push_str(s);
+        map.push(read, s.chars().count());
+    };
     let mut i = 0;
     // Where the last number read began, while the scan is right after it.
     let mut after_number: Option<usize> = None;
     while i < c.len() {
         if let Some(start) = after_number {
             if let Some((end, s)) = between_numbers(&c, start, i) {
-                out += &s;
+                said(&mut out, &mut map, end - i, &s);
                 i = end;
                 after_number = None;
                 continue;
             }
         }
         if padding(&c, i) {
+            map.push(1, 0);
             i += 1;
             continue;
         }
         match match_at(&c, i) {
             Some((end, s)) => {
-                out += &s;
+                said(&mut out, &mut map, end - i, &s);
                 after_number = Some(i);
                 i = end;
             }
@@ -91,11 +105,12 @@ pub fn normalize_zh(text: &str) -> String {
                 // 10万-20万: a range may follow a 万/亿 suffix too.
                 after_number = after_number.filter(|_| matches!(c[i], '万' | '亿'));
                 out.push(c[i]);
+                map.keep(1);
                 i += 1;
             }
         }
     }
-    out
+    (out, map)
 }
 
 /// A space between a Chinese character and a number (拉齐奥 2/2, 共 3 人):

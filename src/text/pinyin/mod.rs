@@ -16,6 +16,8 @@
 mod dict;
 mod sandhi;
 
+use super::spans::SpanMap;
+
 /// One word of a Han run with its reading.
 #[derive(Debug, Clone, PartialEq)]
 struct Word {
@@ -114,7 +116,28 @@ pub fn render_words(readings: &[Reading]) -> String {
 }
 
 fn render_with(readings: &[Reading], joined: bool) -> String {
+    render_mapped(readings, joined).0
+}
+
+/// As [`render`] (`joined`: [`render_words`]), with where each stretch of
+/// the result came from: a Han character's syllable is a piece, other text
+/// is kept character by character, a whitespace run becomes one space
+/// (none at either end).
+pub(crate) fn render_mapped(readings: &[Reading], joined: bool) -> (String, SpanMap) {
     let mut out = String::new();
+    let mut map = SpanMap::default();
+    // Whitespace read and not yet written: one space if more text follows.
+    let mut pending = 0;
+    let flush = |out: &mut String, map: &mut SpanMap, pending: &mut usize| {
+        if *pending > 0 {
+            let space = usize::from(!out.is_empty());
+            if space == 1 {
+                out.push(' ');
+            }
+            map.push(*pending, space);
+            *pending = 0;
+        }
+    };
     let needs_space = |out: &String| {
         out.chars().last().is_some_and(|c| {
             c.is_ascii_alphanumeric() || matches!(c, ',' | '.' | '!' | '?' | ';' | ':')
@@ -122,43 +145,71 @@ fn render_with(readings: &[Reading], joined: bool) -> String {
     };
     for reading in readings {
         if reading.pinyin.is_empty() {
-            let mut text = reading
-                .text
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ");
-            if reading.text.starts_with(char::is_whitespace) {
-                text.insert(0, ' ');
+            for (n, c) in reading.text.chars().enumerate() {
+                if c.is_whitespace() {
+                    pending += 1;
+                    continue;
+                }
+                let had_pending = pending > 0;
+                flush(&mut out, &mut map, &mut pending);
+                if n == 0 && !had_pending && c.is_ascii_alphanumeric() && needs_space(&out) {
+                    out.push(' ');
+                    map.push(0, 1);
+                }
+                out.push(c);
+                map.keep(1);
             }
-            if reading.text.ends_with(char::is_whitespace) && !text.ends_with(' ') {
-                text.push(' ');
-            }
-            if text.starts_with(|c: char| c.is_ascii_alphanumeric()) && needs_space(&out) {
-                out.push(' ');
-            }
-            out.push_str(&text);
             continue;
         }
+        flush(&mut out, &mut map, &mut pending);
+        // A syllable per character is a piece per character; a word read
+        // with fewer (erhua) is one piece.
+        let per_char = reading.pinyin.len() == reading.text.chars().count();
+        let mut said = 0;
         for (n, syllable) in reading.pinyin.iter().enumerate() {
             if needs_space(&out) && !(joined && n > 0) {
                 out.push(' ');
+                if n == 0 || per_char {
+                    map.push(0, 1);
+                } else {
+                    said += 1;
+                }
             }
             out.push_str(syllable);
+            if per_char {
+                map.push(1, syllable.chars().count());
+            } else {
+                said += syllable.chars().count();
+            }
+        }
+        if !per_char {
+            map.push(reading.text.chars().count(), said);
         }
     }
-    out.trim().to_owned()
+    if pending > 0 {
+        map.push(pending, 0);
+    }
+    (out, map)
 }
 
 /// For espeak-ng's `cmn-latn-pinyin`, which reads any Latin letters as
 /// pinyin: every Latin word (letters not ending in a tone digit) becomes
 /// its capital letters one by one, which it spells (LED → L E D).
 pub fn spell_latin(pinyin: &str) -> String {
+    spell_latin_mapped(pinyin).0
+}
+
+/// As [`spell_latin`], with where each stretch came from: a spelled word
+/// is one piece.
+pub(crate) fn spell_latin_mapped(pinyin: &str) -> (String, SpanMap) {
     let mut out = String::with_capacity(pinyin.len() * 2);
+    let mut map = SpanMap::default();
     let chars: Vec<char> = pinyin.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         if !chars[i].is_ascii_alphabetic() {
             out.push(chars[i]);
+            map.keep(1);
             i += 1;
             continue;
         }
@@ -171,16 +222,19 @@ pub fn spell_latin(pinyin: &str) -> String {
             && word.iter().all(char::is_ascii_lowercase);
         if syllable {
             out.extend(word);
+            map.keep(word.len());
             continue;
         }
+        let before = out.len();
         for (n, c) in word.iter().enumerate() {
             if n > 0 {
                 out.push(' ');
             }
             out.push(c.to_ascii_uppercase());
         }
+        map.push(word.len(), out[before..].chars().count());
     }
-    out
+    (out, map)
 }
 
 fn read_run(run: &str, fixed: &Fixed) -> Vec<Word> {
