@@ -237,6 +237,9 @@ pub struct LimiterStats {
 #[derive(Debug, Clone)]
 pub struct Assembled {
     pub timing: EpisodeTiming,
+    /// Per segment, the frames trimmed from the head of its clip (at the
+    /// episode's rate): a time in the clip is this much earlier in the episode.
+    pub leads: Vec<u64>,
     /// The static gain applied, dB; None when `normalize-loudness` is off.
     pub gain_db: Option<f64>,
     /// Without the limiter: the true-peak ceiling held the gain below the target.

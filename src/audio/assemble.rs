@@ -173,7 +173,7 @@ pub fn assemble(
         (true, false) => Some(LoudnessMeter::new(rate)?),
     };
     let mut arrived = Vec::new();
-    let timing = walk(
+    let (timing, leads) = walk(
         plan,
         clips.into_iter().inspect(|clip| arrived.push(clip.clone())),
         settings,
@@ -225,7 +225,7 @@ pub fn assemble(
             writer.write_quantized(quantized).map_err(write_err)?;
             tap.write(written).map_err(AssembleError::Tap)
         };
-        let written = walk(
+        let (written, _) = walk(
             plan,
             arrived.iter().cloned(),
             settings,
@@ -270,6 +270,7 @@ pub fn assemble(
         tap.finish().map_err(AssembleError::Tap)?;
         return Ok(Assembled {
             timing,
+            leads,
             gain_db,
             ceiling_limited,
             limiter,
@@ -286,14 +287,15 @@ const MAX_WRITES: usize = 3;
 /// Streams the episode's samples into `sink`, one clip in memory at a
 /// time: intro, each clip (trimmed) and the pause after it, outro. Both
 /// passes walk the same clips, so they see exactly the same samples; the
-/// audio is never spooled. Returns where every chapter and segment lies.
+/// audio is never spooled. Returns where every chapter and segment lies,
+/// and how many frames were trimmed from the head of each segment's clip.
 fn walk(
     plan: &EpisodePlan,
     clips: impl IntoIterator<Item = ClipFile>,
     settings: &AudioConfig,
     meta: &EpisodeMeta,
     sink: &mut dyn FnMut(&[f32]) -> Result<(), AssembleError>,
-) -> Result<EpisodeTiming, AssembleError> {
+) -> Result<(EpisodeTiming, Vec<u64>), AssembleError> {
     let rate = settings.sample_rate;
     let trim = settings.trim.then_some(TrimSettings {
         threshold_db: settings.trim_threshold_db,
@@ -304,6 +306,7 @@ fn walk(
         ..EpisodeTiming::default()
     };
     let mut out = Stream { sink, frames: 0 };
+    let mut leads = Vec::new();
     if let Some(intro) = &meta.intro {
         out.push(&load(intro, rate)?)?;
         out.pause(Pause::Announcement, settings)?;
@@ -326,9 +329,11 @@ fn walk(
             };
             let samples = load(&clip, rate)?;
             let kept = match &trim {
-                Some(trim) => &samples[trimmed(&samples, rate, trim, segment)?],
-                None => &samples[..],
+                Some(trim) => trimmed(&samples, rate, trim, segment)?,
+                None => 0..samples.len(),
             };
+            leads.push(kept.start as u64);
+            let kept = &samples[kept];
             timing.segments.push(Span {
                 start: out.frames,
                 frames: kept.len() as u64,
@@ -352,7 +357,7 @@ fn walk(
     for (chapter, end) in timing.chapters.iter_mut().zip(ends) {
         chapter.frames = end - chapter.start;
     }
-    Ok(timing)
+    Ok((timing, leads))
 }
 
 /// Samples per block handed to a pass.

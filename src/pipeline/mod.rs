@@ -22,6 +22,7 @@ mod plan_report;
 mod shard;
 mod speakers;
 mod voicing;
+mod word_times;
 
 use std::path::{Path, PathBuf};
 

@@ -14,7 +14,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use super::store::RemoteCache;
-use crate::model::ClipFormat;
+use crate::model::{ClipFormat, ClipWord};
 
 /// A clip's content address (64 hex digits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,6 +84,29 @@ impl Cache {
         fs_err::read(self.path(key, format)).ok()
     }
 
+    /// Where the aligned word times of a clip with this key live: beside
+    /// the clip, removed with it. (An embedded engine's clip carries its
+    /// own times; a remote service's are found by alignment, once.)
+    pub fn words_path(&self, key: &ClipKey) -> PathBuf {
+        self.dir
+            .join(&key.0[..2])
+            .join(format!("{}.{WORDS_EXTENSION}", key.0))
+    }
+
+    /// The word times stored for a clip, if there are any and they read.
+    pub fn read_words(&self, key: &ClipKey) -> Option<Vec<ClipWord>> {
+        let bytes = fs_err::read(self.words_path(key)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Store a clip's word times atomically.
+    pub fn write_words(&self, key: &ClipKey, words: &[ClipWord]) -> std::io::Result<()> {
+        let path = self.words_path(key);
+        fs_err::create_dir_all(path.parent().expect("cache paths have a parent"))?;
+        let json = serde_json::to_vec(words).expect("plain data");
+        crate::util::write_atomic(&path, &json)
+    }
+
     /// Store bytes atomically: temporary file in the same folder, fsync, rename.
     pub fn write(
         &self,
@@ -146,9 +169,11 @@ impl Cache {
         Ok(entries)
     }
 
-    /// Remove a stored clip (a corrupt entry about to be replaced).
+    /// Remove a stored clip (a corrupt entry about to be replaced), and
+    /// the word times found in it.
     pub fn remove(&self, key: &ClipKey, format: ClipFormat) {
         let _ = fs_err::remove_file(self.path(key, format));
+        let _ = fs_err::remove_file(self.words_path(key));
     }
 }
 
@@ -182,10 +207,13 @@ fn is_lower_hex(b: u8) -> bool {
     b.is_ascii_digit() || (b'a'..=b'f').contains(&b)
 }
 
-/// `<64 lowercase hex>.wav` or `.pcm` → the key.
+/// The extension of a clip's aligned word times.
+const WORDS_EXTENSION: &str = "words.json";
+
+/// `<64 lowercase hex>.wav`, `.pcm` or `.words.json` → the key.
 pub(super) fn clip_key(name: &str) -> Option<&str> {
     let (stem, extension) = name.split_once('.')?;
-    (is_clip_key(stem) && matches!(extension, "wav" | "pcm")).then_some(stem)
+    (is_clip_key(stem) && matches!(extension, "wav" | "pcm" | WORDS_EXTENSION)).then_some(stem)
 }
 
 /// 64 lowercase hex digits.
