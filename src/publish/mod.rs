@@ -20,6 +20,7 @@ pub mod page;
 mod record;
 mod show;
 mod wav_tags;
+mod words;
 
 pub use crate::util::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
 pub use chapters::chapters_json;
@@ -28,3 +29,4 @@ pub use outputs::{write_text_outputs, Encoder, Encoding, Episode, Output, Render
 pub use record::{episode_entry, Written};
 pub use show::write_show_files;
 pub use wav_tags::{cart_tags, wav_tags};
+pub use words::WordEntry;
