@@ -18,6 +18,7 @@ pub mod mp3;
 mod outputs;
 pub mod page;
 mod record;
+mod ruby;
 mod show;
 mod wav_tags;
 mod words;
