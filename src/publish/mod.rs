@@ -21,6 +21,7 @@ mod record;
 mod ruby;
 mod show;
 mod wav_tags;
+mod word_captions;
 mod words;
 
 pub use crate::util::{remove_leftovers, temp_file_in, write_atomic, write_if_changed};
