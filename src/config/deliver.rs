@@ -109,6 +109,9 @@ impl DeliverConfig {
         {
             return Err((None, format!("{kind} targets need {key}")));
         }
+        if self.format == PublishFormat::Epub {
+            return Err((Some("format"), "format = \"epub\" is the whole show's book, not an episode: deliver \"wav\" or \"mp3\"".into()));
+        }
         if !formats.contains(&self.format) {
             return Err((Some("format"), format!(
                 "format = \"{}\" is not among [publish] formats, so there is no such file to deliver",
@@ -164,6 +167,7 @@ pub fn format_name(format: PublishFormat) -> &'static str {
     match format {
         PublishFormat::Wav => "wav",
         PublishFormat::Mp3 => "mp3",
+        PublishFormat::Epub => "epub",
     }
 }
 

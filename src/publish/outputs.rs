@@ -107,15 +107,17 @@ impl Output {
         }
     }
 
-    /// The audio file the feed's items enclose: the last format listed.
+    /// The audio file the feed's items enclose: the last audio format
+    /// listed (an EPUB is a file of the whole show, not an episode's).
     pub fn enclosure(publish: &PublishConfig) -> &'static Output {
         publish
             .formats
-            .last()
-            .and_then(|last| {
+            .iter()
+            .rev()
+            .find_map(|format| {
                 OUTPUTS
                     .iter()
-                    .find(|o| o.mime.is_some() && o.format == Some(*last))
+                    .find(|o| o.mime.is_some() && o.format == Some(*format))
             })
             .unwrap_or(&OUTPUTS[0])
     }
@@ -244,8 +246,10 @@ mod tests {
             let output = Output::enclosure(&publish(formats));
             (output.extension, output.mime)
         };
-        use PublishFormat::{Mp3, Wav};
+        use PublishFormat::{Epub, Mp3, Wav};
         assert_eq!(enclosure(&[Wav, Mp3]), ("mp3", Some("audio/mpeg")));
+        assert_eq!(enclosure(&[Wav, Mp3, Epub]), ("mp3", Some("audio/mpeg")));
+        assert_eq!(enclosure(&[Mp3, Epub, Wav]), ("wav", Some("audio/wav")));
         assert_eq!(enclosure(&[Mp3, Wav]), ("wav", Some("audio/wav")));
         assert_eq!(enclosure(&[]), ("wav", Some("audio/wav")));
     }
@@ -262,11 +266,26 @@ mod tests {
         };
         assert_eq!(
             written(&[PublishFormat::Wav]),
-            ["wav", "chapters.json", "vtt", "words.vtt", "srt", "labels.txt"]
+            [
+                "wav",
+                "chapters.json",
+                "vtt",
+                "words.vtt",
+                "srt",
+                "labels.txt"
+            ]
         );
         assert_eq!(
             written(&[PublishFormat::Wav, PublishFormat::Mp3]),
-            ["wav", "chapters.json", "vtt", "words.vtt", "srt", "labels.txt", "mp3"]
+            [
+                "wav",
+                "chapters.json",
+                "vtt",
+                "words.vtt",
+                "srt",
+                "labels.txt",
+                "mp3"
+            ]
         );
     }
 }

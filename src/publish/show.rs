@@ -1,19 +1,21 @@
 //! Files for the whole show, rendered from the manifest so they describe
 //! exactly the episodes on disk: the podcast feed, the read-along page and
-//! its assets, each written only where it changed.
+//! its assets, and the EPUB when `[publish] formats` lists it, each
+//! written only where it changed.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::epub;
 use super::feed::{self, Channel, Item};
 use super::manifest::file_entry;
 use super::outputs::Output;
 use super::page::{self, PageEpisode};
 use super::{write_if_changed, EpisodeEntry, Manifest};
-use crate::config::{PublishConfig, ShowConfig};
+use crate::config::{PublishConfig, PublishFormat, ShowConfig};
 
-/// Write feed.xml, index.html and the page's assets where they changed,
+/// Write feed.xml, index.html, the page's assets and show.epub where they changed,
 /// and list them in the manifest. `describe` gives an item's description
 /// from its speaker and title; `created` is the episodes' date.
 pub fn write_show_files(
@@ -100,6 +102,17 @@ pub fn write_show_files(
         entries.push(
             file_entry(out_dir, name).with_context(|| format!("cannot read {}", path.display()))?,
         );
+    }
+    let book = out_dir.join(epub::EPUB_FILE);
+    if publish.formats.contains(&PublishFormat::Epub) {
+        epub::write_epub(show, created, &plans, out_dir)?;
+        entries.push(
+            file_entry(out_dir, epub::EPUB_FILE)
+                .with_context(|| format!("cannot read {}", book.display()))?,
+        );
+    } else if book.exists() {
+        // No longer asked for: a stale book would describe other episodes.
+        fs_err::remove_file(&book)?;
     }
     manifest.show_files = entries;
     Ok(())
