@@ -93,7 +93,7 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{show}</title>\n<link rel=\"stylesheet\" href=\"readalong.css\">\n\
          <script src=\"readalong.js\" defer></script>\n</head>\n<body>\n\
-         <header class=\"site\">\n<h1>{show}</h1>\n\
+         <header class=\"site\">\n<h1>{show}</h1>\n<div class=\"controls\">\n\
          <div class=\"textsize\" role=\"group\" aria-label=\"{size}\">\
          <button type=\"button\" data-step=\"-1\" aria-label=\"{smaller}\">A−</button>\
          <button type=\"button\" data-step=\"1\" aria-label=\"{larger}\">A+</button></div>\n\
@@ -116,7 +116,7 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
     }
     let _ = write!(
         h,
-        "<p class=\"help\">{help}</p>\n<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n"
+        "</div>\n<p class=\"help\">{help}</p>\n<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n"
     );
     for ep in episodes {
         let (slug, speaker, title) = (

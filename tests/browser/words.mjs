@@ -1,5 +1,6 @@
 // Drives the read-along page's word-by-word features in headless Chromium
 // and checks them through the DOM. Usage: node words.mjs <dir>/index.html
+// [screenshot.png] (a picture with a word lit, for a person to look at).
 // <dir>/expect.json (written by tests/it/readalong.rs) says what the page
 // must show: each word's text, pinyin and times. Exits non-zero with a
 // message on the first failure.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const [pageHtml] = process.argv.slice(2);
+const [pageHtml, shot] = process.argv.slice(2);
 if (!pageHtml) {
   console.error('usage: node words.mjs <index.html>');
   process.exit(2);
@@ -204,6 +205,12 @@ try {
   s = await speed();
   check(s.rate === 0.75 && s.pitch === true, 'the speed is kept after a reload', JSON.stringify(s));
 
+  if (shot) {
+    const k = want.probe[0];
+    await at((want.words[k].startMs + want.words[k].endMs) / 2000);
+    await page.screenshot({ path: shot });
+    console.log(`screenshot: ${shot}`);
+  }
   check(problems.length === 0, 'no console errors or page errors', problems.join('; '));
   console.log('word-by-word read-along: all checks passed');
 } catch (e) {

@@ -396,9 +396,12 @@ fn word_by_word_read_along_in_chromium() {
     )
     .unwrap();
 
+    // Kept after the run so a person can look at the page.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readalong-words.png");
     let out = Command::new("node")
         .arg("tests/browser/words.mjs")
         .arg(dir.path().join("index.html"))
+        .arg(&shot)
         .current_dir(root)
         .output()
         .expect("run node");
