@@ -3,11 +3,18 @@
 //! (Debian's package, installed by `dev/setup.d/60-epubcheck.sh`): no
 //! error, no warning. Also: the book carries the episodes' very MP3s, an
 //! unchanged rebuild leaves it untouched, and asking for `epub` without
-//! `mp3` is refused before anything is written.
+//! `mp3` is refused before anything is written. Until the text stage fills
+//! in every segment's words, a build's book is timed by sentence; a book of
+//! the same episodes with timed words (every hanzi a word with its pinyin,
+//! every Latin word one) goes through epubcheck too.
 
 use std::io::Read;
 use std::path::Path;
 use std::process::Command;
+
+use briefcast::config::ShowConfig;
+use briefcast::model::{EpisodePlan, EpisodeTiming, SegmentWord, Span};
+use briefcast::publish::{epub::write_epub, Manifest};
 
 use crate::support::Project;
 
@@ -145,4 +152,114 @@ fn epub_without_mp3_is_refused_in_one_line() {
          add \"mp3\" (EPUB readers play MP3 or AAC, not WAV)"
     );
     assert!(!project.exists("audio/show.epub"));
+}
+
+/// The episodes of a build, each segment given words: every hanzi one
+/// (read `ni3`, the tone varied so every mark appears), every run of Latin
+/// letters one, with the segment's time shared out among them.
+fn worded(manifest: &Manifest) -> Vec<(EpisodePlan, EpisodeTiming)> {
+    let mut episodes: Vec<_> = manifest
+        .episodes
+        .iter()
+        .map(|(slug, entry)| (entry.plan(slug), entry.timing()))
+        .collect();
+    episodes.sort_by_key(|(plan, _)| plan.order);
+    for (plan, timing) in &mut episodes {
+        timing.words.clear();
+        let spans = timing.segments.clone();
+        for (segment, span) in plan
+            .chapters
+            .iter_mut()
+            .flat_map(|c| c.segments.iter_mut())
+            .zip(spans)
+        {
+            let chars: Vec<char> = segment.text.chars().collect();
+            let mut words = Vec::new();
+            let mut i = 0;
+            while i < chars.len() {
+                let han = ('\u{4e00}'..='\u{9fff}').contains(&chars[i]);
+                let end = if han {
+                    i + 1
+                } else if chars[i].is_ascii_alphanumeric() {
+                    (i..chars.len())
+                        .find(|&j| !chars[j].is_ascii_alphanumeric())
+                        .unwrap_or(chars.len())
+                } else {
+                    i += 1;
+                    continue;
+                };
+                let pinyin = if han {
+                    vec![format!("ni{}", words.len() % 5 + 1)]
+                } else {
+                    vec![]
+                };
+                words.push(SegmentWord {
+                    written: i..end,
+                    spoken: chars[i..end].iter().collect(),
+                    sent: i..end,
+                    pinyin,
+                });
+                i = end;
+            }
+            let n = words.len().max(1) as u64;
+            let share = span.frames / n;
+            timing.words.push(
+                (0..words.len() as u64)
+                    .map(|k| Span {
+                        start: span.start + k * share,
+                        frames: share,
+                    })
+                    .collect(),
+            );
+            segment.words = words;
+        }
+    }
+    episodes
+}
+
+#[test]
+fn a_book_timed_word_by_word_passes_epubcheck_too() {
+    let project = project("[\"wav\", \"mp3\", \"epub\"]");
+    let run = project.run(&["build", "--quiet"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let manifest = Manifest::load(&project.path("audio"));
+    let episodes = worded(&manifest);
+    let words: usize = episodes
+        .iter()
+        .map(|(_, t)| t.words.iter().map(Vec::len).sum::<usize>())
+        .sum();
+    assert!(words > 20, "{words} words");
+
+    let dir = tempfile::tempdir().unwrap();
+    for (plan, _) in &episodes {
+        let name = format!("{}.mp3", plan.slug);
+        std::fs::copy(
+            project.path(&format!("audio/{name}")),
+            dir.path().join(&name),
+        )
+        .unwrap();
+    }
+    let show = ShowConfig {
+        title: "逐词".into(),
+        ..ShowConfig::default()
+    };
+    assert!(write_epub(&show, "2024-05-01", &episodes, dir.path()).unwrap());
+    let (ok, log) = epubcheck(&dir.path().join("show.epub"));
+    println!("{log}");
+    assert!(
+        ok && log.contains("No errors or warnings detected"),
+        "epubcheck:\n{log}"
+    );
+
+    let book = std::fs::read(dir.path().join("show.epub")).unwrap();
+    let smil = String::from_utf8(entry(&book, "EPUB/smil/liuzhou.smil")).unwrap();
+    let pars = smil.matches("<par ").count();
+    let liuzhou: usize = episodes[0].1.words.iter().map(Vec::len).sum();
+    assert_eq!(pars, liuzhou, "a par per word:\n{smil}");
+    let chapter = String::from_utf8(entry(&book, "EPUB/text/liuzhou.xhtml")).unwrap();
+    assert!(
+        chapter.contains("<rt aria-hidden=\"true\">nǐ</rt>"),
+        "{chapter}"
+    );
+    assert!(chapter.contains("<span id=\"s1w1\">"), "{chapter}");
 }
