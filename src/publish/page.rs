@@ -67,9 +67,21 @@ const EN: [&str; 11] = [
 ];
 
 /// The controls' words, as above: the pinyin switch, what it does, speed,
-/// and the live region's name.
-const ZH_CONTROLS: [&str; 4] = ["拼音", "显示或隐藏拼音", "语速", "正在朗读"];
-const EN_CONTROLS: [&str; 4] = ["Pinyin", "Show or hide pinyin", "Speed", "Now reading"];
+/// the live region's name, and the e-book's link.
+const ZH_CONTROLS: [&str; 5] = [
+    "拼音",
+    "显示或隐藏拼音",
+    "语速",
+    "正在朗读",
+    "下载电子书（EPUB，可边听边读）",
+];
+const EN_CONTROLS: [&str; 5] = [
+    "Pinyin",
+    "Show or hide pinyin",
+    "Speed",
+    "Now reading",
+    "Download the e-book (EPUB, reads aloud)",
+];
 
 /// The speeds offered; slower ones keep the voice's pitch.
 const SPEEDS: [&str; 4] = ["0.5", "0.75", "1", "1.25"];
@@ -81,12 +93,18 @@ const ICON: &str =
     <circle cx=\"24\" cy=\"24\" r=\"23\"/><path class=\"play\" d=\"M19 13v22l17-11z\"/>\
     <path class=\"pause\" d=\"M15 14h7v20h-7zM26 14h7v20h-7z\"/></svg>";
 
-/// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`.
-pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) -> String {
+/// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`;
+/// `book` is the show's EPUB beside the page, when there is one.
+pub fn index_html(
+    show_title: &str,
+    language: &str,
+    episodes: &[PageEpisode],
+    book: Option<&str>,
+) -> String {
     let zh = language.to_ascii_lowercase().starts_with("zh");
     let w = if zh { &ZH } else { &EN };
     let [list, _, _, _, _, _, size, smaller, larger, help, play] = w;
-    let [pinyin, pinyin_about, speed, now] = if zh { &ZH_CONTROLS } else { &EN_CONTROLS };
+    let [pinyin, pinyin_about, speed, now, ebook] = if zh { &ZH_CONTROLS } else { &EN_CONTROLS };
     let (lang, show) = (escape_xml(language), escape_xml(show_title));
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -114,10 +132,15 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
              title=\"{pinyin_about}\">{pinyin}</button>"
         );
     }
-    let _ = write!(
-        h,
-        "</div>\n<p class=\"help\">{help}</p>\n<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n"
-    );
+    let _ = write!(h, "</div>\n<p class=\"help\">{help}</p>\n");
+    if let Some(book) = book {
+        let book = escape_xml(book);
+        let _ = writeln!(
+            h,
+            "<p class=\"book\"><a href=\"{book}\" download>{ebook}</a></p>"
+        );
+    }
+    let _ = write!(h, "<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n");
     for ep in episodes {
         let (slug, speaker, title) = (
             escape_xml(&ep.plan.slug),
@@ -263,7 +286,7 @@ mod tests {
             audio_file: "liu zhou&.wav".into(),
             vtt_file: "liuzhou.vtt".into(),
         };
-        index_html("Show <1>", "zh-CN", &[ep])
+        index_html("Show <1>", "zh-CN", &[ep], None)
     }
 
     #[test]
@@ -346,10 +369,14 @@ mod tests {
             audio_file: "a.mp3".into(),
             vtt_file: "a.vtt".into(),
         };
-        let h = index_html("S", "en", &[ep]);
+        let h = index_html("S", "en", &[ep], Some("show.epub"));
         assert!(h.contains(
             "<button type=\"button\" class=\"pinyin\" aria-pressed=\"true\" \
              title=\"Show or hide pinyin\">Pinyin</button>"
         ));
+        assert!(h.contains(
+            "<p class=\"book\"><a href=\"show.epub\" download>Download the e-book (EPUB, reads aloud)</a></p>"
+        ));
+        assert!(!page().contains("class=\"book\""), "no book, no link");
     }
 }

@@ -36,6 +36,7 @@ pub fn write_show_files(
     let extension = enclosure.extension;
     let mime = enclosure.mime.expect("an audio format");
 
+    let with_book = publish.formats.contains(&PublishFormat::Epub);
     let page_episodes: Vec<PageEpisode> = plans
         .iter()
         .map(|(plan, timing)| PageEpisode {
@@ -47,7 +48,12 @@ pub fn write_show_files(
         .collect();
     let mut files = vec![(
         "index.html".to_owned(),
-        page::index_html(&show.title, &show.language, &page_episodes),
+        page::index_html(
+            &show.title,
+            &show.language,
+            &page_episodes,
+            with_book.then_some(epub::EPUB_FILE),
+        ),
     )];
     files.extend(
         page::assets()
@@ -104,7 +110,7 @@ pub fn write_show_files(
         );
     }
     let book = out_dir.join(epub::EPUB_FILE);
-    if publish.formats.contains(&PublishFormat::Epub) {
+    if with_book {
         epub::write_epub(show, created, &plans, out_dir)?;
         entries.push(
             file_entry(out_dir, epub::EPUB_FILE)

@@ -116,6 +116,12 @@ fn the_built_epub_passes_epubcheck_without_a_warning() {
     assert!(chapter.contains("<h2 id=\"c2\">第二章</h2>"), "{chapter}");
     assert!(chapter.contains("2019年"), "shown as written: {chapter}");
 
+    let page = String::from_utf8(project.read("audio/index.html")).unwrap();
+    assert!(
+        page.contains("<a href=\"show.epub\" download>"),
+        "the page links the book"
+    );
+
     // Listed with the show's files; an unchanged rebuild leaves it alone.
     let manifest: serde_json::Value =
         serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();

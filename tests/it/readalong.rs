@@ -189,7 +189,7 @@ fn read_along_page_in_chromium() {
             "sentenceStartsMs": timing.segments.iter().map(|s| ms(s.start)).collect::<Vec<_>>(),
         }));
     }
-    let html = index_html("广西新闻 <测试>", "zh-CN", &episodes);
+    let html = index_html("广西新闻 <测试>", "zh-CN", &episodes, None);
     std::fs::write(dir.path().join("index.html"), html).unwrap();
     for (name, contents) in assets() {
         std::fs::write(dir.path().join(name), contents).unwrap();
@@ -377,7 +377,7 @@ fn word_by_word_read_along_in_chromium() {
     };
     std::fs::write(
         dir.path().join("index.html"),
-        index_html("逐词", "zh-CN", &[episode]),
+        index_html("逐词", "zh-CN", &[episode], Some("show.epub")),
     )
     .unwrap();
     for (name, contents) in assets() {
