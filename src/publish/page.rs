@@ -140,7 +140,7 @@ pub fn index_html(
             "<p class=\"book\"><a href=\"{book}\" download>{ebook}</a></p>"
         );
     }
-    let _ = write!(h, "<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n");
+    let _ = writeln!(h, "<nav class=\"speakers\" aria-label=\"{list}\"><ul>");
     for ep in episodes {
         let (slug, speaker, title) = (
             escape_xml(&ep.plan.slug),
