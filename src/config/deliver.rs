@@ -230,4 +230,14 @@ mod tests {
             "2026-12-07-ada.mp3"
         );
     }
+
+    #[test]
+    fn the_book_is_not_an_episode_to_deliver() {
+        let target: DeliverConfig =
+            toml::from_str("kind = \"folder\"\npath = \"out\"\nformat = \"epub\"").unwrap();
+        let formats = [PublishFormat::Wav, PublishFormat::Mp3, PublishFormat::Epub];
+        let (key, message) = target.validate(&formats).unwrap_err();
+        assert_eq!(key, Some("format"));
+        assert!(message.contains("not an episode"), "{message}");
+    }
 }
