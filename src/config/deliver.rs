@@ -109,6 +109,9 @@ impl DeliverConfig {
         {
             return Err((None, format!("{kind} targets need {key}")));
         }
+        if self.format == PublishFormat::Epub {
+            return Err((Some("format"), "format = \"epub\" is the whole show's book, not an episode: deliver \"wav\" or \"mp3\"".into()));
+        }
         if !formats.contains(&self.format) {
             return Err((Some("format"), format!(
                 "format = \"{}\" is not among [publish] formats, so there is no such file to deliver",
@@ -164,6 +167,7 @@ pub fn format_name(format: PublishFormat) -> &'static str {
     match format {
         PublishFormat::Wav => "wav",
         PublishFormat::Mp3 => "mp3",
+        PublishFormat::Epub => "epub",
     }
 }
 
@@ -225,5 +229,15 @@ mod tests {
             file_name(DEFAULT_NAME, "2026-12-07", "ada", PublishFormat::Mp3),
             "2026-12-07-ada.mp3"
         );
+    }
+
+    #[test]
+    fn the_book_is_not_an_episode_to_deliver() {
+        let target: DeliverConfig =
+            toml::from_str("kind = \"folder\"\npath = \"out\"\nformat = \"epub\"").unwrap();
+        let formats = [PublishFormat::Wav, PublishFormat::Mp3, PublishFormat::Epub];
+        let (key, message) = target.validate(&formats).unwrap_err();
+        assert_eq!(key, Some("format"));
+        assert!(message.contains("not an episode"), "{message}");
     }
 }

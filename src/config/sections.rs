@@ -126,7 +126,8 @@ impl Default for AudioConfig {
 #[serde(default, rename_all = "kebab-case", deny_unknown_fields)]
 pub struct PublishConfig {
     /// Episode formats: "wav" always, "mp3" optionally; the feed's
-    /// enclosure is the last one listed.
+    /// enclosure is the last audio format listed. "epub" adds a book of
+    /// the whole show (with "mp3").
     pub formats: Vec<PublishFormat>,
     /// Constant MP3 bitrate, kbit/s.
     pub mp3_bitrate: u32,
@@ -152,6 +153,9 @@ pub const DEFAULT_MP3_QUALITY: u8 = 5;
 pub enum PublishFormat {
     Wav,
     Mp3,
+    /// An EPUB 3 of the whole show with Media Overlays (needs `mp3`: the
+    /// book carries the episodes' MP3s).
+    Epub,
 }
 
 /// Sample rates an episode may have.

@@ -48,6 +48,14 @@ impl Config {
             ));
         }
         let publish = &self.publish;
+        if publish.formats.contains(&PublishFormat::Epub)
+            && !publish.formats.contains(&PublishFormat::Mp3)
+        {
+            return Err(publish_key(
+                "formats",
+                "[publish] formats has epub, which carries the episodes' MP3s: add \"mp3\" (EPUB readers play MP3 or AAC, not WAV)".into(),
+            ));
+        }
         if publish.formats.contains(&PublishFormat::Mp3) {
             if !matches!(audio.sample_rate, 44_100 | 48_000) {
                 return Err(audio_key("sample-rate", format!(

@@ -9,7 +9,7 @@
 
 use std::fmt::Write as _;
 
-use crate::model::{EpisodePlan, EpisodeTiming, Span};
+use crate::model::{EpisodePlan, EpisodeTiming, Segment, Span};
 use crate::util::frames_to_millis;
 
 /// `(start_ms, end_ms)` of every segment cue: rounded to the nearest ms, each
@@ -37,7 +37,7 @@ fn span_ms(span: &Span, rate: u32) -> (u64, u64) {
 }
 
 /// `HH:MM:SS` + `sep` + `mmm`; hours grow past two digits if they must.
-fn timestamp(ms: u64, sep: char) -> String {
+pub(super) fn timestamp(ms: u64, sep: char) -> String {
     let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
     format!("{h:02}:{m:02}:{s:02}{sep}{:03}", ms % 1000)
 }
@@ -65,9 +65,18 @@ fn no_arrow(text: &str) -> String {
 
 /// WebVTT with a `NOTE` before each chapter and a `<v speaker>` cue per segment.
 pub fn webvtt(plan: &EpisodePlan, timing: &EpisodeTiming) -> String {
+    webvtt_cues(plan, timing, &|_, segment, _| escape_vtt(&segment.text))
+}
+
+/// A cue's text, escaped, from `(n, segment, (start, end))`: `n` counts
+/// segments from 0, times are in ms.
+pub(super) type CueText<'a> = &'a dyn Fn(usize, &Segment, (u64, u64)) -> String;
+
+/// WebVTT as [`webvtt`], each cue's text given by `text`.
+pub(super) fn webvtt_cues(plan: &EpisodePlan, timing: &EpisodeTiming, text: CueText) -> String {
     let mut out = String::from("WEBVTT\n\n");
     let speaker = escape_vtt(&plan.speaker);
-    let mut times = cue_times(timing).into_iter();
+    let mut times = cue_times(timing).into_iter().enumerate();
     for (number, chapter) in plan.chapters.iter().enumerate() {
         let at = timing
             .chapters
@@ -76,8 +85,8 @@ pub fn webvtt(plan: &EpisodePlan, timing: &EpisodeTiming) -> String {
         let title = no_arrow(&chapter.title);
         let stamp = timestamp(at, '.');
         let _ = writeln!(out, "NOTE chapter {} at {stamp}: {title}\n", number + 1);
-        for (segment, (start, end)) in chapter.segments.iter().zip(&mut times) {
-            let text = escape_vtt(&segment.text);
+        for (segment, (n, (start, end))) in chapter.segments.iter().zip(&mut times) {
+            let text = text(n, segment, (start, end));
             let _ = writeln!(out, "{}", no_arrow(&segment.id));
             let _ = writeln!(out, "{} --> {}", timestamp(start, '.'), timestamp(end, '.'));
             if speaker.is_empty() {
@@ -117,9 +126,9 @@ pub fn audacity_labels(plan: &EpisodePlan, timing: &EpisodeTiming) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Pause, Segment, SourcePos};
+    use crate::model::{ChapterPlan, Pause, SourcePos};
 
     fn segment(id: &str, text: &str) -> Segment {
         Segment {
@@ -177,7 +186,7 @@ mod tests {
         (plan, timing)
     }
 
-    fn parse_time(t: &str, sep: char) -> Option<u64> {
+    pub(in crate::publish) fn parse_time(t: &str, sep: char) -> Option<u64> {
         let (hms, ms) = t.split_once(sep)?;
         let parts: Vec<&str> = hms.split(':').collect();
         let two = |p: &str| p.len() == 2 && p.bytes().all(|b| b.is_ascii_digit());
@@ -191,7 +200,7 @@ mod tests {
     }
 
     /// Cue text: only `<v …>`/`</v>` tags, only `&amp; &lt; &gt;` escapes.
-    fn check_vtt_text(line: &str) -> Result<(), String> {
+    pub(in crate::publish) fn check_vtt_text(line: &str) -> Result<(), String> {
         let mut rest = line;
         while let Some(i) = rest.find(['<', '&']) {
             let tail = &rest[i..];
@@ -215,7 +224,7 @@ mod tests {
     }
 
     /// A strict WebVTT checker for what this module writes; returns cue times.
-    fn check_vtt(vtt: &str) -> Vec<(u64, u64)> {
+    pub(in crate::publish) fn check_vtt(vtt: &str) -> Vec<(u64, u64)> {
         let body = vtt.strip_prefix("WEBVTT\n\n").expect("header + blank line");
         assert!(vtt.ends_with("\n\n"), "last block ends with a blank line");
         let mut cues = Vec::new();

@@ -2,7 +2,8 @@
 //!
 //! Each episode records the fingerprint of everything that shaped it (clip
 //! keys, pauses, titles, assembly settings), its files with sizes and
-//! hashes, and its segments with their clip keys and positions. A build
+//! hashes, and its segments with their clip keys, positions and timed
+//! words (`words.rs`). A build
 //! whose fingerprint matches and whose files are intact leaves the episode
 //! alone: same bytes, same modification time.
 
@@ -11,10 +12,11 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::words::WordEntry;
 use crate::model::{ChapterPlan, EpisodePlan, EpisodeTiming, Pause, Segment, SourcePos, Span};
 
 /// Bumped when the manifest's shape changes; an older file is ignored.
-pub const MANIFEST_VERSION: u32 = 2;
+pub const MANIFEST_VERSION: u32 = 3;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -143,6 +145,7 @@ impl EpisodeEntry {
             .collect();
         for s in &self.segments {
             if let Some(chapter) = chapters.get_mut(s.chapter) {
+                let words = super::words::located(s).into_iter().map(|(w, _)| w);
                 chapter.segments.push(Segment {
                     id: s.id.clone(),
                     text: s.text.clone(),
@@ -154,7 +157,7 @@ impl EpisodeEntry {
                     },
                     pause_after: s.pause,
                     announcement: s.announcement,
-                    words: Vec::new(),
+                    words: words.collect(),
                 });
             }
         }
@@ -167,10 +170,19 @@ impl EpisodeEntry {
         }
     }
 
-    /// Where chapters and segments landed, as recorded.
+    /// Where chapters, segments and their words landed, as recorded.
     pub fn timing(&self) -> EpisodeTiming {
         EpisodeTiming {
-            words: Vec::new(),
+            words: self
+                .segments
+                .iter()
+                .map(|s| {
+                    super::words::located(s)
+                        .into_iter()
+                        .map(|(_, span)| span)
+                        .collect()
+                })
+                .collect(),
             rate: self.rate,
             total_frames: self.total_frames,
             chapters: self
@@ -208,6 +220,8 @@ pub struct SegmentEntry {
     pub start_frame: u64,
     pub frames: u64,
     pub start_seconds: f64,
+    /// Its words where the build knew their times, in order.
+    pub words: Vec<WordEntry>,
 }
 
 impl Manifest {

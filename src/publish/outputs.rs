@@ -1,7 +1,7 @@
 //! The files of one episode, one row each in [`OUTPUTS`]: the WAV the
 //! audio stage writes, the text sidecars rendered from the plan and the
-//! timing once the audio is assembled (chapters JSON, WebVTT, SRT,
-//! Audacity labels), and the audio encoded from the WAV's very samples
+//! timing once the audio is assembled (chapters JSON, WebVTT by sentence
+//! and by word, SRT, Audacity labels), and the audio encoded from the WAV's very samples
 //! while they are written (MP3 with ID3 chapters).
 //!
 //! A new output format is a renderer in its own file and a row here. The
@@ -13,7 +13,7 @@ use std::path::Path;
 
 use anyhow::{Context, Result};
 
-use super::{captions, chapters, mp3, temp_file_in, write_atomic};
+use super::{captions, chapters, mp3, temp_file_in, word_captions, write_atomic};
 use crate::config::{PublishConfig, PublishFormat, ShowConfig};
 use crate::model::{EpisodePlan, EpisodeTiming};
 
@@ -73,6 +73,12 @@ pub const OUTPUTS: &[Output] = &[
         render: Render::Text(webvtt),
     },
     Output {
+        extension: "words.vtt",
+        format: None,
+        mime: None,
+        render: Render::Text(words_webvtt),
+    },
+    Output {
         extension: "srt",
         format: None,
         mime: None,
@@ -101,15 +107,17 @@ impl Output {
         }
     }
 
-    /// The audio file the feed's items enclose: the last format listed.
+    /// The audio file the feed's items enclose: the last audio format
+    /// listed (an EPUB is a file of the whole show, not an episode's).
     pub fn enclosure(publish: &PublishConfig) -> &'static Output {
         publish
             .formats
-            .last()
-            .and_then(|last| {
+            .iter()
+            .rev()
+            .find_map(|format| {
                 OUTPUTS
                     .iter()
-                    .find(|o| o.mime.is_some() && o.format == Some(*last))
+                    .find(|o| o.mime.is_some() && o.format == Some(*format))
             })
             .unwrap_or(&OUTPUTS[0])
     }
@@ -121,6 +129,10 @@ fn chapters_json(episode: &Episode) -> String {
 
 fn webvtt(episode: &Episode) -> String {
     captions::webvtt(episode.plan, episode.timing)
+}
+
+fn words_webvtt(episode: &Episode) -> String {
+    word_captions::words_webvtt(episode.plan, episode.timing)
 }
 
 fn srt(episode: &Episode) -> String {
@@ -234,8 +246,10 @@ mod tests {
             let output = Output::enclosure(&publish(formats));
             (output.extension, output.mime)
         };
-        use PublishFormat::{Mp3, Wav};
+        use PublishFormat::{Epub, Mp3, Wav};
         assert_eq!(enclosure(&[Wav, Mp3]), ("mp3", Some("audio/mpeg")));
+        assert_eq!(enclosure(&[Wav, Mp3, Epub]), ("mp3", Some("audio/mpeg")));
+        assert_eq!(enclosure(&[Mp3, Epub, Wav]), ("wav", Some("audio/wav")));
         assert_eq!(enclosure(&[Mp3, Wav]), ("wav", Some("audio/wav")));
         assert_eq!(enclosure(&[]), ("wav", Some("audio/wav")));
     }
@@ -252,11 +266,26 @@ mod tests {
         };
         assert_eq!(
             written(&[PublishFormat::Wav]),
-            ["wav", "chapters.json", "vtt", "srt", "labels.txt"]
+            [
+                "wav",
+                "chapters.json",
+                "vtt",
+                "words.vtt",
+                "srt",
+                "labels.txt"
+            ]
         );
         assert_eq!(
             written(&[PublishFormat::Wav, PublishFormat::Mp3]),
-            ["wav", "chapters.json", "vtt", "srt", "labels.txt", "mp3"]
+            [
+                "wav",
+                "chapters.json",
+                "vtt",
+                "words.vtt",
+                "srt",
+                "labels.txt",
+                "mp3"
+            ]
         );
     }
 }

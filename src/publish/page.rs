@@ -1,18 +1,23 @@
 //! The read-along page (`audio/index.html`): a large play button per
 //! speaker at the top (an icon and the name, for listeners who read
-//! poorly), then one player per episode, its chapter list, and the full
-//! text sentence by sentence, highlighted while the audio plays.
+//! poorly), the text size, speed and pinyin switches, then one player per
+//! episode, its chapter list, and the full text sentence by sentence and
+//! word by word (`page/transcript.rs`), hanzi with pinyin over them; the
+//! sentence and the word being spoken are highlighted while the audio
+//! plays, and a hidden live region tells screen readers each new sentence.
 //!
 //! Owns the markup and the two static files beside it (`readalong.css`,
 //! `readalong.js`, see [`assets`]). Works opened from disk (`file://`): every
-//! sentence carries its start and end in seconds as data attributes, exactly
-//! the millisecond values the `.vtt` cues use, so the script never fetches
-//! anything. Writing the files is left to the caller; the output depends only
+//! sentence and word carries its start and end in seconds as data
+//! attributes, exactly the millisecond values the `.vtt` cues use, so the
+//! script never fetches anything. Writing the files is left to the caller; the output depends only
 //! on the arguments, so the same episodes give byte-identical pages.
 
 use std::fmt::Write;
 
-use crate::model::{EpisodePlan, EpisodeTiming, Pause};
+mod transcript;
+
+use crate::model::{EpisodePlan, EpisodeTiming};
 use crate::util::{escape_xml, frames_to_millis};
 
 /// One episode as the page shows it; file names are relative to the page.
@@ -44,7 +49,7 @@ const ZH: [&str; 11] = [
     "文字大小",
     "缩小文字",
     "放大文字",
-    "按下面的大按钮收听。点击句子即从该句播放。空格键：播放/暂停；左右方向键：上一句/下一句。",
+    "按下面的大按钮收听。点击句子或词语即从那里播放。空格键：播放/暂停；左右方向键：上一句/下一句；Shift 加左右方向键：上一个词/下一个词。",
     "播放",
 ];
 const EN: [&str; 11] = [
@@ -57,9 +62,29 @@ const EN: [&str; 11] = [
     "Text size",
     "Smaller text",
     "Larger text",
-    "Press a big button to listen. Click a sentence to play from there. Space: play/pause; Left/Right arrows: previous/next sentence.",
+    "Press a big button to listen. Click a sentence or a word to play from there. Space: play/pause; Left/Right arrows: previous/next sentence; Shift with Left/Right: previous/next word.",
     "Play",
 ];
+
+/// The controls' words, as above: the pinyin switch, what it does, speed,
+/// the live region's name, and the e-book's link.
+const ZH_CONTROLS: [&str; 5] = [
+    "拼音",
+    "显示或隐藏拼音",
+    "语速",
+    "正在朗读",
+    "下载电子书（EPUB，可边听边读）",
+];
+const EN_CONTROLS: [&str; 5] = [
+    "Pinyin",
+    "Show or hide pinyin",
+    "Speed",
+    "Now reading",
+    "Download the e-book (EPUB, reads aloud)",
+];
+
+/// The speeds offered; slower ones keep the voice's pitch.
+const SPEEDS: [&str; 4] = ["0.5", "0.75", "1", "1.25"];
 
 /// The play button's icon: a circle with a triangle, or two bars while
 /// its episode plays (the CSS shows one of them).
@@ -68,23 +93,54 @@ const ICON: &str =
     <circle cx=\"24\" cy=\"24\" r=\"23\"/><path class=\"play\" d=\"M19 13v22l17-11z\"/>\
     <path class=\"pause\" d=\"M15 14h7v20h-7zM26 14h7v20h-7z\"/></svg>";
 
-/// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`.
-pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) -> String {
+/// The whole `index.html`. `language` is a BCP 47 tag such as `zh-CN`;
+/// `book` is the show's EPUB beside the page, when there is one.
+pub fn index_html(
+    show_title: &str,
+    language: &str,
+    episodes: &[PageEpisode],
+    book: Option<&str>,
+) -> String {
     let zh = language.to_ascii_lowercase().starts_with("zh");
     let w = if zh { &ZH } else { &EN };
     let [list, _, _, _, _, _, size, smaller, larger, help, play] = w;
+    let [pinyin, pinyin_about, speed, now, ebook] = if zh { &ZH_CONTROLS } else { &EN_CONTROLS };
     let (lang, show) = (escape_xml(language), escape_xml(show_title));
     let mut h = format!(
         "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{show}</title>\n<link rel=\"stylesheet\" href=\"readalong.css\">\n\
          <script src=\"readalong.js\" defer></script>\n</head>\n<body>\n\
-         <header class=\"site\">\n<h1>{show}</h1>\n\
+         <header class=\"site\">\n<h1>{show}</h1>\n<div class=\"controls\">\n\
          <div class=\"textsize\" role=\"group\" aria-label=\"{size}\">\
          <button type=\"button\" data-step=\"-1\" aria-label=\"{smaller}\">A−</button>\
          <button type=\"button\" data-step=\"1\" aria-label=\"{larger}\">A+</button></div>\n\
-         <p class=\"help\">{help}</p>\n<nav class=\"speakers\" aria-label=\"{list}\"><ul>\n"
+         <div class=\"speed\" role=\"group\" aria-label=\"{speed}\">"
     );
+    for rate in SPEEDS {
+        let _ = write!(
+            h,
+            "<button type=\"button\" data-rate=\"{rate}\" aria-pressed=\"{}\">{rate}×</button>",
+            rate == "1"
+        );
+    }
+    h.push_str("</div>\n");
+    if has_pinyin(episodes) {
+        let _ = writeln!(
+            h,
+            "<button type=\"button\" class=\"pinyin\" aria-pressed=\"true\" \
+             title=\"{pinyin_about}\">{pinyin}</button>"
+        );
+    }
+    let _ = write!(h, "</div>\n<p class=\"help\">{help}</p>\n");
+    if let Some(book) = book {
+        let book = escape_xml(book);
+        let _ = writeln!(
+            h,
+            "<p class=\"book\"><a href=\"{book}\" download>{ebook}</a></p>"
+        );
+    }
+    let _ = writeln!(h, "<nav class=\"speakers\" aria-label=\"{list}\"><ul>");
     for ep in episodes {
         let (slug, speaker, title) = (
             escape_xml(&ep.plan.slug),
@@ -103,8 +159,21 @@ pub fn index_html(show_title: &str, language: &str, episodes: &[PageEpisode]) ->
     for ep in episodes {
         episode(&mut h, ep, &lang, w);
     }
-    h.push_str("</main>\n</body>\n</html>\n");
+    let _ = write!(
+        h,
+        "<p class=\"hidden\" id=\"now-reading\" aria-live=\"polite\" aria-label=\"{now}\"></p>\n\
+         </main>\n</body>\n</html>\n"
+    );
     h
+}
+
+/// Whether any word on the page has pinyin to show or hide.
+fn has_pinyin(episodes: &[PageEpisode]) -> bool {
+    episodes.iter().any(|ep| {
+        ep.plan
+            .segments()
+            .any(|s| s.words.iter().any(|w| !w.pinyin.is_empty()))
+    })
 }
 
 fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 11]) {
@@ -141,28 +210,7 @@ fn episode(h: &mut String, ep: &PageEpisode, lang: &str, w: &[&str; 11]) {
         h,
         "</ol></nav>\n<div class=\"transcript\" aria-label=\"{transcript}\">"
     );
-    let mut spans = t.segments.iter();
-    let mut n = 0;
-    for (i, ch) in plan.chapters.iter().enumerate() {
-        let (c, name) = (i + 1, escape_xml(&ch.title));
-        let _ = write!(h, "<h3 id=\"{slug}-c{c}\" tabindex=\"-1\">{name}</h3>\n<p>");
-        let last = ch.segments.len().saturating_sub(1);
-        for (j, seg) in ch.segments.iter().enumerate() {
-            let span = spans.next().copied().unwrap_or_default();
-            let (start, end) = (ms(span.start, t.rate), ms(span.start + span.frames, t.rate));
-            n += 1;
-            let _ = write!(
-                h,
-                "<span class=\"seg\" id=\"{slug}-s{n}\" tabindex=\"0\" data-start=\"{start}\" \
-                 data-end=\"{end}\">{}</span>",
-                escape_xml(&seg.text)
-            );
-            if j < last && seg.pause_after != Pause::Sentence {
-                h.push_str("</p>\n<p>");
-            }
-        }
-        h.push_str("</p>\n");
-    }
+    transcript::transcript(h, plan, t, &slug);
     h.push_str("</div>\n</section>\n");
 }
 
@@ -181,7 +229,7 @@ fn clock(frames: u64, rate: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Segment, SourcePos, Span};
+    use crate::model::{ChapterPlan, Pause, Segment, SourcePos, Span};
 
     fn seg(id: &str, text: &str, pause_after: Pause) -> Segment {
         Segment {
@@ -238,7 +286,7 @@ mod tests {
             audio_file: "liu zhou&.wav".into(),
             vtt_file: "liuzhou.vtt".into(),
         };
-        index_html("Show <1>", "zh-CN", &[ep])
+        index_html("Show <1>", "zh-CN", &[ep], None)
     }
 
     #[test]
@@ -285,5 +333,50 @@ mod tests {
             "<span class=\"name\"><span class=\"hidden\">播放 </span>柳州&lt;市&gt;</span>\
              <span class=\"about\">A &amp; B · 01:15</span></button>"
         ));
+    }
+
+    #[test]
+    fn speed_buttons_a_live_region_and_the_pinyin_switch_only_with_pinyin() {
+        let h = page();
+        assert!(h.contains(
+            "<div class=\"speed\" role=\"group\" aria-label=\"语速\">\
+             <button type=\"button\" data-rate=\"0.5\" aria-pressed=\"false\">0.5×</button>"
+        ));
+        assert!(h.contains("data-rate=\"1\" aria-pressed=\"true\">1×</button>"));
+        assert!(h.contains("<p class=\"hidden\" id=\"now-reading\" aria-live=\"polite\""));
+        assert!(!h.contains("class=\"pinyin\""), "no word has pinyin");
+
+        let mut plan = EpisodePlan {
+            order: 0,
+            speaker: "甲".into(),
+            slug: "a".into(),
+            title: "t".into(),
+            chapters: vec![ChapterPlan {
+                title: "一".into(),
+                segments: vec![seg("a", "好。", Pause::End)],
+            }],
+        };
+        plan.chapters[0].segments[0].words = vec![crate::model::SegmentWord {
+            written: 0..1,
+            spoken: "好".into(),
+            sent: 0..1,
+            pinyin: vec!["hao3".into()],
+        }];
+        let timing = EpisodeTiming::default();
+        let ep = PageEpisode {
+            plan: &plan,
+            timing: &timing,
+            audio_file: "a.mp3".into(),
+            vtt_file: "a.vtt".into(),
+        };
+        let h = index_html("S", "en", &[ep], Some("show.epub"));
+        assert!(h.contains(
+            "<button type=\"button\" class=\"pinyin\" aria-pressed=\"true\" \
+             title=\"Show or hide pinyin\">Pinyin</button>"
+        ));
+        assert!(h.contains(
+            "<p class=\"book\"><a href=\"show.epub\" download>Download the e-book (EPUB, reads aloud)</a></p>"
+        ));
+        assert!(!page().contains("class=\"book\""), "no book, no link");
     }
 }

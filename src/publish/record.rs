@@ -1,9 +1,10 @@
 //! The manifest's entry for an episode just written: its plan and where
-//! each segment landed, the loudness the audio stage measured (rounded to
+//! each segment and word landed, the loudness the audio stage measured (rounded to
 //! hundredths), and what the caller knows of it (fingerprint, settings,
 //! voices, files).
 
 use super::manifest::{ChapterEntry, LimiterEntry, LoudnessEntry, VoiceEntry};
+use super::words::word_entries;
 use super::{EpisodeEntry, FileEntry, SegmentEntry};
 use crate::model::Assembled;
 use crate::model::EpisodePlan;
@@ -78,7 +79,8 @@ pub fn episode_entry(written: Written) -> EpisodeEntry {
             .flat_map(|(c, chapter)| chapter.segments.iter().map(move |s| (c, s)))
             .zip(keys)
             .zip(&timing.segments)
-            .map(|(((chapter, segment), key), span)| SegmentEntry {
+            .enumerate()
+            .map(|(i, (((chapter, segment), key), span))| SegmentEntry {
                 id: segment.id.clone(),
                 chapter,
                 pause: segment.pause_after,
@@ -90,6 +92,7 @@ pub fn episode_entry(written: Written) -> EpisodeEntry {
                 start_frame: span.start,
                 frames: span.frames,
                 start_seconds: frames_to_seconds(span.start, timing.rate),
+                words: word_entries(segment, timing.words.get(i)),
             })
             .collect(),
     }

@@ -1,19 +1,21 @@
 //! Files for the whole show, rendered from the manifest so they describe
 //! exactly the episodes on disk: the podcast feed, the read-along page and
-//! its assets, each written only where it changed.
+//! its assets, and the EPUB when `[publish] formats` lists it, each
+//! written only where it changed.
 
 use std::path::Path;
 
 use anyhow::{Context, Result};
 
+use super::epub;
 use super::feed::{self, Channel, Item};
 use super::manifest::file_entry;
 use super::outputs::Output;
 use super::page::{self, PageEpisode};
 use super::{write_if_changed, EpisodeEntry, Manifest};
-use crate::config::{PublishConfig, ShowConfig};
+use crate::config::{PublishConfig, PublishFormat, ShowConfig};
 
-/// Write feed.xml, index.html and the page's assets where they changed,
+/// Write feed.xml, index.html, the page's assets and show.epub where they changed,
 /// and list them in the manifest. `describe` gives an item's description
 /// from its speaker and title; `created` is the episodes' date.
 pub fn write_show_files(
@@ -34,6 +36,7 @@ pub fn write_show_files(
     let extension = enclosure.extension;
     let mime = enclosure.mime.expect("an audio format");
 
+    let with_book = publish.formats.contains(&PublishFormat::Epub);
     let page_episodes: Vec<PageEpisode> = plans
         .iter()
         .map(|(plan, timing)| PageEpisode {
@@ -45,7 +48,12 @@ pub fn write_show_files(
         .collect();
     let mut files = vec![(
         "index.html".to_owned(),
-        page::index_html(&show.title, &show.language, &page_episodes),
+        page::index_html(
+            &show.title,
+            &show.language,
+            &page_episodes,
+            with_book.then_some(epub::EPUB_FILE),
+        ),
     )];
     files.extend(
         page::assets()
@@ -101,6 +109,17 @@ pub fn write_show_files(
             file_entry(out_dir, name).with_context(|| format!("cannot read {}", path.display()))?,
         );
     }
+    let book = out_dir.join(epub::EPUB_FILE);
+    if with_book {
+        epub::write_epub(show, created, &plans, out_dir)?;
+        entries.push(
+            file_entry(out_dir, epub::EPUB_FILE)
+                .with_context(|| format!("cannot read {}", book.display()))?,
+        );
+    } else if book.exists() {
+        // No longer asked for: a stale book would describe other episodes.
+        fs_err::remove_file(&book)?;
+    }
     manifest.show_files = entries;
     Ok(())
 }
@@ -109,4 +128,133 @@ pub fn write_show_files(
 fn guid(show_title: &str, slug: &str) -> String {
     let hash = blake3::hash(format!("{show_title}\u{1f}{slug}").as_bytes());
     format!("briefcast-{slug}-{}", &hash.to_hex()[..12])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Pause, SegmentWord, Span};
+    use crate::publish::manifest::{ChapterEntry, ClipCounts};
+    use crate::publish::{SegmentEntry, WordEntry};
+
+    /// One episode as the manifest records it, with two timed words.
+    fn manifest() -> Manifest {
+        let word = |written: &str, spoken: &str, pinyin: &[&str], start| WordEntry {
+            written: written.into(),
+            spoken: spoken.into(),
+            pinyin: pinyin.iter().map(|s| s.to_string()).collect(),
+            start_frame: start,
+            frames: 12_000,
+        };
+        let entry = EpisodeEntry {
+            order: 0,
+            speaker: "柳州市".into(),
+            title: "讲话".into(),
+            fingerprint: "f".into(),
+            created: String::new(),
+            settings: serde_json::json!({}),
+            rate: 24_000,
+            total_frames: 72_000,
+            duration_seconds: 3.0,
+            loudness: None,
+            voices: vec![],
+            files: vec![],
+            chapters: vec![ChapterEntry {
+                title: "开篇".into(),
+                start_frame: 0,
+                frames: 72_000,
+            }],
+            segments: vec![SegmentEntry {
+                id: "liuzhou/1/1/1/1".into(),
+                chapter: 0,
+                pause: Pause::End,
+                announcement: false,
+                text: "2019年，柳州。".into(),
+                spoken: "二零一九年，柳州。".into(),
+                voice: "v".into(),
+                key: "k".into(),
+                start_frame: 12_000,
+                frames: 48_000,
+                start_seconds: 0.5,
+                words: vec![
+                    word(
+                        "2019年",
+                        "二零一九年",
+                        &["er4", "ling2", "yi1", "jiu3", "nian2"],
+                        12_000,
+                    ),
+                    word("柳州", "柳州", &["liu3", "zhou1"], 36_000),
+                ],
+            }],
+            clips: ClipCounts::default(),
+        };
+        let mut manifest = Manifest::default();
+        manifest.episodes.insert("liuzhou".into(), entry);
+        manifest
+    }
+
+    #[test]
+    fn the_page_shows_the_words_the_manifest_records() {
+        let entry = &manifest().episodes["liuzhou"];
+        let (plan, timing) = (entry.plan("liuzhou"), entry.timing());
+        let words = &plan.chapters[0].segments[0].words;
+        assert_eq!(
+            words[0],
+            SegmentWord {
+                written: 0..5,
+                spoken: "二零一九年".into(),
+                sent: 0..5,
+                pinyin: ["er4", "ling2", "yi1", "jiu3", "nian2"]
+                    .map(String::from)
+                    .to_vec(),
+            }
+        );
+        assert_eq!(words[1].written, 6..8);
+        assert_eq!(words[1].sent, 6..8);
+        assert_eq!(
+            timing.words,
+            [vec![
+                Span {
+                    start: 12_000,
+                    frames: 12_000
+                },
+                Span {
+                    start: 36_000,
+                    frames: 12_000
+                }
+            ]]
+        );
+
+        let dir = tempfile::tempdir().unwrap();
+        let mut manifest = manifest();
+        let show = ShowConfig::default();
+        let publish = PublishConfig::default();
+        write_show_files(
+            &show,
+            &publish,
+            &mut manifest,
+            dir.path(),
+            "2024-05-01",
+            &|_, _| String::new(),
+        )
+        .unwrap();
+        let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+        assert!(
+            page.contains(
+                "<span class=\"w\" data-start=\"0.500\" data-end=\"1.000\"><ruby>2019年<rp>(</rp>\
+             <rt aria-hidden=\"true\">èr líng yī jiǔ nián</rt><rp>)</rp></ruby></span>，\
+             <span class=\"w\" data-start=\"1.500\" data-end=\"2.000\"><ruby>柳<rp>(</rp>"
+            ),
+            "{page}"
+        );
+        let names: Vec<&str> = manifest
+            .show_files
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            ["index.html", "readalong.css", "readalong.js", "feed.xml"]
+        );
+    }
 }

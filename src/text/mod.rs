@@ -20,7 +20,7 @@ pub use episode_plan::{plan_episode, Announcements, PlanVoice, Voicing};
 pub use normalize::{has_foreign_word, normalize_zh};
 pub use pinyin::{
     pinyin_text, polyphone_score, render as render_readings, render_words, spell_latin, syllables,
-    PolyphoneScore, Reading,
+    tone_marks, PolyphoneScore, Reading,
 };
 pub use pronounce::{Entry, Lexicon};
 pub use segment::{fit_to_limit, segment_paragraph, split_sentences, Limit};

@@ -86,9 +86,61 @@ pub fn temp_file_in(path: &Path) -> std::io::Result<TempPath> {
     Ok(temp)
 }
 
+/// Rename a finished temporary file onto `path` unless `path` already
+/// holds the same bytes (its modification time then stays and the
+/// temporary file is deleted); returns whether it was written. Compares
+/// piece by piece, so a large file is never read whole into memory.
+pub fn persist_if_changed(temp: TempPath, path: &Path) -> std::io::Result<bool> {
+    if same_contents(&temp, path).unwrap_or(false) {
+        return Ok(false);
+    }
+    std::fs::File::open(&temp)?.sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    Ok(true)
+}
+
+fn same_contents(a: &Path, b: &Path) -> std::io::Result<bool> {
+    use std::io::Read;
+    let (mut a, mut b) = (std::fs::File::open(a)?, std::fs::File::open(b)?);
+    if a.metadata()?.len() != b.metadata()?.len() {
+        return Ok(false);
+    }
+    let (mut x, mut y) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = a.read(&mut x)?;
+        if n == 0 {
+            return Ok(true);
+        }
+        b.read_exact(&mut y[..n])?;
+        if x[..n] != y[..n] {
+            return Ok(false);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_file_replaces_only_different_contents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("show.epub");
+        let temp_with = |bytes: &[u8]| {
+            let temp = temp_file_in(&path).unwrap();
+            std::fs::write(&temp, bytes).unwrap();
+            temp
+        };
+        assert!(persist_if_changed(temp_with(b"one"), &path).unwrap());
+        assert!(!persist_if_changed(temp_with(b"one"), &path).unwrap());
+        assert!(persist_if_changed(temp_with(b"two"), &path).unwrap());
+        assert_eq!(std::fs::read(&path).unwrap(), b"two");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
+    }
 
     #[test]
     fn replaces_and_leaves_nothing_else() {

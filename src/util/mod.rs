@@ -19,7 +19,8 @@ mod slots;
 mod time;
 
 pub use atomic::{
-    remove_files_named, remove_leftovers, temp_file_in, write_atomic, write_if_changed,
+    persist_if_changed, remove_files_named, remove_leftovers, temp_file_in, write_atomic,
+    write_if_changed,
 };
 pub use body::{clipped, describe, first_line, printable, sniff, BodyKind};
 pub use dates::{civil_date, clock_utc, is_iso_date, unix_from_date};

@@ -10,6 +10,7 @@ mod cache_safety;
 mod check;
 mod crash;
 mod e2e;
+mod epub;
 mod faults;
 mod first_contact;
 mod hostile;

@@ -2,13 +2,18 @@
 //! silent WAVs of the right length) and drives it in headless Chromium with
 //! `tests/browser/readalong.mjs` (playwright-core), which checks the
 //! speakers' play buttons, chapter links, highlighting, keyboard control
-//! and text size through the DOM.
+//! and text size through the DOM; and a page with timed words, driven by
+//! `tests/browser/words.mjs`: the word lit at a set time and while
+//! playing, pinyin shown and hidden (and remembered), clicking and keys on
+//! words, speed, the live region.
 //! Missing tools fail the test with the command that installs them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use briefcast::model::{ChapterPlan, EpisodePlan, EpisodeTiming, Pause, Segment, SourcePos, Span};
+use briefcast::model::{
+    ChapterPlan, EpisodePlan, EpisodeTiming, Pause, Segment, SegmentWord, SourcePos, Span,
+};
 use briefcast::publish::page::{assets, index_html, PageEpisode};
 
 const RATE: u32 = 24_000;
@@ -184,7 +189,7 @@ fn read_along_page_in_chromium() {
             "sentenceStartsMs": timing.segments.iter().map(|s| ms(s.start)).collect::<Vec<_>>(),
         }));
     }
-    let html = index_html("广西新闻 <测试>", "zh-CN", &episodes);
+    let html = index_html("广西新闻 <测试>", "zh-CN", &episodes, None);
     std::fs::write(dir.path().join("index.html"), html).unwrap();
     for (name, contents) in assets() {
         std::fs::write(dir.path().join(name), contents).unwrap();
@@ -221,5 +226,194 @@ fn read_along_page_in_chromium() {
         png.starts_with(b"\x89PNG") && png.len() > 1000,
         "no screenshot at {}",
         shot.display()
+    );
+}
+
+/// (written, spoken, pinyin) of each word of a sentence, and its text.
+type Sentence = (
+    &'static str,
+    &'static [(&'static str, &'static str, &'static str)],
+);
+
+/// One episode of timed words: each word half a second, a tenth of a
+/// second between words, 0.6 s between sentences.
+fn worded_episode(sentences: &[Sentence]) -> (EpisodePlan, EpisodeTiming, serde_json::Value) {
+    let rate = RATE as u64;
+    let (mut segments, mut segment_spans, mut word_spans, mut expect_words) =
+        (vec![], vec![], vec![], vec![]);
+    let mut at = rate / 2;
+    for (s, (text, words)) in sentences.iter().enumerate() {
+        let chars: Vec<char> = text.chars().collect();
+        let (mut from, mut seg_words, mut spans) = (0, vec![], vec![]);
+        let start = at;
+        for (written, spoken, pinyin) in words.iter() {
+            let w: Vec<char> = written.chars().collect();
+            let i = (from..chars.len())
+                .find(|&i| chars[i..].starts_with(&w))
+                .expect("word in its sentence");
+            from = i + w.len();
+            seg_words.push(SegmentWord {
+                written: i..from,
+                spoken: spoken.to_string(),
+                sent: 0..0,
+                pinyin: pinyin.split_whitespace().map(String::from).collect(),
+            });
+            spans.push(Span {
+                start: at,
+                frames: rate / 2,
+            });
+            at += rate / 2 + rate / 10;
+        }
+        let end = at;
+        segment_spans.push(Span {
+            start,
+            frames: end - start,
+        });
+        let ms = |f: u64| (f * 1000 + rate / 2) / rate;
+        for (word, span) in words.iter().zip(&spans) {
+            expect_words.push(serde_json::json!({
+                "text": word.0,
+                "sentence": s,
+                "startMs": ms(span.start),
+                "endMs": ms(span.start + span.frames),
+                "sentenceEndMs": ms(end),
+            }));
+        }
+        word_spans.push(spans);
+        segments.push(Segment {
+            id: format!("w/1/1/1/{}", s + 1),
+            text: text.to_string(),
+            spoken: text.to_string(),
+            voice: "test".into(),
+            source: SourcePos {
+                path: PathBuf::from("scripts/w.md"),
+                line: 1,
+            },
+            pause_after: if s + 1 == sentences.len() {
+                Pause::End
+            } else {
+                Pause::Sentence
+            },
+            announcement: false,
+            words: seg_words,
+        });
+        at += rate * 6 / 10;
+    }
+    let plan = EpisodePlan {
+        order: 0,
+        speaker: "柳州市".into(),
+        slug: "words".into(),
+        title: "逐词朗读".into(),
+        chapters: vec![ChapterPlan {
+            title: "开篇".into(),
+            segments,
+        }],
+    };
+    let timing = EpisodeTiming {
+        rate: RATE,
+        total_frames: at,
+        chapters: vec![Span {
+            start: 0,
+            frames: at,
+        }],
+        segments: segment_spans,
+        words: word_spans,
+    };
+    (plan, timing, serde_json::Value::Array(expect_words))
+}
+
+#[test]
+fn word_by_word_read_along_in_chromium() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    require_tools(root);
+    let (plan, timing, mut words) = worded_episode(&[
+        (
+            "2019年，柳州很好。",
+            &[
+                ("2019年", "二零一九年", "er4 ling2 yi1 jiu3 nian2"),
+                ("柳州", "柳州", "liu3 zhou1"),
+                ("很", "很", "hen3"),
+                ("好", "好", "hao3"),
+            ],
+        ),
+        (
+            "We keep going.",
+            &[
+                ("We", "We", ""),
+                ("keep", "keep", ""),
+                ("going", "going", ""),
+            ],
+        ),
+        (
+            "花儿开了！",
+            &[("花儿", "花儿", "huar1"), ("开了", "开了", "kai1 le5")],
+        ),
+    ]);
+    // What the page must put over each word: the reading as people read it.
+    let ruby: [&[&str]; 9] = [
+        &["èr líng yī jiǔ nián"],
+        &["liǔ", "zhōu"],
+        &["hěn"],
+        &["hǎo"],
+        &[],
+        &[],
+        &[],
+        &["huār"],
+        &["kāi", "le"],
+    ];
+    for (word, ruby) in words.as_array_mut().unwrap().iter_mut().zip(ruby) {
+        word["ruby"] = serde_json::json!(ruby);
+    }
+    let pause = timing.segments[0].start + timing.segments[0].frames + RATE as u64 / 5;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    silent_wav(&dir.path().join("words.wav"), timing.total_frames);
+    std::fs::write(dir.path().join("words.vtt"), "WEBVTT\n").unwrap();
+    let episode = PageEpisode {
+        plan: &plan,
+        timing: &timing,
+        audio_file: "words.wav".into(),
+        vtt_file: "words.vtt".into(),
+    };
+    std::fs::write(
+        dir.path().join("index.html"),
+        index_html("逐词", "zh-CN", &[episode], Some("show.epub")),
+    )
+    .unwrap();
+    for (name, contents) in assets() {
+        std::fs::write(dir.path().join(name), contents).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("expect.json"),
+        serde_json::json!({
+            "slug": "words",
+            "words": words,
+            "sentences": ["2019年，柳州很好。", "We keep going.", "花儿开了！"],
+            "probe": [2, 5, 8],
+            "pauseMs": pause * 1000 / RATE as u64,
+        })
+        .to_string(),
+    )
+    .unwrap();
+
+    // Kept after the run so a person can look at the page.
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readalong-words.png");
+    let out = Command::new("node")
+        .arg("tests/browser/words.mjs")
+        .arg(dir.path().join("index.html"))
+        .arg(&shot)
+        .current_dir(root)
+        .output()
+        .expect("run node");
+    let log = format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    println!("{log}");
+    assert!(
+        out.status.success(),
+        "browser checks failed ({})\n{log}",
+        out.status
     );
 }

@@ -88,6 +88,7 @@ fn editing_one_sentence_requests_one_clip_and_rewrites_one_episode() {
             "liuzhou.srt",
             "liuzhou.vtt",
             "liuzhou.wav",
+            "liuzhou.words.vtt",
             "manifest.json"
         ]
     );

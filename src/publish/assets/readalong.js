@@ -1,6 +1,9 @@
 // briefcast read-along: a play button per speaker, highlights the sentence
-// being spoken, seeks on click, keyboard control, text size. Plain script, no network: every time it needs
-// is in data-start/data-end attributes, so it works from file:// too.
+// and the word being spoken (every animation frame while playing), seeks
+// on click, keyboard control, text size, speed (pitch kept), pinyin shown
+// or hidden, each new sentence told to screen readers once. Plain script,
+// no network: every time it needs is in data-start/data-end attributes, so
+// it works from file:// too.
 (function () {
   'use strict';
 
@@ -8,6 +11,8 @@
   var SIZES = [100, 112.5, 125, 137.5, 150, 175, 200, 250]; // % of the browser default
   var DEFAULT_SIZE = 2;
   var KEY = 'briefcast.textSize';
+  var SPEED_KEY = 'briefcast.speed';
+  var PINYIN_KEY = 'briefcast.pinyin';
   var reduceMotion = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)');
   var players = [];
   var lastUsed = null;
@@ -20,8 +25,16 @@
     this.audio = section.querySelector('audio');
     this.segs = Array.prototype.slice.call(section.querySelectorAll('.seg'));
     this.starts = this.segs.map(function (s) { return parseFloat(s.getAttribute('data-start')); });
+    this.ends = this.segs.map(function (s) { return parseFloat(s.getAttribute('data-end')); });
     this.chapters = Array.prototype.slice.call(section.querySelectorAll('nav.chapters a[data-start]'));
+    // Every timed word, its start and the sentence it belongs to.
+    this.words = Array.prototype.slice.call(section.querySelectorAll('.seg .w'));
+    this.wordStarts = this.words.map(function (w) { return parseFloat(w.getAttribute('data-start')); });
+    this.wordSeg = this.words.map(function (w) { return self.segs.indexOf(w.closest('.seg')); });
+    this.words.forEach(function (w) { w.tabIndex = -1; }); // focusable by Shift+arrows, not a tab stop each
     this.index = -1;
+    this.word = -1;
+    this.frame = 0;
     if (!this.audio) return;
     var sync = function () { self.sync(); };
     this.audio.addEventListener('timeupdate', sync);
@@ -29,6 +42,7 @@
     this.audio.addEventListener('play', function () {
       lastUsed = self;
       players.forEach(function (p) { if (p !== self && p.audio && !p.audio.paused) p.audio.pause(); });
+      self.follow();
     });
     this.chapters.forEach(function (a) {
       a.addEventListener('click', function () {
@@ -38,12 +52,64 @@
       });
     });
     this.segs.forEach(function (s, i) {
-      s.addEventListener('click', function () { self.go(i); self.play(); });
+      s.addEventListener('click', function (e) {
+        var j = self.words.indexOf(e.target.closest ? e.target.closest('.w') : null);
+        if (j >= 0) self.goWord(j); else self.go(i);
+        self.play();
+      });
       s.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter') { e.preventDefault(); self.go(i); self.play(); }
+        var j = self.words.indexOf(e.target);
+        if (j >= 0 && (e.key === 'Enter' || e.key === ' ')) {
+          e.preventDefault(); self.goWord(j); self.play();
+        } else if (e.key === 'Enter') { e.preventDefault(); self.go(i); self.play(); }
       });
     });
   }
+
+  // The word being heard at time t: the last one started, until its
+  // sentence ends (so it stays lit between words, not through pauses).
+  Player.prototype.wordAt = function (t) {
+    var lo = 0, hi = this.wordStarts.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.wordStarts[mid] <= t + EPS) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    if (found >= 0 && t >= this.ends[this.wordSeg[found]] - EPS) return -1;
+    return found;
+  };
+
+  // While playing, follow the audio every frame (timeupdate comes only a
+  // few times a second, too seldom for words).
+  Player.prototype.follow = function () {
+    var self = this;
+    if (this.frame || !this.words.length) return;
+    var tick = function () {
+      self.frame = 0;
+      self.sync();
+      if (!self.audio.paused && !self.audio.ended) self.frame = requestAnimationFrame(tick);
+    };
+    this.frame = requestAnimationFrame(tick);
+  };
+
+  // Seek to word j, highlight it and its sentence (focus it for keyboard users).
+  Player.prototype.goWord = function (j, focus) {
+    j = Math.max(0, Math.min(this.words.length - 1, j));
+    this.seek(this.wordStarts[j]);
+    this.mark(this.wordSeg[j]);
+    this.markWord(j);
+    if (focus) {
+      try { this.words[j].focus({ preventScroll: true }); } catch (e) { this.words[j].focus(); }
+    }
+  };
+
+  Player.prototype.markWord = function (j) {
+    if (j === this.word) return;
+    if (this.word >= 0 && this.words[this.word]) this.words[this.word].classList.remove('is-spoken');
+    this.word = j;
+    if (j < 0) return;
+    this.words[j].classList.add('is-spoken');
+    reveal(this.words[j]);
+  };
 
   // The sentence playing at time t: the last one with start <= t.
   Player.prototype.at = function (t) {
@@ -56,7 +122,9 @@
   };
 
   Player.prototype.sync = function () {
-    this.mark(this.at(this.audio.currentTime));
+    var t = this.audio.currentTime;
+    this.mark(this.at(t));
+    if (this.words.length) this.markWord(this.wordAt(t));
   };
 
   Player.prototype.seek = function (t) {
@@ -101,6 +169,7 @@
     });
     if (chapter) chapter.classList.add('is-current');
     reveal(el);
+    announce(el);
   };
 
   Player.prototype.clear = function () {
@@ -110,7 +179,18 @@
     }
     this.chapters.forEach(function (a) { a.classList.remove('is-current'); });
     this.index = -1;
+    this.markWord(-1);
   };
+
+  // The sentence as read (characters, not their pinyin), once, to the
+  // page's polite live region.
+  function announce(el) {
+    var live = document.getElementById('now-reading');
+    if (!live) return;
+    var copy = el.cloneNode(true);
+    each(copy.querySelectorAll('rt, rp'), function (r) { r.remove(); });
+    live.textContent = copy.textContent;
+  }
 
   // Scroll only when the sentence has left the visible area (below the sticky player).
   function reveal(el) {
@@ -145,8 +225,17 @@
       if (el && /^(A|BUTTON|SUMMARY)$/.test(el.tagName)) return; // Space activates these
       e.preventDefault();
       p.toggle();
+    } else if ((e.key === 'ArrowRight' || e.key === 'ArrowLeft') && e.shiftKey) {
+      if (!p.words.length) return;
+      e.preventDefault();
+      var j = p.word >= 0 ? p.word : p.wordAt(p.audio.currentTime);
+      if (j < 0) {
+        // From the current sentence's first word.
+        j = p.wordSeg.indexOf(Math.max(0, p.index));
+        if (j < 0) j = 0;
+        p.goWord(e.key === 'ArrowRight' ? j : j - 1, true);
+      } else p.goWord(e.key === 'ArrowRight' ? j + 1 : j - 1, true);
     } else if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
-      if (e.shiftKey) return;
       e.preventDefault();
       var i = p.index >= 0 ? p.index : p.at(p.audio.currentTime);
       if (e.key === 'ArrowRight') p.go(i + 1, true);
@@ -200,11 +289,69 @@
     });
   }
 
+  function stored(key) {
+    try { return window.localStorage.getItem(key); } catch (e) { return null; }
+  }
+
+  function store(key, value) {
+    try { window.localStorage.setItem(key, value); } catch (e) { /* not kept */ }
+  }
+
+  // Speed: slower or faster, the voice's pitch kept; remembered.
+  function speed() {
+    var buttons = document.querySelectorAll('.speed button[data-rate]');
+    if (!buttons.length) return;
+    var offered = Array.prototype.map.call(buttons, function (b) { return parseFloat(b.getAttribute('data-rate')); });
+    var rate = parseFloat(stored(SPEED_KEY));
+    if (offered.indexOf(rate) < 0) rate = 1;
+    function apply() {
+      each(document.querySelectorAll('audio'), function (a) {
+        a.preservesPitch = true;
+        a.webkitPreservesPitch = true;
+        a.mozPreservesPitch = true;
+        a.defaultPlaybackRate = rate; // kept when the source (re)loads
+        a.playbackRate = rate;
+      });
+      each(buttons, function (b) {
+        b.setAttribute('aria-pressed', parseFloat(b.getAttribute('data-rate')) === rate ? 'true' : 'false');
+      });
+    }
+    each(buttons, function (b) {
+      b.addEventListener('click', function () {
+        rate = parseFloat(b.getAttribute('data-rate'));
+        store(SPEED_KEY, String(rate));
+        apply();
+      });
+    });
+    apply();
+  }
+
+  // Pinyin over the characters, shown or hidden; remembered.
+  function pinyinSwitch() {
+    var b = document.querySelector('button.pinyin');
+    if (!b) return;
+    var shown = stored(PINYIN_KEY) !== 'hidden';
+    function apply() {
+      document.documentElement.classList.toggle('no-pinyin', !shown);
+      b.setAttribute('aria-pressed', shown ? 'true' : 'false');
+    }
+    b.addEventListener('click', function () {
+      shown = !shown;
+      store(PINYIN_KEY, shown ? 'shown' : 'hidden');
+      apply();
+      var current = lastUsed && lastUsed.segs[lastUsed.index];
+      if (current) reveal(current);
+    });
+    apply();
+  }
+
   function start() {
     each(document.querySelectorAll('section.episode'), function (s) { players.push(new Player(s)); });
     document.addEventListener('keydown', onKey);
     listenButtons();
     textSize();
+    speed();
+    pinyinSwitch();
   }
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);

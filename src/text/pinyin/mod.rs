@@ -14,7 +14,10 @@
 //! Pure: the data is compiled in.
 
 mod dict;
+mod marks;
 mod sandhi;
+
+pub use marks::tone_marks;
 
 use super::spans::SpanMap;
 
