@@ -5,6 +5,7 @@
 
 #![warn(unreachable_pub)]
 
+pub mod align;
 pub mod audio;
 pub mod check;
 pub mod cli;

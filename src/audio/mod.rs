@@ -27,7 +27,7 @@ pub use assemble::{
 };
 pub use clip_words::clip_words;
 pub use listen::{clip_for_listening, samples_to_wav, LISTEN_RATE};
-pub use resample::resample;
+pub use resample::{resample, ResampleError};
 
 /// Streams an episode WAV back as mono f32 blocks (for encoders that
 /// publish it in another format), one block in memory at a time.

@@ -1,0 +1,147 @@
+//! Forced alignment: where each word of a clip is heard, for a clip whose
+//! service sent only audio, found by comparing it with a reference
+//! reading of the same text whose word times are known (the embedded
+//! espeak-ng's). No network, no speech recogniser; the method aeneas uses.
+//!
+//! 1. Both recordings are resampled to 16 kHz and cut into 10 ms frames
+//!    of mel cepstra and their deltas (`features.rs`), normalised over
+//!    each recording's speech so two voices become comparable.
+//! 2. The frames from the first to the last voiced one of each are
+//!    matched by dynamic time warping in a band (`dtw.rs`): the cheapest
+//!    monotone pairing of clip frames with reference frames.
+//! 3. Each reference word is carried through that pairing: it starts at
+//!    the first clip frame paired with its first frame and ends after the
+//!    last clip frame paired with its last (interpolated between frames).
+//! 4. A boundary close to a pause in the clip moves to the pause's edge,
+//!    and the times are made consistent: in order, no overlaps, inside
+//!    the clip (`refine.rs`).
+//!
+//! Pure: samples in, times out; no files, no clock. Cost grows linearly
+//! with the length (see `dtw.rs` for the memory bound).
+
+mod dtw;
+mod features;
+mod refine;
+#[cfg(test)]
+mod tests;
+
+use crate::audio::resample;
+use crate::model::ClipWord;
+
+use features::{FRAME_SECONDS, RATE};
+
+/// Mono samples at a rate: a clip or a reference reading.
+#[derive(Debug, Clone, Copy)]
+pub struct Audio<'a> {
+    pub samples: &'a [f32],
+    pub rate: u32,
+}
+
+impl Audio<'_> {
+    fn seconds(&self) -> f64 {
+        self.samples.len() as f64 / self.rate as f64
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AlignError {
+    #[error("the {0} has no speech to align to")]
+    Silent(&'static str),
+    #[error(
+        "reference word {index} is out of order or outside the reference ({start} s to {end} s)"
+    )]
+    BadWord { index: usize, start: f64, end: f64 },
+    #[error("cannot bring the {what} to 16 kHz: {source}")]
+    Resample {
+        what: &'static str,
+        source: crate::audio::ResampleError,
+    },
+}
+
+/// The clip's word times, one per reference word with the same `from` and
+/// `to`, given a `reference` reading of the same text with its `words`
+/// (in order, times in seconds from the reference's first sample).
+pub fn align(
+    clip: Audio<'_>,
+    reference: Audio<'_>,
+    words: &[ClipWord],
+) -> Result<Vec<ClipWord>, AlignError> {
+    check_words(words, reference.seconds())?;
+    if words.is_empty() {
+        return Ok(Vec::new());
+    }
+    let clip_16k = at_16k(clip, "clip")?;
+    let reference_16k = at_16k(reference, "reference")?;
+    let clip_features = features::analyse(&clip_16k);
+    let reference_features = features::analyse(&reference_16k);
+    let clip_speech = voiced_range(&clip_features.level_db).ok_or(AlignError::Silent("clip"))?;
+    let reference_speech =
+        voiced_range(&reference_features.level_db).ok_or(AlignError::Silent("reference"))?;
+
+    let path = dtw::warp(
+        &clip_features.vectors(clip_speech.clone()),
+        &reference_features.vectors(reference_speech.clone()),
+        features::DIMS,
+    );
+    // Reference seconds, as frames of its speech.
+    let frame = |seconds: f64| seconds / FRAME_SECONDS - reference_speech.start as f64;
+    // Clip frames of its speech, as seconds.
+    let seconds = |frame: f64| (frame + clip_speech.start as f64) * FRAME_SECONDS;
+    // A word starts in the clip at the first frame paired with its first
+    // frame; it ends after the last frame paired with its last frame.
+    let carried = words
+        .iter()
+        .map(|w| ClipWord {
+            start: seconds(along(&path.first, frame(w.start))),
+            end: seconds(along(&path.last, frame(w.end) - 1.0) + 1.0),
+            ..*w
+        })
+        .collect();
+    let pauses = refine::Pauses::find(&clip_16k);
+    Ok(refine::refine(carried, &pauses, clip.seconds()))
+}
+
+/// `clip_frames` (one per reference frame) at a fractional reference frame,
+/// interpolated, clamped to the ends.
+fn along(clip_frames: &[usize], frame: f64) -> f64 {
+    let frame = frame.clamp(0.0, (clip_frames.len() - 1) as f64);
+    let below = frame.floor() as usize;
+    let above = (below + 1).min(clip_frames.len() - 1);
+    let fraction = frame - below as f64;
+    clip_frames[below] as f64 + fraction * (clip_frames[above] as f64 - clip_frames[below] as f64)
+}
+
+fn check_words(words: &[ClipWord], seconds: f64) -> Result<(), AlignError> {
+    // A reference's last word may end a frame past its last sample.
+    let limit = seconds + FRAME_SECONDS;
+    let mut previous = 0.0;
+    for (index, w) in words.iter().enumerate() {
+        let fine = w.start.is_finite()
+            && w.end.is_finite()
+            && w.start >= previous
+            && w.end >= w.start
+            && w.end <= limit;
+        if !fine {
+            return Err(AlignError::BadWord {
+                index,
+                start: w.start,
+                end: w.end,
+            });
+        }
+        previous = w.start;
+    }
+    Ok(())
+}
+
+fn at_16k(audio: Audio<'_>, what: &'static str) -> Result<Vec<f32>, AlignError> {
+    resample(audio.samples, audio.rate, RATE)
+        .map_err(|source| AlignError::Resample { what, source })
+}
+
+/// Frames from the first voiced one to the last, if any is voiced.
+fn voiced_range(level_db: &[f32]) -> Option<std::ops::Range<usize>> {
+    let silent = refine::silent_frames(level_db);
+    let first = silent.iter().position(|s| !s)?;
+    let last = silent.iter().rposition(|s| !s)?;
+    Some(first..last + 1)
+}
