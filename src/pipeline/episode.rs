@@ -16,14 +16,17 @@ use crate::model::{EpisodePlan, EpisodeTiming};
 use crate::progress::Reporter;
 use crate::publish::manifest::{file_entry, VoiceEntry};
 use crate::publish::{self, EpisodeEntry};
-use crate::tts::ClipKey;
+use crate::tts::{Cache, ClipKey};
+
+use super::word_times;
 use crate::util::{Slot, Slots};
 
 /// Bump when assembly or publishing changes the bytes written for the same inputs.
-const ASSEMBLY_VERSION: &str = "briefcast assembly 4";
+const ASSEMBLY_VERSION: &str = "briefcast assembly 5";
 
 /// A hash of everything that shapes an episode's files: clip keys and
-/// pauses in order, titles, audio, publish and playout settings, the
+/// pauses in order, each segment's words (their readings shape the page
+/// and captions even where the clip is the same), titles, audio, publish and playout settings, the
 /// base URL (the cart chunk's URL), intro and outro,
 /// and the assembly version.
 pub(super) fn fingerprint(
@@ -60,6 +63,7 @@ pub(super) fn fingerprint(
             field(key.as_str());
             field(&format!("{:?}", segment.pause_after));
             field(&segment.text);
+            field(&format!("{:?}", segment.words));
         }
     }
     hasher.finalize().to_hex().to_string()
@@ -104,7 +108,12 @@ pub(super) fn write_episode(
         rate: config.audio.sample_rate,
         slot: None,
     };
-    let assembled = audio::assemble(episode, clips, &config.audio, &meta, &temp, &mut tap)?;
+    let mut stored = Vec::new();
+    let clips = clips.into_iter().inspect(|clip| stored.push(clip.clone()));
+    let mut assembled = audio::assemble(episode, clips, &config.audio, &meta, &temp, &mut tap)?;
+    let cache = Cache::new(config.cache_dir());
+    assembled.timing.words =
+        word_times::episode_words(&cache, episode, keys, &stored, &assembled, reporter);
     if strict.loudness && config.audio.normalize_loudness {
         let miss = (assembled.achieved.integrated_lufs - config.audio.loudness).abs();
         if miss > 1.0 {

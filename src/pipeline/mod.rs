@@ -12,6 +12,7 @@
 mod arrivals;
 mod build;
 mod check;
+mod clip_words;
 mod deliver;
 mod doctor;
 mod episode;

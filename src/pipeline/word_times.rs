@@ -9,12 +9,53 @@
 //! alignment that failed) gets its share of the gap around it by the
 //! length of its sent text, so every word of the script has a time.
 
-use crate::model::{ClipWord, SegmentWord, Span};
+use super::clip_words::clip_words;
+use crate::audio::ClipFile;
+use crate::model::{Assembled, ClipWord, EpisodePlan, SegmentWord, Span};
+use crate::progress::Reporter;
+use crate::tts::{Cache, ClipKey};
+
+/// Where every word of `episode` is heard, per segment: from each clip's
+/// word times (`clips` and `keys` in segment order) and where the audio
+/// stage put it. A clip whose times cannot be had is said in a note, and
+/// its words are timed by length.
+pub(super) fn episode_words(
+    cache: &Cache,
+    episode: &EpisodePlan,
+    keys: &[ClipKey],
+    clips: &[ClipFile],
+    assembled: &Assembled,
+    reporter: &dyn Reporter,
+) -> Vec<Vec<Span>> {
+    let timing = &assembled.timing;
+    episode
+        .segments()
+        .enumerate()
+        .map(|(i, segment)| {
+            let (Some(span), Some(lead)) = (timing.segments.get(i), assembled.leads.get(i)) else {
+                return Vec::new();
+            };
+            let heard = match (keys.get(i), clips.get(i)) {
+                (Some(key), Some(clip)) => clip_words(cache, segment, key, clip)
+                    .map(|(words, _)| words)
+                    .unwrap_or_else(|e| {
+                        reporter.note(&format!(
+                            "{}: its words are timed by their length: {e:#}",
+                            segment.describe()
+                        ));
+                        Vec::new()
+                    }),
+                _ => Vec::new(),
+            };
+            place(&segment.words, &heard, *span, *lead, timing.rate)
+        })
+        .collect()
+}
 
 /// The episode spans of `words`, given the clip's word times `clip` (in
 /// seconds of the clip), where the segment lies (`span`, in frames), the
 /// frames trimmed from the clip's head (`lead`) and the episode's rate.
-pub fn place(
+pub(super) fn place(
     words: &[SegmentWord],
     clip: &[ClipWord],
     span: Span,

@@ -35,6 +35,9 @@ fn shipped_scripts_become_four_chaptered_episodes_with_espeak() {
 
     let speeches = briefcast::script::load_dir(&project.path("scripts")).unwrap();
     assert_eq!(speeches.len(), 4);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    crate::word_timing::assert_every_word_timed(&manifest);
     for (speech, slug) in speeches
         .iter()
         .zip(["liuzhou", "xianan", "youyiguan", "wangxianpo"])

@@ -32,3 +32,4 @@ mod shared_cache_limits;
 mod spoken;
 mod support;
 mod voices;
+mod word_timing;

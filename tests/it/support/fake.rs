@@ -37,7 +37,13 @@ pub enum Reply {
     Stall(Duration),
     /// These bytes under HTTP 200 with this content type.
     Bytes(&'static str, Vec<u8>),
+    /// The samples the speaker given to [`FakeService::speak_with`] makes
+    /// for the text (real speech, whose word times the test knows).
+    Speech,
 }
+
+/// Makes a clip's samples for a text, at the service's rate.
+pub type Speaker = Arc<dyn Fn(&str) -> Vec<i16> + Send + Sync>;
 
 #[derive(Default)]
 struct Inner {
@@ -48,6 +54,7 @@ struct Inner {
     fail_marker: Option<String>,
     delay: Option<Duration>,
     default_reply: Option<Reply>,
+    speaker: Option<Speaker>,
 }
 
 #[derive(Clone)]
@@ -99,6 +106,14 @@ impl FakeService {
         self.inner.lock().unwrap().default_reply = reply;
     }
 
+    /// Answer every unscripted request with what `speaker` says for its
+    /// text.
+    pub fn speak_with(&self, speaker: Speaker) {
+        let mut inner = self.inner.lock().unwrap();
+        inner.speaker = Some(speaker);
+        inner.default_reply = Some(Reply::Speech);
+    }
+
     /// Every answer waits this long first (None: answer at once).
     pub fn delay_each(&self, delay: Option<Duration>) {
         self.inner.lock().unwrap().delay = delay;
@@ -147,7 +162,7 @@ async fn speech(
     Json(body): Json<serde_json::Value>,
 ) -> Response {
     let text = body["input"].as_str().unwrap_or_default().to_owned();
-    let (reply, delay) = {
+    let (reply, delay, speaker) = {
         let mut inner = inner.lock().unwrap();
         inner.texts.push(text.clone());
         let scripted = inner.script.pop_front();
@@ -156,7 +171,7 @@ async fn speech(
             (Some(marker), None) if text.contains(marker.as_str()) => Reply::Status(500, None),
             _ => inner.default_reply.clone().unwrap_or(Reply::Clip),
         };
-        (reply, inner.delay)
+        (reply, inner.delay, inner.speaker.clone())
     };
     if let Some(delay) = delay {
         tokio::time::sleep(delay).await;
@@ -169,6 +184,14 @@ async fn speech(
     };
     match reply {
         Reply::Clip => wav(&tone(&text, rate)),
+        Reply::Speech => {
+            let speaker = speaker.expect("Reply::Speech needs FakeService::speak_with");
+            let text = text.clone();
+            let samples = tokio::task::spawn_blocking(move || speaker(&text))
+                .await
+                .unwrap();
+            wav(&samples)
+        }
         Reply::Silent => wav(&vec![0; rate as usize]),
         Reply::Padded => {
             let pad = vec![0i16; rate as usize * 7 / 10];

@@ -1,0 +1,97 @@
+//! A clip's word times, from the best source there is: the table the
+//! embedded service writes into its clips (the engine's own times); else
+//! an alignment stored beside the clip by an earlier build; else a new
+//! alignment of the clip with the embedded espeak-ng reading the same
+//! text (`align`), stored for the next build. A clip is aligned once.
+
+use anyhow::{Context, Result};
+
+use crate::align::{self, Audio};
+use crate::audio::{self, ClipFile};
+use crate::model::{ClipWord, Segment};
+use crate::tts::{self, Cache, ClipKey};
+
+/// Where a clip's word times came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Source {
+    /// The engine that made it.
+    Engine,
+    /// An alignment made before, read from the cache.
+    Stored,
+    /// An alignment made now.
+    Aligned,
+}
+
+/// The word times of `segment`'s clip, and where they came from.
+pub(super) fn clip_words(
+    cache: &Cache,
+    segment: &Segment,
+    key: &ClipKey,
+    clip: &ClipFile,
+) -> Result<(Vec<ClipWord>, Source)> {
+    let bytes = fs_err::read(&clip.path).context("reading the clip")?;
+    if let Some(words) = audio::clip_words(&bytes, segment.spoken.chars().count()) {
+        return Ok((words, Source::Engine));
+    }
+    if let Some(words) = cache.read_words(key) {
+        return Ok((words, Source::Stored));
+    }
+    let decoded = audio::decode_clip(&bytes, clip.format).context("decoding the clip")?;
+    let voice = reference_voice(&segment.spoken);
+    let reference = tts::speak_words(&segment.spoken, voice, 1.0)
+        .with_context(|| format!("reading it with espeak-ng {voice}"))?;
+    let words = align::align(
+        Audio {
+            samples: &decoded.samples,
+            rate: decoded.rate,
+        },
+        Audio {
+            samples: &reference.samples,
+            rate: reference.rate,
+        },
+        &reference.words,
+    )
+    .context("aligning it")?;
+    // A failure to store costs only a later alignment.
+    let _ = cache.write_words(key, &words);
+    Ok((words, Source::Aligned))
+}
+
+/// The espeak-ng voice that reads a segment's sent text as the reference:
+/// Mandarin for hanzi, espeak-ng's pinyin reader for pinyin with tone
+/// digits, English otherwise.
+fn reference_voice(sent: &str) -> &'static str {
+    if sent.chars().any(crate::text::is_han) {
+        "cmn"
+    } else if has_tone_digits(sent) {
+        "cmn-latn-pinyin"
+    } else {
+        "en-us"
+    }
+}
+
+/// Whether most letter runs end in a tone digit (`li4 yong4`).
+fn has_tone_digits(text: &str) -> bool {
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .collect();
+    let toned = words
+        .iter()
+        .filter(|w| w.ends_with(|c: char| ('1'..='5').contains(&c)))
+        .count();
+    !words.is_empty() && toned * 2 > words.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_reads_the_language_of_the_sent_text() {
+        assert_eq!(reference_voice("利用LED屏"), "cmn");
+        assert_eq!(reference_voice("li4 yong4 L E D ping2"), "cmn-latn-pinyin");
+        assert_eq!(reference_voice("yin2hang2 hang2zhang3"), "cmn-latn-pinyin");
+        assert_eq!(reference_voice("In 2019, 56% agreed."), "en-us");
+    }
+}
