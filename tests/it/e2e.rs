@@ -38,6 +38,25 @@ fn shipped_scripts_become_four_chaptered_episodes_with_espeak() {
     let manifest: serde_json::Value =
         serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
     crate::word_timing::assert_every_word_timed(&manifest);
+    // The same words, timed, in the page, the captions and the book.
+    let page = String::from_utf8(project.read("audio/index.html")).unwrap();
+    let words: usize = manifest["episodes"]
+        .as_object()
+        .unwrap()
+        .values()
+        .flat_map(|e| e["segments"].as_array().unwrap())
+        .map(|s| s["words"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(page.matches("<span class=\"w\"").count(), words);
+    assert!(page.contains("<rt"), "pinyin over the hanzi");
+    let captions = String::from_utf8(project.read("audio/liuzhou.words.vtt")).unwrap();
+    let stamps = captions.matches("<00:").count();
+    assert!(
+        stamps > 100,
+        "{stamps} word timestamps in liuzhou.words.vtt"
+    );
+    let (valid, log) = crate::epub::epubcheck(&project.path("audio/show.epub"));
+    assert!(valid && log.contains("No errors or warnings"), "{log}");
     for (speech, slug) in speeches
         .iter()
         .zip(["liuzhou", "xianan", "youyiguan", "wangxianpo"])

@@ -48,7 +48,7 @@ fn project(formats: &str) -> Project {
     project
 }
 
-fn epubcheck(book: &Path) -> (bool, String) {
+pub(crate) fn epubcheck(book: &Path) -> (bool, String) {
     assert!(
         Path::new(EPUBCHECK).is_file() && Command::new("java").arg("-version").output().is_ok(),
         "the EPUB test needs epubcheck and Java (apt-get install -y epubcheck).\nInstall with: dev/setup"
