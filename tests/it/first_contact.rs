@@ -151,6 +151,20 @@ fn builds_an_english_show(service: &str) {
         vtt.contains("Example Speaker: Welcome to the show"),
         "English announcement with an ASCII colon:\n{vtt}"
     );
+    // A real server sends only audio: every clip is aligned once, and
+    // every word is timed.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
+    crate::word_timing::assert_every_word_timed(&manifest);
+    let cached = crate::word_timing::files_under(&project.path(".briefcast/cache"));
+    let count = |end: &str| {
+        cached
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(end))
+            .count()
+    };
+    assert!(count(".wav") > 0);
+    assert_eq!(count(".words.json"), count(".wav"), "an alignment per clip");
 }
 
 /// Piper's server as a template service.

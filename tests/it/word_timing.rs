@@ -92,19 +92,20 @@ fn a_remote_services_clips_are_aligned_near_each_words_true_time() {
         "word starts off by a median of {median:.0} ms, at worst {worst:.0} ms: {errors_ms:?}"
     );
     // Aligned once: the times are stored beside each clip.
-    let stored = walkdir(&project.path(".briefcast/cache"))
+    let stored = files_under(&project.path(".briefcast/cache"))
         .into_iter()
         .filter(|p| p.to_string_lossy().ends_with(".words.json"))
         .count();
     assert_eq!(stored, fake.requests(), "one stored alignment per clip");
 }
 
-fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+/// Every file under `dir`, at any depth.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
         if path.is_dir() {
-            out.extend(walkdir(&path));
+            out.extend(files_under(&path));
         } else {
             out.push(path);
         }
