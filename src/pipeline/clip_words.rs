@@ -70,11 +70,12 @@ fn reference_voice(sent: &str) -> &'static str {
     }
 }
 
-/// Whether most letter runs end in a tone digit (`li4 yong4`).
+/// Whether most lower-case words end in a tone digit (`li4 yong4`; a
+/// spelled `L E D` among them does not count).
 fn has_tone_digits(text: &str) -> bool {
     let words: Vec<&str> = text
         .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| w.chars().any(|c| c.is_ascii_alphabetic()))
+        .filter(|w| w.chars().any(|c| c.is_ascii_lowercase()))
         .collect();
     let toned = words
         .iter()
