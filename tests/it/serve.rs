@@ -443,3 +443,4 @@ fn idle_half_sent_requests_are_dropped_and_cannot_hold_the_server() {
 
 mod neural;
 mod slow_clients;
+mod words;
