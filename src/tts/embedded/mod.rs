@@ -20,6 +20,7 @@ mod kokoro_words;
 mod onnx;
 mod pinyin;
 mod piper;
+mod piper_words;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;

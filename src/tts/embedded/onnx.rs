@@ -37,10 +37,14 @@ pub(super) fn init(path: &Path) -> Result<(), String> {
     loaded.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
-/// A session over `model`, on the process's thread pool: requests take
-/// turns on it.
-pub(super) fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
-    build(runtime, model, &[]).map(Mutex::new)
+/// A session over `model` (also returning the intermediate tensors named
+/// in `outputs`), on the process's thread pool: requests take turns on it.
+pub(super) fn session(
+    runtime: &Path,
+    model: &Path,
+    outputs: &[&str],
+) -> Result<Mutex<Session>, String> {
+    build(runtime, model, outputs).map(Mutex::new)
 }
 
 /// A session over `model`, with the intermediate tensors named in

@@ -6,6 +6,11 @@
 //! its `.onnx.json` names. Piper adds random noise to pitch and timing; the
 //! noise scales are fixed at zero so a request always gives the same bytes.
 //! Each voice loads on its first request and serves every later one.
+//!
+//! Every answer carries its words' times (`piper_words`): the graph
+//! computes each input id's length in frames (`/Ceil_output_0`, the
+//! rounded-up durations VITS decodes with), asked for as a second output
+//! as Kokoro's are (`onnx::with_outputs`), so the audio is unchanged.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -16,7 +21,11 @@ use ort::value::Tensor;
 use serde::Deserialize;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::{clip, ipa, onnx, Available};
+use super::kokoro_words::{self, Timed};
+use super::{clip, ipa, onnx, piper_words, Available};
+
+/// The graph's tensor of each input id's length in frames.
+const DURATIONS: &[&str] = &["/Ceil_output_0"];
 
 pub struct Piper {
     inner: Arc<Inner>,
@@ -24,6 +33,8 @@ pub struct Piper {
 
 struct Inner {
     available: Available,
+    /// Whether voices load with their durations as an output.
+    word_times: bool,
     loaded: Mutex<HashMap<String, Arc<Voice>>>,
 }
 
@@ -70,20 +81,35 @@ impl Default for InferenceConfig {
 
 impl VoiceConfig {
     /// The model's input ids for an IPA string; symbols it lacks are dropped.
+    #[cfg(test)]
     pub(super) fn ids(&self, ipa: &str) -> Vec<i64> {
+        self.owned_ids(ipa, &[]).0
+    }
+
+    /// The ids with, for each, the word of the IPA char it comes from
+    /// (`owner`, one per char; a pad goes with its symbol).
+    pub(super) fn owned_ids(
+        &self,
+        ipa: &str,
+        owner: &[Option<usize>],
+    ) -> (Vec<i64>, Vec<Option<usize>>) {
         let id = |s: &str| self.phoneme_id_map.get(s).cloned().unwrap_or_default();
         let pad = id("_");
         let mut ids = id("^");
         ids.extend_from_slice(&pad);
+        let mut owners = vec![None; ids.len()];
         let mut buffer = [0u8; 4];
-        for c in ipa.chars() {
+        for (k, c) in ipa.chars().enumerate() {
             if let Some(symbol) = self.phoneme_id_map.get(&*c.encode_utf8(&mut buffer)) {
+                let word = owner.get(k).copied().flatten();
                 ids.extend_from_slice(symbol);
                 ids.extend_from_slice(&pad);
+                owners.resize(ids.len(), word);
             }
         }
         ids.extend(id("$"));
-        ids
+        owners.resize(ids.len(), None);
+        (ids, owners)
     }
 }
 
@@ -92,7 +118,20 @@ impl Piper {
         Piper {
             inner: Arc::new(Inner {
                 available,
+                word_times: true,
                 loaded: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// The voices exactly as installed, with no output added and no word
+    /// times in the answers: what the added output is compared against.
+    pub fn without_word_times(self) -> Piper {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| unreachable!("not shared yet"));
+        Piper {
+            inner: Arc::new(Inner {
+                word_times: false,
+                ..inner
             }),
         }
     }
@@ -110,7 +149,8 @@ impl Inner {
         let (runtime, dirs) = self.available.paths(name)?;
         let dir = &dirs.model;
         let config = read_config(&dir.join(format!("{name}.onnx.json")))?;
-        let session = onnx::session(runtime, &dir.join(format!("{name}.onnx")))?;
+        let outputs = if self.word_times { DURATIONS } else { &[] };
+        let session = onnx::session(runtime, &dir.join(format!("{name}.onnx")), outputs)?;
         let voice = Arc::new(Voice { session, config });
         loaded.insert(name.to_owned(), Arc::clone(&voice));
         Ok(voice)
@@ -153,15 +193,21 @@ impl Engine for Piper {
                 )));
             }
             let ipa = ipa::espeak_ipa(text, &language, false).await?;
-            tokio::task::spawn_blocking(move || speak(&voice, &ipa, speed))
+            let words = piper_words::attribute(text, &ipa, &language).await?;
+            tokio::task::spawn_blocking(move || speak(&voice, &ipa, &words, speed))
                 .await
                 .map_err(|e| Failure::Other(format!("Piper stopped: {e}")))?
         })
     }
 }
 
-fn speak(voice: &Voice, ipa: &str, speed: f32) -> Result<Vec<u8>, Failure> {
-    let ids = voice.config.ids(ipa);
+fn speak(
+    voice: &Voice,
+    ipa: &str,
+    words: &piper_words::Words,
+    speed: f32,
+) -> Result<Vec<u8>, Failure> {
+    let (ids, owners) = voice.config.owned_ids(ipa, &words.owner);
     if ids.len() <= 3 {
         return Err(Failure::BadInput("nothing to say in this text".into()));
     }
@@ -182,7 +228,26 @@ fn speak(voice: &Voice, ipa: &str, speed: f32) -> Result<Vec<u8>, Failure> {
     let (_, samples) = outputs[0]
         .try_extract_tensor::<f32>()
         .map_err(|e| Failure::Other(format!("Piper's output: {e}")))?;
-    clip::wav_f32(samples, voice.config.audio.sample_rate, &[]).map_err(Failure::Other)
+    let rate = voice.config.audio.sample_rate;
+    let durations = outputs
+        .get(DURATIONS[0])
+        .and_then(|d| d.try_extract_tensor::<f32>().ok())
+        .map(|(_, d)| d.to_vec())
+        .filter(|d| d.len() == n);
+    let times = match durations {
+        // word_times reads the first id as a frame and owners from the second.
+        Some(durations) => kokoro_words::word_times(
+            &[Timed {
+                owners: owners[1..].to_vec(),
+                durations,
+                samples: samples.len(),
+            }],
+            &words.ranges,
+            rate,
+        ),
+        None => Vec::new(),
+    };
+    clip::wav_f32(samples, rate, &times).map_err(Failure::Other)
 }
 
 #[cfg(test)]

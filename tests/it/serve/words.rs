@@ -1,11 +1,12 @@
-//! Word times in the embedded service's clips: a served espeak-ng clip and
-//! a served Kokoro clip (Mandarin and English) carry a `bcwd` chunk timing
+//! Word times in the embedded service's clips: a served espeak-ng clip, a
+//! served Kokoro clip (Mandarin and English) and a Piper clip carry a
+//! `bcwd` chunk timing
 //! every word of the text, in order, inside the clip, as the pipeline
 //! reads it (`audio::clip_words`). Real `briefcast serve`, real engines and
 //! models.
 
 use briefcast::audio::clip_words;
-use briefcast::tts::embedded::{Available, Engine, Kokoro, NeuralOptions};
+use briefcast::tts::embedded::{Available, Engine, Kokoro, NeuralOptions, Piper};
 use briefcast::tts::voices::Catalogue;
 
 use super::{serve, speech};
@@ -70,7 +71,7 @@ fn served_espeak_clips_time_every_word() {
 }
 
 #[test]
-fn served_kokoro_clips_time_every_word_in_mandarin_and_english() {
+fn served_kokoro_and_piper_clips_time_every_word() {
     let env = [("XDG_DATA_HOME", installed_data().display().to_string())];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let server = serve(&["--addr", "127.0.0.1:0"], &env);
@@ -83,6 +84,10 @@ fn served_kokoro_clips_time_every_word_in_mandarin_and_english() {
             "kokoro:af_heart",
             "Hello world, this is one of the best of them.",
         ),
+        (
+            "piper:en_US-joe-medium",
+            "Hello world, this is one of the best of them.",
+        ),
     ] {
         let wav = clip(&server, voice, text);
         assert_every_word_timed(text, &wav);
@@ -90,7 +95,7 @@ fn served_kokoro_clips_time_every_word_in_mandarin_and_english() {
         // than the closing mark and pad after it.
         let words = clip_words(&wav, text.chars().count()).unwrap();
         let reader = hound::WavReader::new(wav.as_slice()).unwrap();
-        let seconds = f64::from(reader.duration()) / 24_000.0;
+        let seconds = f64::from(reader.duration()) / f64::from(reader.spec().sample_rate);
         let tail = seconds - words.last().unwrap().end;
         assert!((0.0..0.6).contains(&tail), "{tail} s after the last word");
     }
@@ -116,6 +121,30 @@ fn kokoro_with_its_durations_sounds_exactly_as_the_model_installed() {
     let say = |kokoro: &Kokoro| {
         runtime
             .block_on(kokoro.synthesize(text, "zf_xiaobei", 1.1))
+            .unwrap()
+    };
+    let (timed, plain) = (say(&timed), say(&plain));
+    assert!(clip_words(&timed, text.chars().count()).is_some());
+    assert_eq!(clip_words(&plain, text.chars().count()), None);
+    let (timed, plain) = (samples(&timed), samples(&plain));
+    assert_eq!(timed.len(), plain.len());
+    assert!(timed == plain, "the added output changed the audio");
+}
+
+#[test]
+fn piper_with_its_durations_sounds_exactly_as_the_model_installed() {
+    let options = NeuralOptions {
+        catalogue: Catalogue::built_in(),
+        data_dir: installed_data().join("briefcast"),
+        runtime: None,
+    };
+    let timed = Piper::new(Available::find("piper", &options));
+    let plain = Piper::new(Available::find("piper", &options)).without_word_times();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let text = "Hello world, this is Joe.";
+    let say = |piper: &Piper| {
+        runtime
+            .block_on(piper.synthesize(text, "en_US-joe-medium", 0.9))
             .unwrap()
     };
     let (timed, plain) = (say(&timed), say(&plain));
