@@ -121,6 +121,30 @@ pub struct ClipWord {
 }
 
 impl Segment {
+    /// A segment reading `text` as written, in voice `v`, from `s.md:1`:
+    /// what the tests of the stages that render segments start from.
+    #[cfg(test)]
+    pub fn sample(
+        id: impl Into<String>,
+        text: &str,
+        pause_after: Pause,
+        words: Vec<SegmentWord>,
+    ) -> Segment {
+        Segment {
+            id: id.into(),
+            text: text.into(),
+            spoken: text.into(),
+            voice: "v".into(),
+            source: SourcePos {
+                path: "s.md".into(),
+                line: 1,
+            },
+            pause_after,
+            announcement: false,
+            words,
+        }
+    }
+
     /// `file:line “first words…”`, how errors name a segment.
     pub fn describe(&self) -> String {
         let words: String = self.text.chars().take(16).collect();

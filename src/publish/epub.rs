@@ -230,22 +230,10 @@ fn nav(show: &ShowConfig, episodes: &[(EpisodePlan, EpisodeTiming)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Pause, Segment, SourcePos, Span};
+    use crate::model::{ChapterPlan, Pause, Segment, Span};
 
     fn episode(slug: &str, seconds: u64) -> (EpisodePlan, EpisodeTiming) {
-        let segment = Segment {
-            id: format!("{slug}/1"),
-            text: "第一句。".into(),
-            spoken: "第一句。".into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after: Pause::End,
-            announcement: false,
-            words: Vec::new(),
-        };
+        let segment = Segment::sample(format!("{slug}/1"), "第一句。", Pause::End, Vec::new());
         let plan = EpisodePlan {
             order: 0,
             speaker: format!("{slug} & co"),

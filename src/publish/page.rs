@@ -229,22 +229,10 @@ fn clock(frames: u64, rate: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Pause, Segment, SourcePos, Span};
+    use crate::model::{ChapterPlan, Pause, Segment, Span};
 
     fn seg(id: &str, text: &str, pause_after: Pause) -> Segment {
-        Segment {
-            id: id.into(),
-            text: text.into(),
-            spoken: text.into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after,
-            announcement: false,
-            words: Vec::new(),
-        }
+        Segment::sample(id, text, pause_after, Vec::new())
     }
 
     fn page() -> String {

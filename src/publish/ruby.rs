@@ -77,7 +77,7 @@ fn annotate(base: &str, reading: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Pause, SourcePos};
+    use crate::model::Pause;
 
     fn word(written: Range<usize>, spoken: &str, pinyin: &[&str]) -> SegmentWord {
         SegmentWord {
@@ -89,19 +89,7 @@ mod tests {
     }
 
     fn segment(text: &str, words: Vec<SegmentWord>) -> Segment {
-        Segment {
-            id: "a".into(),
-            text: text.into(),
-            spoken: text.into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after: Pause::End,
-            announcement: false,
-            words,
-        }
+        Segment::sample("a", text, Pause::End, words)
     }
 
     fn tags(i: usize) -> String {

@@ -66,29 +66,22 @@ fn escape(piece: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Pause, SegmentWord, SourcePos};
+    use crate::model::{ChapterPlan, Pause, SegmentWord};
     use crate::publish::captions::tests::{check_vtt, parse_time};
 
     fn segment(text: &str, words: &[std::ops::Range<usize>]) -> Segment {
-        Segment {
-            id: format!("s/{}", text.chars().count()),
-            text: text.into(),
-            spoken: text.into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after: Pause::Sentence,
-            announcement: false,
-            words: words
+        Segment::sample(
+            format!("s/{}", text.chars().count()),
+            text,
+            Pause::Sentence,
+            words
                 .iter()
                 .map(|r| SegmentWord {
                     written: r.clone(),
                     ..SegmentWord::default()
                 })
                 .collect(),
-        }
+        )
     }
 
     fn span(start: u64, frames: u64) -> Span {

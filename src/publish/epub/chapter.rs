@@ -129,22 +129,10 @@ pub(super) fn chapter(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Segment, SegmentWord, SourcePos, Span};
+    use crate::model::{ChapterPlan, Segment, SegmentWord, Span};
 
     fn seg(text: &str, pause_after: Pause, words: Vec<SegmentWord>) -> Segment {
-        Segment {
-            id: "s".into(),
-            text: text.into(),
-            spoken: text.into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after,
-            announcement: false,
-            words,
-        }
+        Segment::sample("s", text, pause_after, words)
     }
 
     fn word(written: std::ops::Range<usize>, pinyin: &[&str]) -> SegmentWord {

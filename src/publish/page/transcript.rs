@@ -48,22 +48,10 @@ pub(super) fn transcript(h: &mut String, plan: &EpisodePlan, t: &EpisodeTiming, 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ChapterPlan, Segment, SegmentWord, SourcePos, Span};
+    use crate::model::{ChapterPlan, Segment, SegmentWord, Span};
 
     fn plan(words: Vec<SegmentWord>) -> EpisodePlan {
-        let seg = |text: &str, words| Segment {
-            id: "s".into(),
-            text: text.into(),
-            spoken: text.into(),
-            voice: "v".into(),
-            source: SourcePos {
-                path: "s.md".into(),
-                line: 1,
-            },
-            pause_after: Pause::Sentence,
-            announcement: false,
-            words,
-        };
+        let seg = |text: &str, words| Segment::sample("s", text, Pause::Sentence, words);
         EpisodePlan {
             order: 0,
             speaker: "甲".into(),
