@@ -10,6 +10,7 @@
 mod assemble;
 pub mod bext;
 pub mod cart;
+pub mod clip_words;
 pub mod decode;
 pub mod dither;
 pub mod limiter;
@@ -24,6 +25,7 @@ pub use assemble::{
     assemble, check_clip, check_stored_clip, decode_clip, AssembleError, Assembled, ClipFile,
     EpisodeMeta, NoTap, Tap, TapError,
 };
+pub use clip_words::clip_words;
 pub use listen::{clip_for_listening, samples_to_wav, LISTEN_RATE};
 pub use resample::{resample, ResampleError};
 

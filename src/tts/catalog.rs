@@ -9,6 +9,11 @@ use super::{api, ClipRequest, TtsError};
 use crate::config::ServiceConfig;
 use crate::model::ClipFormat;
 
+/// Part of every embedded clip's key: what its answers carry. `words1`:
+/// the words' times in a `bcwd` chunk, so clips stored before it (with
+/// none) are made again.
+const EMBEDDED_VERSION: &str = "words1";
+
 #[derive(Debug, Clone)]
 struct Entry {
     /// Kind, endpoint (a pool's first: whichever endpoint answers, the
@@ -35,7 +40,7 @@ impl Catalog {
             .map(|(name, config)| {
                 let kind = api::kind_api(&config.kind);
                 let identity = if config.is_embedded() {
-                    format!("embedded {espeak}")
+                    format!("embedded {EMBEDDED_VERSION} {espeak}")
                 } else {
                     api::identity(config, &api::endpoint(config))
                 };
@@ -77,7 +82,7 @@ impl Catalog {
             entry.embedded,
             super::embedded::model_identity(&request.voice),
         ) {
-            (true, Some(model)) => format!("embedded {model}"),
+            (true, Some(model)) => format!("embedded {EMBEDDED_VERSION} {model}"),
             _ => entry.identity.clone(),
         };
         let format = match entry.format {

@@ -29,6 +29,7 @@ pub use answer::GIVE_UP_AFTER;
 pub use cache::{Cache, CacheEntry, ClipKey};
 pub use catalog::Catalog;
 pub use client::{describe_waits, ClipRequest, ClipSource, StoredClip, Synthesizer, Validator};
+pub use embedded::{speak_words, EspeakError, Spoken};
 pub use store::{
     HeldLease, Lease, LeaseHolder, RemoteCache, RemoteEntry, StoreError, StoredObject,
 };

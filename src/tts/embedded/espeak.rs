@@ -1,20 +1,22 @@
-//! The espeak-ng engine: the espeak-ng program, one process per request.
+//! The espeak-ng engine: espeak-ng's library (`espeak_lib`), one
+//! synthesis at a time, each answer with its words' times.
 //!
-//! Text reaches espeak-ng on stdin, never on its command line; the voice is
-//! checked against espeak-ng's own voice list (and to be a plain name)
-//! before it becomes an argument.
+//! The voice is checked against espeak-ng's own voice list (and to be a
+//! plain name) before it is used; the list, the version and the Mandarin
+//! probe still come from the espeak-ng program. A synthesis that overruns
+//! its time limit is stopped from the library's callback.
 
 use std::collections::BTreeSet;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-use tokio::io::AsyncWriteExt;
 use tokio::process::Command;
 
 use super::engine::{Engine, Failure, Synthesis};
+use super::espeak_lib::{self, EspeakError};
 use crate::tts::TtsError;
 
-/// espeak-ng's speaking rate at speed 1.0, in words per minute.
-const BASE_WPM: f32 = 175.0;
 /// Voice names espeak-ng lists: languages (`cmn`, `en-us`, and the codes
 /// in "Other Languages") and variants (`f3`, `klatt`), all lowercase.
 #[derive(Debug, Default)]
@@ -163,7 +165,7 @@ pub fn espeak_version() -> Result<String, TtsError> {
     Ok(version)
 }
 
-/// The espeak-ng program as an engine: one process per request.
+/// espeak-ng's library as an engine.
 pub struct Espeak {
     voices: VoiceList,
 }
@@ -194,12 +196,12 @@ impl Engine for Espeak {
     }
 
     fn synthesize<'a>(&'a self, text: &'a str, voice: &'a str, speed: f32) -> Synthesis<'a> {
-        Box::pin(run_espeak(text, voice, speed))
+        Box::pin(speak(text.to_owned(), voice.to_owned(), speed))
     }
 }
 
 /// Letters, digits and `_ + -`, not starting with `-`: no option injection.
-fn is_plain_voice_name(voice: &str) -> bool {
+pub(super) fn is_plain_voice_name(voice: &str) -> bool {
     !voice.is_empty()
         && voice.len() <= 64
         && !voice.starts_with('-')
@@ -208,63 +210,32 @@ fn is_plain_voice_name(voice: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))
 }
 
-/// One espeak-ng process; killed (kill_on_drop) when the future is dropped,
-/// as the server does when it overruns its time limit.
-async fn run_espeak(text: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
-    let wpm = (BASE_WPM * speed).round().clamp(80.0, 500.0) as u32;
-    let mut child = Command::new("espeak-ng")
-        .args(["-b", "1", "-v", voice, "-s", &wpm.to_string(), "--stdout"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|e| format!("cannot start espeak-ng: {e}"))?;
-    let mut stdin = child.stdin.take().ok_or("espeak-ng has no stdin")?;
-    let run = async move {
-        stdin
-            .write_all(text.as_bytes())
-            .await
-            .map_err(|e| format!("writing to espeak-ng: {e}"))?;
-        drop(stdin);
-        child
-            .wait_with_output()
-            .await
-            .map_err(|e| format!("espeak-ng failed: {e}"))
-    };
-    let output = run.await?;
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        return Err(Failure::Other(format!(
-            "espeak-ng failed ({}): {}",
-            output.status,
-            stderr.lines().next().unwrap_or("").trim()
-        )));
+/// Sets its flag when dropped: the synthesis it belongs to stops.
+struct StopOnDrop(Arc<AtomicBool>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
     }
-    let mut wav = output.stdout;
-    patch_stream_sizes(&mut wav);
-    Ok(wav)
 }
 
-/// espeak-ng writes placeholder RIFF/data sizes when writing to a pipe; set
-/// the real ones so every WAV reader accepts the answer.
-fn patch_stream_sizes(wav: &mut [u8]) {
-    if wav.len() < 12 || &wav[..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
-        return;
-    }
-    let riff_size = (wav.len() - 8) as u32;
-    wav[4..8].copy_from_slice(&riff_size.to_le_bytes());
-    let mut at = 12;
-    while at + 8 <= wav.len() {
-        let size =
-            u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
-        if &wav[at..at + 4] == b"data" {
-            let data_size = (wav.len() - at - 8) as u32;
-            wav[at + 4..at + 8].copy_from_slice(&data_size.to_le_bytes());
-            return;
-        }
-        at += 8 + size + (size & 1);
-    }
+/// One synthesis on a blocking thread, stopped when the future is dropped
+/// (as the server does when it overruns its time limit): a WAV with a
+/// `bcwd` chunk of its words.
+async fn speak(text: String, voice: String, speed: f32) -> Result<Vec<u8>, Failure> {
+    let stop = Arc::new(AtomicBool::new(false));
+    let _stop = StopOnDrop(Arc::clone(&stop));
+    let spoken =
+        tokio::task::spawn_blocking(move || espeak_lib::speak(&text, &voice, speed, &stop))
+            .await
+            .map_err(|e| Failure::Other(format!("espeak-ng stopped: {e}")))?;
+    let pcm = match spoken {
+        Ok(pcm) => pcm,
+        Err(EspeakError::Stopped) => return Err(Failure::TimedOut),
+        Err(e @ EspeakError::Voice(_)) => return Err(Failure::BadInput(e.to_string())),
+        Err(e) => return Err(Failure::Other(e.to_string())),
+    };
+    super::clip::wav_i16(&pcm.samples, pcm.rate, &pcm.words).map_err(Failure::Other)
 }
 
 #[cfg(test)]
@@ -331,20 +302,5 @@ mod tests {
         ] {
             assert!(!list.contains(bad), "{bad:?}");
         }
-    }
-
-    #[test]
-    fn stream_sizes_are_patched() {
-        let mut wav = Vec::new();
-        wav.extend_from_slice(b"RIFF\xf0\xff\xff\x7fWAVEfmt \x10\0\0\0");
-        wav.extend_from_slice(&[1, 0, 1, 0, 0x22, 0x56, 0, 0, 0x44, 0xac, 0, 0, 2, 0, 16, 0]);
-        wav.extend_from_slice(b"data\xf0\xff\xff\x7f");
-        wav.extend_from_slice(&[1, 0, 2, 0, 3, 0]);
-        patch_stream_sizes(&mut wav);
-        assert_eq!(
-            u32::from_le_bytes(wav[4..8].try_into().unwrap()),
-            wav.len() as u32 - 8
-        );
-        assert_eq!(u32::from_le_bytes(wav[40..44].try_into().unwrap()), 6);
     }
 }

@@ -25,7 +25,7 @@ use ort::session::Session;
 use ort::value::Tensor;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::{ipa, onnx, pinyin, Available, TextConverter};
+use super::{clip, ipa, onnx, pinyin, Available, TextConverter};
 
 /// Kokoro's output rate.
 const SAMPLE_RATE: u32 = 24_000;
@@ -246,7 +246,7 @@ impl Inner {
         if audio.is_empty() {
             return Err(Failure::BadInput("nothing to say in this text".into()));
         }
-        onnx::wav(&audio, SAMPLE_RATE).map_err(Failure::Other)
+        clip::wav_f32(&audio, SAMPLE_RATE, &[]).map_err(Failure::Other)
     }
 }
 

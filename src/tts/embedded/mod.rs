@@ -10,8 +10,10 @@
 //! server on 127.0.0.1 with an ephemeral port and talks to it over HTTP like
 //! any other service; `briefcast serve` runs it alone.
 
+mod clip;
 mod engine;
 mod espeak;
+mod espeak_lib;
 mod ipa;
 mod kokoro;
 mod onnx;
@@ -36,6 +38,7 @@ use tokio::task::JoinHandle;
 
 pub use engine::{Engine, Failure};
 pub use espeak::{espeak_version, mandarin_voice, probe_mandarin, Espeak, VoiceList, PINYIN_VOICE};
+pub use espeak_lib::{speak_words, EspeakError, Spoken};
 pub use kokoro::{phonemes as kokoro_phonemes, Kokoro};
 pub use piper::Piper;
 

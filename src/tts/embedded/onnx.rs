@@ -1,7 +1,7 @@
 //! ONNX Runtime for the neural engines: the shared library loaded once per
 //! process from the path found at start-up, with one pool of intra-op
-//! threads (one per core) that every session shares; sessions built from
-//! model files; and the float audio they return written as 16-bit WAV.
+//! threads (one per core) that every session shares; and sessions built
+//! from model files.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Condvar, Mutex, OnceLock};
@@ -122,24 +122,4 @@ impl Drop for Lent<'_> {
             self.sessions.returned.notify_one();
         }
     }
-}
-
-/// Mono float samples as a 16-bit PCM WAV file (clipped, rounded: the same
-/// samples always give the same bytes).
-pub(super) fn wav(samples: &[f32], rate: u32) -> Result<Vec<u8>, String> {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: rate,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut out = std::io::Cursor::new(Vec::with_capacity(44 + samples.len() * 2));
-    let mut writer = hound::WavWriter::new(&mut out, spec).map_err(|e| e.to_string())?;
-    for &s in samples {
-        let s = if s.is_finite() { s } else { 0.0 };
-        let v = (s.clamp(-1.0, 1.0) * 32767.0).round() as i16;
-        writer.write_sample(v).map_err(|e| e.to_string())?;
-    }
-    writer.finalize().map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
 }

@@ -16,7 +16,7 @@ use ort::value::Tensor;
 use serde::Deserialize;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::{ipa, onnx, Available};
+use super::{clip, ipa, onnx, Available};
 
 pub struct Piper {
     inner: Arc<Inner>,
@@ -182,7 +182,7 @@ fn speak(voice: &Voice, ipa: &str, speed: f32) -> Result<Vec<u8>, Failure> {
     let (_, samples) = outputs[0]
         .try_extract_tensor::<f32>()
         .map_err(|e| Failure::Other(format!("Piper's output: {e}")))?;
-    onnx::wav(samples, voice.config.audio.sample_rate).map_err(Failure::Other)
+    clip::wav_f32(samples, voice.config.audio.sample_rate, &[]).map_err(Failure::Other)
 }
 
 #[cfg(test)]
