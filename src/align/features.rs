@@ -11,8 +11,6 @@
 //! (cepstral mean and variance normalisation), which removes most of the
 //! difference between one speaker's vocal tract and another's.
 
-use std::ops::Range;
-
 use realfft::RealFftPlanner;
 
 /// The rate features are computed at.
@@ -28,7 +26,7 @@ const HIGHEST_HZ: f32 = 7_600.0;
 /// Cepstra per frame, `c0` included.
 const CEPSTRA: usize = 13;
 /// Values per frame the aligner compares: `c1..c12` and their deltas.
-pub(super) const DIMS: usize = 2 * (CEPSTRA - 1);
+pub(super) const DIMS: usize = 2 * CEPSTRA;
 
 /// A recording's frames: cepstra and level.
 pub(super) struct Features {
@@ -39,15 +37,15 @@ pub(super) struct Features {
 }
 
 impl Features {
-    /// The vectors compared for `frames`, `DIMS` values per frame: the
-    /// cepstra `c1..c12` normalised over those frames, then their deltas
-    /// (a ±2 frame regression).
-    pub(super) fn vectors(&self, frames: Range<usize>) -> Vec<f32> {
+    /// The vectors compared for `frames` (indices, in order), `DIMS`
+    /// values per frame: the cepstra `c1..c12` normalised over those
+    /// frames, then their deltas (a ±2 frame regression along them).
+    pub(super) fn vectors(&self, frames: &[usize]) -> Vec<f32> {
         let n = frames.len();
-        let width = CEPSTRA - 1;
+        let width = CEPSTRA;
         let mut statics = vec![0.0f32; n * width];
-        for (row, frame) in frames.clone().enumerate() {
-            let cepstra = &self.cepstra[frame * CEPSTRA + 1..(frame + 1) * CEPSTRA];
+        for (row, &frame) in frames.iter().enumerate() {
+            let cepstra = &self.cepstra[frame * CEPSTRA..(frame + 1) * CEPSTRA];
             statics[row * width..(row + 1) * width].copy_from_slice(cepstra);
         }
         for c in 0..width {
