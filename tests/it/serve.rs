@@ -1,7 +1,7 @@
 //! `briefcast serve` hardening: loopback by default (a warning otherwise),
 //! an optional bearer token, body and text limits, voices checked against
-//! espeak-ng's own list (no option injection), a cap on espeak-ng processes
-//! with a queue and a time limit that kills the child, and every error as
+//! espeak-ng's own list (no option injection), a cap on syntheses with a
+//! queue and a time limit that stops the synthesis, and every error as
 //! JSON in OpenAI's shape. Runs the real executable and the real espeak-ng.
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -333,26 +333,16 @@ fn every_error_is_json_in_the_openai_shape() {
     assert_eq!(answer.error().0, "speed must be between 0.25 and 4");
 }
 
-/// Children of `pid` that are still running (not zombies).
-fn live_children(pid: u32) -> Vec<String> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((name, rest)) = stat.rsplit_once(") ") else {
-            continue;
-        };
-        let fields: Vec<&str> = rest.split(' ').collect();
-        if fields.get(1) == Some(&pid.to_string().as_str()) && fields[0] != "Z" {
-            found.push(name.to_owned());
-        }
-    }
-    found
+/// CPU time `pid` has used, in clock ticks (user + system).
+fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let (_, rest) = stat.rsplit_once(") ").unwrap();
+    let fields: Vec<&str> = rest.split(' ').collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
 }
 
 #[test]
-fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
+fn syntheses_are_capped_queued_and_stopped_past_their_time() {
     // One process at a time: concurrent requests queue, none is refused.
     let server = serve(&["--addr", "127.0.0.1:0", "--processes", "1"], &[]);
     let addr = server.addr;
@@ -373,11 +363,22 @@ fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
         assert_eq!(thread.join().unwrap(), 200);
     }
 
-    let strict = serve(&["--addr", "127.0.0.1:0", "--timeout-ms", "1"], &[]);
-    let long = "这是一段很长的文字，需要朗读很久。".repeat(200);
+    let strict = serve(
+        &[
+            "--addr",
+            "127.0.0.1:0",
+            "--timeout-ms",
+            "1",
+            "--text-limit",
+            "60000",
+        ],
+        &[],
+    );
+    // Many seconds of work for espeak-ng, were it not stopped.
+    let long = "Hello world, this is a long text. ".repeat(1500);
     let answer = speech(
         strict.addr,
-        serde_json::json!({"input": long, "voice": "cmn", "speed": 0.25}),
+        serde_json::json!({"input": long, "voice": "en-us", "speed": 0.25}),
         &[],
     );
     assert_eq!(answer.status, 504);
@@ -388,15 +389,16 @@ fn espeak_processes_are_capped_queued_and_killed_past_their_time() {
             "server_error".into()
         )
     );
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(3);
-    while !live_children(strict.child.id()).is_empty() {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "espeak-ng still runs: {:?}",
-            live_children(strict.child.id())
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
+    // Stopped: the server's CPU time stands still (a synthesis running on
+    // would use a core, about 100 ticks a second).
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let before = cpu_ticks(strict.child.id());
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let used = cpu_ticks(strict.child.id()) - before;
+    assert!(
+        used < 30,
+        "the server used {used} ticks after the 504: still speaking"
+    );
 }
 
 #[test]
@@ -443,3 +445,4 @@ fn idle_half_sent_requests_are_dropped_and_cannot_hold_the_server() {
 
 mod neural;
 mod slow_clients;
+mod words;

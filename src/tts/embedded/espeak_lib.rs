@@ -106,6 +106,7 @@ struct Api {
     initialize: unsafe extern "C" fn(c_int, c_int, *const c_char, c_int) -> c_int,
     set_callback: unsafe extern "C" fn(Option<Callback>),
     set_voice: unsafe extern "C" fn(*const c_char) -> c_int,
+    set_voice_by_properties: unsafe extern "C" fn(*const VoiceSpec) -> c_int,
     set_parameter: unsafe extern "C" fn(c_int, c_int, c_int) -> c_int,
     #[allow(clippy::type_complexity)]
     synth: unsafe extern "C" fn(
@@ -119,6 +120,20 @@ struct Api {
         *mut c_void,
     ) -> c_int,
     terminate: unsafe extern "C" fn() -> c_int,
+}
+
+/// `espeak_VOICE` of `speak_lib.h`: what a voice is chosen by.
+#[repr(C)]
+struct VoiceSpec {
+    name: *const c_char,
+    languages: *const c_char,
+    identifier: *const c_char,
+    gender: u8,
+    age: u8,
+    variant: u8,
+    xx1: u8,
+    score: c_int,
+    spare: *mut c_void,
 }
 
 type Callback = unsafe extern "C" fn(*mut c_short, c_int, *mut Event) -> c_int;
@@ -206,7 +221,7 @@ pub(super) fn speak(
         );
         let outcome = if rate <= 0 {
             Err(EspeakError::Initialize)
-        } else if (api.set_voice)(voice_c.as_ptr()) != 0 {
+        } else if !api.choose_voice(&voice_c) {
             Err(EspeakError::Voice(voice.to_owned()))
         } else {
             (api.set_callback)(Some(on_synth));
@@ -261,6 +276,29 @@ pub(super) fn speak(
 }
 
 impl Api {
+    /// The voice by its name, else (as the program does: `zh`) by its
+    /// language; whether one was found.
+    ///
+    /// # Safety
+    /// Only while the library is loaded and initialised, under LOCK.
+    unsafe fn choose_voice(&self, voice: &CString) -> bool {
+        if unsafe { (self.set_voice)(voice.as_ptr()) } == 0 {
+            return true;
+        }
+        let spec = VoiceSpec {
+            name: std::ptr::null(),
+            languages: voice.as_ptr(),
+            identifier: std::ptr::null(),
+            gender: 0,
+            age: 0,
+            variant: 0,
+            xx1: 0,
+            score: 0,
+            spare: std::ptr::null_mut(),
+        };
+        unsafe { (self.set_voice_by_properties)(&spec) == 0 }
+    }
+
     /// # Safety
     /// `library` must be espeak-ng's, and outlive the pointers returned.
     unsafe fn find(library: &libloading::Library) -> Result<Api, EspeakError> {
@@ -269,6 +307,9 @@ impl Api {
             initialize: *library.get("espeak_Initialize").map_err(missing)?,
             set_callback: *library.get("espeak_SetSynthCallback").map_err(missing)?,
             set_voice: *library.get("espeak_SetVoiceByName").map_err(missing)?,
+            set_voice_by_properties: *library
+                .get("espeak_SetVoiceByProperties")
+                .map_err(missing)?,
             set_parameter: *library.get("espeak_SetParameter").map_err(missing)?,
             synth: *library.get("espeak_Synth").map_err(missing)?,
             terminate: *library.get("espeak_Terminate").map_err(missing)?,

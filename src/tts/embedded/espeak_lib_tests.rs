@@ -95,6 +95,8 @@ fn the_library_sounds_exactly_like_the_program_every_time() {
         for (text, voice, speed, wpm) in [
             ("Hello world, this is Joe.", "en-us", 1.0, 175),
             ("ni3 hao3，shi4 jie4。", "cmn-latn-pinyin+f3", 1.2, 210),
+            // Not a voice's name but a language's, as the program takes it.
+            ("ni3 hao3。", "zh", 1.0, 175),
         ] {
             let pcm = speak(text, voice, speed, &stop).unwrap();
             let program = program_samples(text, voice, wpm);

@@ -52,7 +52,26 @@ pub(super) async fn espeak_ipa(text: &str, voice: &str, tie: bool) -> Result<Str
     Ok(out)
 }
 
+/// espeak-ng's IPA (with ties) of each of `lines` said alone: the lines
+/// of its output, empty ones left out (a line that says nothing gives
+/// none, so callers compare the counts).
+pub(super) async fn espeak_ipa_lines(lines: &[&str], voice: &str) -> Result<Vec<String>, Failure> {
+    let text: Vec<String> = lines.iter().map(|l| l.replace('\n', " ")).collect();
+    let output = output(&text.join("\n"), voice, true).await?;
+    Ok(output
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect())
+}
+
 async fn run(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
+    let text = output(text, voice, tie).await?;
+    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// What `espeak-ng -q --ipa` prints for `text`.
+async fn output(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
     let mut command = Command::new("espeak-ng");
     command.args(["-q", "--ipa", "-v", voice]);
     if tie {
@@ -81,8 +100,7 @@ async fn run(text: &str, voice: &str, tie: bool) -> Result<String, Failure> {
             output.status
         )));
     }
-    let text = String::from_utf8_lossy(&output.stdout);
-    Ok(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// espeak-ng's American English IPA (with ties) in Kokoro's symbols: its

@@ -15,6 +15,18 @@
 //! and serves every later one, each style pack on its voice's first
 //! request; there is no randomness in it, so the same request gives the
 //! same bytes.
+//!
+//! Every answer carries its words' times (`kokoro_words`), from the
+//! duration Kokoro's own predictor gives each token: the graph computes
+//! it (`/encoder/Round_output_0`) but declares only `audio` as output, so
+//! the model is loaded with that tensor added to its outputs, in memory
+//! (`onnx::with_outputs`). Not a second model file: the installed pack
+//! stays as its hashes say and no copy of 92 MB is kept on disk; not an
+//! estimate from the audio: these are the lengths the audio was made with.
+//! The computation is unchanged, so the audio is bit-identical to the
+//! model's as installed (a test compares them). Hanzi turned into pinyin
+//! by the server's converter give no times (their characters are not the
+//! request's); briefcast itself sends pinyin.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -25,7 +37,8 @@ use ort::session::Session;
 use ort::value::Tensor;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::{clip, ipa, onnx, pinyin, Available, TextConverter};
+use super::kokoro_words::{self, Said, Timed};
+use super::{clip, onnx, pinyin, Available, TextConverter};
 
 /// Kokoro's output rate.
 const SAMPLE_RATE: u32 = 24_000;
@@ -35,6 +48,8 @@ const MAX_TOKENS: usize = 500;
 const STYLE: usize = 256;
 /// Rows of a style pack: one per token count, 0 to 509.
 const STYLE_ROWS: usize = 510;
+/// The graph's tensor of each token's duration, asked for as an output.
+const DURATIONS: &[&str] = &["/encoder/Round_output_0"];
 
 pub struct Kokoro {
     inner: Arc<Inner>,
@@ -42,6 +57,8 @@ pub struct Kokoro {
 
 struct Inner {
     available: Available,
+    /// Whether the model is loaded with its durations as an output.
+    word_times: bool,
     converter: Option<TextConverter>,
     loaded: OnceLock<Result<Loaded, String>>,
     /// Per voice: rows of [`STYLE`] floats, one per token count.
@@ -58,9 +75,24 @@ impl Kokoro {
         Kokoro {
             inner: Arc::new(Inner {
                 available,
+                word_times: true,
                 converter,
                 loaded: OnceLock::new(),
                 styles: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+}
+
+impl Kokoro {
+    /// The model exactly as installed, with no output added and no word
+    /// times in its answers: what the added output is compared against.
+    pub fn without_word_times(self) -> Kokoro {
+        let inner = Arc::try_unwrap(self.inner).unwrap_or_else(|_| unreachable!("not shared yet"));
+        Kokoro {
+            inner: Arc::new(Inner {
+                word_times: false,
+                ..inner
             }),
         }
     }
@@ -81,19 +113,22 @@ impl Engine for Kokoro {
 
     fn synthesize<'a>(&'a self, text: &'a str, voice: &'a str, speed: f32) -> Synthesis<'a> {
         Box::pin(async move {
-            let text = match &self.inner.converter {
-                Some(convert) if has_hanzi(text) => convert.0(text),
-                _ => text.to_owned(),
+            let (text, converted) = match &self.inner.converter {
+                Some(convert) if has_hanzi(text) => (convert.0(text), true),
+                _ => (text.to_owned(), false),
             };
             if has_hanzi(&text) {
                 return Err(Failure::BadInput(
                     "Kokoro voices read pinyin with tone digits (ni3 hao3), not hanzi".into(),
                 ));
             }
-            let phonemes = phonemes(&text).await?;
+            let mut said = kokoro_words::said(&text).await?;
+            if converted {
+                said.words.clear();
+            }
             let inner = Arc::clone(&self.inner);
             let voice = voice.to_owned();
-            tokio::task::spawn_blocking(move || inner.speak(&phonemes, &voice, speed))
+            tokio::task::spawn_blocking(move || inner.speak(&said, &voice, speed))
                 .await
                 .map_err(|e| Failure::Other(format!("Kokoro stopped: {e}")))?
         })
@@ -108,41 +143,11 @@ fn has_hanzi(text: &str) -> bool {
 /// Kokoro's phoneme string for pinyin-and-Latin text (public for the
 /// benchmark that feeds the same string to another Kokoro runner).
 pub async fn phonemes(text: &str) -> Result<String, Failure> {
-    let mut out = String::new();
-    let mut english: Vec<&str> = Vec::new();
-    let spaced = spaced_punctuation(text);
-    for word in spaced.split_whitespace() {
-        if let Some(ps) = pinyin::word_phonemes(word) {
-            flush_english(&mut out, &mut english).await?;
-            push_word(&mut out, &ps);
-        } else if let Some(mark) = single_mark(word) {
-            flush_english(&mut out, &mut english).await?;
-            out.push_str(mark);
-        } else {
-            english.push(word);
-        }
-    }
-    flush_english(&mut out, &mut english).await?;
-    Ok(out.trim().to_owned())
+    Ok(kokoro_words::said(text).await?.phonemes)
 }
 
-/// Each punctuation mark as a word of its own.
-fn spaced_punctuation(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match pinyin::punctuation(c) {
-            Some(mark) => {
-                out.push(' ');
-                out.push_str(mark);
-                out.push(' ');
-            }
-            None => out.push(c),
-        }
-    }
-    out
-}
-
-fn single_mark(word: &str) -> Option<&'static str> {
+/// The punctuation mark a one-character word is, in Kokoro's symbols.
+pub(super) fn single_mark(word: &str) -> Option<&'static str> {
     let mut chars = word.chars();
     let c = chars.next()?;
     chars
@@ -152,47 +157,14 @@ fn single_mark(word: &str) -> Option<&'static str> {
         .flatten()
 }
 
-fn push_word(out: &mut String, phonemes: &str) {
-    if !out.is_empty() && !out.ends_with([' ', '“', '(']) {
-        out.push(' ');
-    }
-    out.push_str(phonemes);
-}
-
-async fn flush_english(out: &mut String, words: &mut Vec<&str>) -> Result<(), Failure> {
-    if words.is_empty() {
-        return Ok(());
-    }
-    let ipa = ipa::espeak_ipa(&words.join(" "), "en-us", true).await?;
-    words.clear();
-    push_word(out, &ipa::kokoro_english(&ipa));
-    Ok(())
-}
-
 /// Token ids for the phonemes, symbols outside the vocabulary dropped, cut
 /// into pieces of at most [`MAX_TOKENS`] at spaces.
-pub(super) fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
-    let mut chunks = vec![Vec::new()];
-    for word in phonemes.split(' ') {
-        let ids: Vec<i64> = word
-            .chars()
-            .filter_map(|c| vocab.get(&c).copied())
-            .collect();
-        let current = chunks.last_mut().expect("one chunk at least");
-        let space = usize::from(!current.is_empty());
-        if current.len() + space + ids.len() > MAX_TOKENS && !current.is_empty() {
-            chunks.push(Vec::new());
-        }
-        let current = chunks.last_mut().expect("one chunk at least");
-        if !current.is_empty() {
-            if let Some(&id) = vocab.get(&' ') {
-                current.push(id);
-            }
-        }
-        current.extend(ids.into_iter().take(MAX_TOKENS));
-    }
-    chunks.retain(|c| !c.is_empty());
-    chunks
+#[cfg(test)]
+fn token_chunks(phonemes: &str, vocab: &HashMap<char, i64>) -> Vec<Vec<i64>> {
+    kokoro_words::owned_chunks(phonemes, &[], vocab, MAX_TOKENS)
+        .into_iter()
+        .map(|chunk| chunk.into_iter().map(|(id, _)| id).collect())
+        .collect()
 }
 
 impl Inner {
@@ -202,7 +174,9 @@ impl Inner {
             .get_or_init(|| {
                 let (runtime, dirs) = self.available.paths(voice)?;
                 let vocab = read_vocab(&dirs.model.join("vocab.json"))?;
-                let sessions = onnx::Sessions::new(runtime, &dirs.model.join("kokoro.onnx"))?;
+                let outputs = if self.word_times { DURATIONS } else { &[] };
+                let model = dirs.model.join("kokoro.onnx");
+                let sessions = onnx::Sessions::new(runtime, &model, outputs)?;
                 Ok(Loaded { sessions, vocab })
             })
             .as_ref()
@@ -224,38 +198,53 @@ impl Inner {
         Ok(style)
     }
 
-    fn speak(&self, phonemes: &str, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
+    fn speak(&self, said: &Said, voice: &str, speed: f32) -> Result<Vec<u8>, Failure> {
         let loaded = self.load(voice)?;
         let style = self.style(voice)?;
         let rows = style.len() / STYLE;
         let mut audio = Vec::new();
-        for tokens in token_chunks(phonemes, &loaded.vocab) {
+        let mut timed = Vec::new();
+        let chunks =
+            kokoro_words::owned_chunks(&said.phonemes, &said.owner, &loaded.vocab, MAX_TOKENS);
+        for chunk in chunks {
+            let (tokens, owners): (Vec<i64>, Vec<Option<usize>>) = chunk.into_iter().unzip();
             let row = tokens.len().min(rows - 1);
             let style = style[row * STYLE..(row + 1) * STYLE].to_vec();
             let mut framed = Vec::with_capacity(tokens.len() + 2);
             framed.push(0);
             framed.extend_from_slice(&tokens);
             framed.push(0);
-            let samples = loaded
+            let (samples, durations) = loaded
                 .sessions
                 .with(|session| run(session, framed, style, speed))
                 .and_then(|samples| samples)
                 .map_err(Failure::Other)?;
             audio.extend_from_slice(&samples);
+            timed.push(durations.map(|durations| Timed {
+                owners,
+                durations,
+                samples: samples.len(),
+            }));
         }
         if audio.is_empty() {
             return Err(Failure::BadInput("nothing to say in this text".into()));
         }
-        clip::wav_f32(&audio, SAMPLE_RATE, &[]).map_err(Failure::Other)
+        let words = match timed.into_iter().collect::<Option<Vec<Timed>>>() {
+            Some(timed) => kokoro_words::word_times(&timed, &said.words, SAMPLE_RATE),
+            None => Vec::new(),
+        };
+        clip::wav_f32(&audio, SAMPLE_RATE, &words).map_err(Failure::Other)
     }
 }
 
+/// The audio and, when the model was loaded with them, the durations of
+/// the framed tokens.
 fn run(
     session: &mut Session,
     tokens: Vec<i64>,
     style: Vec<f32>,
     speed: f32,
-) -> Result<Vec<f32>, String> {
+) -> Result<(Vec<f32>, Option<Vec<f32>>), String> {
     let n = tokens.len();
     let tokens = Tensor::from_array(([1usize, n], tokens)).map_err(|e| e.to_string())?;
     let style = Tensor::from_array(([1usize, STYLE], style)).map_err(|e| e.to_string())?;
@@ -266,7 +255,16 @@ fn run(
     let (_, samples) = outputs[0]
         .try_extract_tensor::<f32>()
         .map_err(|e| format!("Kokoro's output: {e}"))?;
-    Ok(samples.to_vec())
+    let durations = match outputs.get(DURATIONS[0]) {
+        Some(durations) => {
+            let (_, durations) = durations
+                .try_extract_tensor::<f32>()
+                .map_err(|e| format!("Kokoro's durations: {e}"))?;
+            (durations.len() == n).then(|| durations.to_vec())
+        }
+        None => None,
+    };
+    Ok((samples.to_vec(), durations))
 }
 
 fn read_vocab(path: &Path) -> Result<HashMap<char, i64>, String> {

@@ -16,6 +16,7 @@ mod espeak;
 mod espeak_lib;
 mod ipa;
 mod kokoro;
+mod kokoro_words;
 mod onnx;
 mod pinyin;
 mod piper;

@@ -40,14 +40,52 @@ pub(super) fn init(path: &Path) -> Result<(), String> {
 /// A session over `model`, on the process's thread pool: requests take
 /// turns on it.
 pub(super) fn session(runtime: &Path, model: &Path) -> Result<Mutex<Session>, String> {
-    build(runtime, model).map(Mutex::new)
+    build(runtime, model, &[]).map(Mutex::new)
 }
 
-fn build(runtime: &Path, model: &Path) -> Result<Session, String> {
+/// A session over `model`, with the intermediate tensors named in
+/// `outputs` returned after the model's own outputs.
+fn build(runtime: &Path, model: &Path, outputs: &[&str]) -> Result<Session, String> {
     init(runtime)?;
+    let failed = |e: String| format!("cannot load the model {}: {e}", model.display());
+    if outputs.is_empty() {
+        return Session::builder()
+            .and_then(|mut b| b.commit_from_file(model))
+            .map_err(|e| failed(e.to_string()));
+    }
+    let bytes = fs_err::read(model).map_err(|e| failed(e.to_string()))?;
+    let bytes = with_outputs(bytes, outputs);
     Session::builder()
-        .and_then(|mut b| b.commit_from_file(model))
-        .map_err(|e| format!("cannot load the model {}: {e}", model.display()))
+        .and_then(|mut b| b.commit_from_memory(&bytes))
+        .map_err(|e| failed(e.to_string()))
+}
+
+/// An ONNX model (a protobuf `ModelProto`) that also outputs the tensors
+/// `names`: protobuf merges a repeated occurrence of a message field into
+/// the first, so a `graph` (field 7) appended with only `output`s (field
+/// 12, a `ValueInfoProto` with just its `name`, field 1) adds them to the
+/// model's graph. Nothing else of the model changes.
+pub(super) fn with_outputs(mut model: Vec<u8>, names: &[&str]) -> Vec<u8> {
+    fn field(out: &mut Vec<u8>, number: u64, payload: &[u8]) {
+        varint(out, number << 3 | 2);
+        varint(out, payload.len() as u64);
+        out.extend_from_slice(payload);
+    }
+    fn varint(out: &mut Vec<u8>, mut value: u64) {
+        while value >= 0x80 {
+            out.push(value as u8 | 0x80);
+            value >>= 7;
+        }
+        out.push(value as u8);
+    }
+    let mut graph = Vec::new();
+    for name in names {
+        let mut value_info = Vec::new();
+        field(&mut value_info, 1, name.as_bytes());
+        field(&mut graph, 12, &value_info);
+    }
+    field(&mut model, 7, &graph);
+    model
 }
 
 /// Sessions over one model, as many as may run at once: a run takes an idle
@@ -58,6 +96,7 @@ fn build(runtime: &Path, model: &Path) -> Result<Session, String> {
 pub(super) struct Sessions {
     runtime: PathBuf,
     model: PathBuf,
+    outputs: &'static [&'static str],
     most: usize,
     /// Idle sessions and how many exist.
     idle: Mutex<(Vec<Session>, usize)>,
@@ -66,13 +105,19 @@ pub(super) struct Sessions {
 
 impl Sessions {
     /// The first session over `model` (so a model that cannot load fails
-    /// here), and room for one per core.
-    pub(super) fn new(runtime: &Path, model: &Path) -> Result<Sessions, String> {
-        let first = build(runtime, model)?;
+    /// here), and room for one per core; each also returns the
+    /// intermediate tensors named in `outputs`.
+    pub(super) fn new(
+        runtime: &Path,
+        model: &Path,
+        outputs: &'static [&'static str],
+    ) -> Result<Sessions, String> {
+        let first = build(runtime, model, outputs)?;
         let most = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Sessions {
             runtime: runtime.to_owned(),
             model: model.to_owned(),
+            outputs,
             most,
             idle: Mutex::new((vec![first], 1)),
             returned: Condvar::new(),
@@ -98,7 +143,7 @@ impl Sessions {
             if idle.1 < self.most {
                 idle.1 += 1;
                 drop(idle);
-                let built = build(&self.runtime, &self.model);
+                let built = build(&self.runtime, &self.model, self.outputs);
                 if built.is_err() {
                     self.idle.lock().map_err(|_| failed())?.1 -= 1;
                 }
@@ -121,5 +166,24 @@ impl Drop for Lent<'_> {
             idle.0.push(session);
             self.sessions.returned.notify_one();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_output_is_added_as_one_more_graph_field() {
+        let model = vec![0x08, 0x07]; // ir_version 7
+        let added = super::with_outputs(model, &["/encoder/Round_output_0"]);
+        let name = b"/encoder/Round_output_0";
+        let mut expected = vec![0x08, 0x07, 0x3a, 27, 0x62, 25, 0x0a, 23];
+        expected.extend_from_slice(name);
+        assert_eq!(added, expected);
+        // Lengths past 127 take two varint bytes.
+        let long = "x".repeat(200);
+        let added = super::with_outputs(Vec::new(), &[long.as_str()]);
+        assert_eq!(&added[..8], &[0x3a, 206, 1, 0x62, 203, 1, 0x0a, 200]);
+        assert_eq!(added[8], 1);
+        assert_eq!(added.len(), 9 + 200);
     }
 }

@@ -1,0 +1,114 @@
+use super::*;
+
+#[tokio::test]
+async fn pinyin_words_own_their_phonemes_and_marks_belong_to_none() {
+    let said = said("ni3 hao3，shi4jie4。").await.unwrap();
+    assert_eq!(said.phonemes, "ni↓ xau↓, ʂɨ↘ʨje↘.");
+    assert_eq!(said.words, vec![0..3, 4..8, 9..17]);
+    let owners: String = said
+        .owner
+        .iter()
+        .map(|o| o.map_or('-', |w| char::from(b'0' + w as u8)))
+        .collect();
+    assert_eq!(owners, "000-1111--2222222-");
+    assert_eq!(said.owner.len(), said.phonemes.chars().count());
+}
+
+#[tokio::test]
+async fn english_words_in_one_run_each_get_their_phonemes() {
+    let text = "GDP of the world";
+    let said = said(text).await.unwrap();
+    assert_eq!(said.words, vec![0..3, 4..6, 7..10, 11..16]);
+    // Every word says something, in order.
+    let mut last = 0;
+    for word in 0..4 {
+        let at = said.owner.iter().position(|&o| o == Some(word));
+        let at = at.unwrap_or_else(|| panic!("word {word} says nothing: {said:?}"));
+        assert!(at >= last, "{said:?}");
+        last = at;
+    }
+}
+
+#[test]
+fn a_joined_reading_is_split_by_the_words_said_alone() {
+    let alone = ["ˈʌv".to_owned(), "ðˈə".to_owned()];
+    assert_eq!(
+        attribute("ʌvðə", &["of", "the"], Some(&alone)),
+        vec![Some(0), Some(0), Some(1), Some(1)]
+    );
+    // Stress marks go with their vowel's word; spaces and marks to none.
+    let alone = ["wˈʌn".to_owned(), "tˈuː".to_owned()];
+    assert_eq!(
+        attribute("wˈʌn, tˈu", &["one", "two"], Some(&alone)),
+        vec![
+            Some(0),
+            Some(0),
+            Some(0),
+            Some(0),
+            None,
+            None,
+            Some(1),
+            Some(1),
+            Some(1)
+        ]
+    );
+    // Without the words said alone: by their lengths.
+    assert_eq!(
+        attribute("abcd", &["xy", "zw"], None),
+        vec![Some(0), Some(0), Some(1), Some(1)]
+    );
+}
+
+#[test]
+fn chunks_keep_each_tokens_word() {
+    let vocab: HashMap<char, i64> = [('a', 1), ('b', 2), (' ', 3)].into();
+    let owner = [Some(0), Some(0), None, Some(1), None];
+    assert_eq!(
+        owned_chunks("ab b☃", &owner, &vocab, 500),
+        vec![vec![(1, Some(0)), (2, Some(0)), (3, None), (2, Some(1))]]
+    );
+}
+
+#[test]
+fn word_times_follow_the_token_durations_across_chunks() {
+    // Chunk 1: pad, w0, w0, space, w1, pad = 1+2+1+1+3+2 = 10 units.
+    // Chunk 2: pad, w2, pad = 1+4+1 = 6 units. 600 samples a unit.
+    let chunks = [
+        Timed {
+            owners: vec![Some(0), Some(0), None, Some(1)],
+            durations: vec![1.0, 2.0, 1.0, 1.0, 3.0, 2.0],
+            samples: 6000,
+        },
+        Timed {
+            owners: vec![Some(2)],
+            durations: vec![1.0, 4.0, 1.0],
+            samples: 3600,
+        },
+    ];
+    let words = [0..2, 3..5, 6..9];
+    let times = word_times(&chunks, &words, 24_000);
+    let seconds = |frames: f64| frames / 24_000.0;
+    assert_eq!(
+        times,
+        vec![
+            ClipWord {
+                from: 0,
+                to: 2,
+                start: seconds(600.0),
+                end: seconds(2400.0)
+            },
+            ClipWord {
+                from: 3,
+                to: 5,
+                start: seconds(3000.0),
+                end: seconds(4800.0)
+            },
+            ClipWord {
+                from: 6,
+                to: 9,
+                start: seconds(6600.0),
+                end: seconds(9000.0)
+            },
+        ]
+    );
+}
