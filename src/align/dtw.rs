@@ -2,12 +2,13 @@
 //! a band around the straight line from the first pair to the last.
 //!
 //! The band keeps the work and memory linear in the length: for a clip of
-//! `n` frames it holds `n · (2w + 1)` one-byte steps (`w` = [`band`]:
-//! about 11 MB for a minute of audio at its 10 s cap) and two rows of
-//! costs. Each step may advance the clip, the reference or both, a
-//! diagonal step weighing its pair twice (Sakoe and Chiba's symmetric
-//! pattern, which favours no path for its shape); the cost of a pair is
-//! the Euclidean distance of their feature vectors.
+//! `n` frames it holds `n · (2w + 1)` one-byte steps (`w` = [`band`]: a
+//! tenth of the length, so about 7 MB for a minute of voiced audio) and
+//! two rows of costs. Each step may advance the clip, the reference or
+//! both, a diagonal step weighing its pair twice (Sakoe and Chiba's
+//! symmetric pattern, which favours no path for its shape); the cost of a
+//! pair is the cosine distance of their feature vectors (as aeneas's),
+//! which compares spectral shapes, not how far a frame is from the mean.
 
 /// Half-width of the band in frames for sequences of `n` and `m` frames:
 /// a tenth of the longer one, at least 0.2 s and at most 10 s, since two
