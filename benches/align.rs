@@ -379,7 +379,10 @@ fn report(group: &str, language: &str, cases: &[Case]) {
         let (clip, reference) = shared_words(case);
         for (c, r) in clip.iter().zip(&reference) {
             let word: String = chars[c.from..c.to].iter().collect();
-            eprintln!("  {word:>10} clip {:.3}-{:.3} reference {:.3}-{:.3}", c.start, c.end, r.start, r.end);
+            eprintln!(
+                "  {word:>10} clip {:.3}-{:.3} reference {:.3}-{:.3}",
+                c.start, c.end, r.start, r.end
+            );
         }
     }
     let words: usize = cases.iter().map(|c| shared_words(c).0.len()).sum();

@@ -22,6 +22,8 @@
 //! with the length (see `dtw.rs` for the memory bound).
 
 mod dtw;
+#[cfg(test)]
+mod espeak_tests;
 mod features;
 mod refine;
 #[cfg(test)]
@@ -63,6 +65,10 @@ pub enum AlignError {
 /// The clip's word times, one per reference word with the same `from` and
 /// `to`, given a `reference` reading of the same text with its `words`
 /// (in order, times in seconds from the reference's first sample).
+///
+/// The closer the reference's pace to the clip's, the less the warping
+/// has to guess: read it at the speed that makes it as long as the clip
+/// (BENCHMARKS.md, "Forced alignment", measures it that way).
 pub fn align(
     clip: Audio<'_>,
     reference: Audio<'_>,
