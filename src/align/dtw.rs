@@ -2,19 +2,20 @@
 //! a band around the straight line from the first pair to the last.
 //!
 //! The band keeps the work and memory linear in the length: for a clip of
-//! `n` frames it holds `n · (2w + 1)` one-byte steps (`w` = [`band`]:
-//! about 11 MB for a minute of audio at its 10 s cap) and two rows of
-//! costs. Each step may advance the clip, the reference or both, a
-//! diagonal step weighing its pair twice (Sakoe and Chiba's symmetric
-//! pattern, which favours no path for its shape); the cost of a pair is
-//! the Euclidean distance of their feature vectors.
+//! `n` frames it holds `n · (2w + 1)` one-byte steps (`w` = [`band`]: a
+//! tenth of the length, so about 7 MB for a minute of voiced audio) and
+//! two rows of costs. Each step may advance the clip, the reference or
+//! both, a diagonal step weighing its pair twice (Sakoe and Chiba's
+//! symmetric pattern, which favours no path for its shape); the cost of a
+//! pair is the cosine distance of their feature vectors (as aeneas's),
+//! which compares spectral shapes, not how far a frame is from the mean.
 
 /// Half-width of the band in frames for sequences of `n` and `m` frames:
-/// a third of the longer one, at least 1 s and at most 10 s, since two
-/// readings of one text drift apart locally (pauses, a slower phrase) but
-/// follow the same line overall.
+/// a tenth of the longer one, at least 0.2 s and at most 10 s, since two
+/// readings of one text drift apart locally (a slower phrase) but follow
+/// the same line overall.
 pub(super) fn band(n: usize, m: usize) -> usize {
-    (n.max(m) / 3).clamp(100, 1_000)
+    (n.max(m) / 10).clamp(20, 1_000)
 }
 
 const DIAGONAL: u8 = 0;
@@ -46,14 +47,18 @@ pub(super) fn warp(clip: &[f32], reference: &[f32], dims: usize) -> Path {
     };
     let lo = |i: usize| centre(i).saturating_sub(w);
     let hi = |i: usize| (centre(i) + w).min(m - 1);
+    let norms = |frames: &[f32]| -> Vec<f32> {
+        frames
+            .chunks_exact(dims)
+            .map(|v| v.iter().map(|x| x * x).sum::<f32>().sqrt().max(1e-6))
+            .collect()
+    };
+    let (clip_norms, reference_norms) = (norms(clip), norms(reference));
     let distance = |i: usize, j: usize| -> f32 {
         let a = &clip[i * dims..(i + 1) * dims];
         let b = &reference[j * dims..(j + 1) * dims];
-        a.iter()
-            .zip(b)
-            .map(|(x, y)| (x - y) * (x - y))
-            .sum::<f32>()
-            .sqrt()
+        let dot: f32 = a.iter().zip(b).map(|(x, y)| x * y).sum();
+        1.0 - dot / (clip_norms[i] * reference_norms[j])
     };
 
     let mut steps = vec![DIAGONAL; n * width];
@@ -129,9 +134,13 @@ pub(super) fn warp(clip: &[f32], reference: &[f32], dims: usize) -> Path {
 mod tests {
     use super::*;
 
-    /// One-dimensional "features": the path must pair equal values.
+    /// Two-dimensional "features", one direction per value: the path must
+    /// pair equal values (the distance compares directions).
     fn frames(values: &[f32]) -> Vec<f32> {
-        values.to_vec()
+        values
+            .iter()
+            .flat_map(|&v| [(v / 10.0).cos(), (v / 10.0).sin()])
+            .collect()
     }
 
     #[test]
@@ -139,7 +148,7 @@ mod tests {
         // The clip holds each reference value for a different number of frames.
         let reference = frames(&[0.0, 5.0, 10.0, 15.0, 20.0]);
         let clip = frames(&[0.0, 0.0, 5.0, 10.0, 10.0, 10.0, 10.0, 15.0, 20.0, 20.0]);
-        let path = warp(&clip, &reference, 1);
+        let path = warp(&clip, &reference, 2);
         assert_eq!(path.first, vec![0, 2, 3, 7, 8]);
         assert_eq!(path.last, vec![1, 2, 6, 7, 9]);
     }
@@ -148,7 +157,7 @@ mod tests {
     fn a_compressed_sequence_maps_several_reference_frames_to_one() {
         let reference = frames(&[0.0, 0.0, 0.0, 7.0, 7.0, 3.0]);
         let clip = frames(&[0.0, 7.0, 3.0]);
-        let path = warp(&clip, &reference, 1);
+        let path = warp(&clip, &reference, 2);
         assert_eq!(path.first, vec![0, 0, 0, 1, 1, 2]);
         assert_eq!(path.last, path.first);
     }
@@ -158,6 +167,6 @@ mod tests {
         // A minute against a minute: the band, not the square, bounds the steps.
         let w = band(6_000, 6_000);
         assert!(6_000 * (2 * w + 1) <= 12_100_000, "band {w}");
-        assert_eq!(band(100, 90), 100);
+        assert_eq!(band(100, 90), 20);
     }
 }

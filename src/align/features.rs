@@ -1,17 +1,15 @@
-//! What the aligner compares: per 10 ms frame of 16 kHz audio, 12 mel
+//! What the aligner compares: per 10 ms frame of 16 kHz audio, 13 mel
 //! cepstral coefficients and their deltas, and the frame's level.
 //!
 //! Frames are 25 ms Hamming windows centred every 10 ms (frame `k` is
 //! heard at `k · 10 ms`), after a 0.97 pre-emphasis; the power spectrum
 //! (a 512-point real FFT, `realfft`) is pooled in 40 triangular mel
 //! bands from 20 Hz to 7.6 kHz, and the log band energies are turned
-//! into 13 cepstra by a DCT-II. `c0` (overall loudness) is left out of
-//! the comparison: two voices differ in loudness more than in anything
-//! else. The rest are normalised over the speech of each recording
-//! (cepstral mean and variance normalisation), which removes most of the
-//! difference between one speaker's vocal tract and another's.
-
-use std::ops::Range;
+//! into 13 cepstra by a DCT-II. All 13 are normalised over the voiced
+//! frames of each recording (cepstral mean and variance normalisation),
+//! which removes the difference in loudness and most of the difference
+//! between one speaker's vocal tract and another's; `c0` then follows the
+//! rise and fall of each syllable, which measurably helped Mandarin.
 
 use realfft::RealFftPlanner;
 
@@ -27,8 +25,8 @@ const LOWEST_HZ: f32 = 20.0;
 const HIGHEST_HZ: f32 = 7_600.0;
 /// Cepstra per frame, `c0` included.
 const CEPSTRA: usize = 13;
-/// Values per frame the aligner compares: `c1..c12` and their deltas.
-pub(super) const DIMS: usize = 2 * (CEPSTRA - 1);
+/// Values per frame the aligner compares: `c0..c12` and their deltas.
+pub(super) const DIMS: usize = 2 * CEPSTRA;
 
 /// A recording's frames: cepstra and level.
 pub(super) struct Features {
@@ -39,15 +37,15 @@ pub(super) struct Features {
 }
 
 impl Features {
-    /// The vectors compared for `frames`, `DIMS` values per frame: the
-    /// cepstra `c1..c12` normalised over those frames, then their deltas
-    /// (a ±2 frame regression).
-    pub(super) fn vectors(&self, frames: Range<usize>) -> Vec<f32> {
+    /// The vectors compared for `frames` (indices, in order), `DIMS`
+    /// values per frame: the cepstra `c0..c12` normalised over those
+    /// frames, then their deltas (a ±2 frame regression along them).
+    pub(super) fn vectors(&self, frames: &[usize]) -> Vec<f32> {
         let n = frames.len();
-        let width = CEPSTRA - 1;
+        let width = CEPSTRA;
         let mut statics = vec![0.0f32; n * width];
-        for (row, frame) in frames.clone().enumerate() {
-            let cepstra = &self.cepstra[frame * CEPSTRA + 1..(frame + 1) * CEPSTRA];
+        for (row, &frame) in frames.iter().enumerate() {
+            let cepstra = &self.cepstra[frame * CEPSTRA..(frame + 1) * CEPSTRA];
             statics[row * width..(row + 1) * width].copy_from_slice(cepstra);
         }
         for c in 0..width {

@@ -6,12 +6,14 @@
 //! 1. Both recordings are resampled to 16 kHz and cut into 10 ms frames
 //!    of mel cepstra and their deltas (`features.rs`), normalised over
 //!    each recording's speech so two voices become comparable.
-//! 2. The frames from the first to the last voiced one of each are
-//!    matched by dynamic time warping in a band (`dtw.rs`): the cheapest
-//!    monotone pairing of clip frames with reference frames.
+//! 2. The voiced frames of each (silent ones left out, as aeneas masks
+//!    them: two readings pause differently, and a pause matches any other
+//!    silence equally well) are matched by dynamic time warping in a band
+//!    (`dtw.rs`): the cheapest monotone pairing of clip frames with
+//!    reference frames.
 //! 3. Each reference word is carried through that pairing: it starts at
-//!    the first clip frame paired with its first frame and ends after the
-//!    last clip frame paired with its last (interpolated between frames).
+//!    the first clip frame paired with its first voiced frame and ends
+//!    after the last clip frame paired with its last.
 //! 4. A boundary close to a pause in the clip moves to the pause's edge,
 //!    and the times are made consistent: in order, no overlaps, inside
 //!    the clip (`refine.rs`).
@@ -20,6 +22,8 @@
 //! with the length (see `dtw.rs` for the memory bound).
 
 mod dtw;
+#[cfg(test)]
+mod espeak_tests;
 mod features;
 mod refine;
 #[cfg(test)]
@@ -61,6 +65,10 @@ pub enum AlignError {
 /// The clip's word times, one per reference word with the same `from` and
 /// `to`, given a `reference` reading of the same text with its `words`
 /// (in order, times in seconds from the reference's first sample).
+///
+/// The closer the reference's pace to the clip's, the less the warping
+/// has to guess: read it at the speed that makes it as long as the clip
+/// (BENCHMARKS.md, "Forced alignment", measures it that way).
 pub fn align(
     clip: Audio<'_>,
     reference: Audio<'_>,
@@ -74,41 +82,41 @@ pub fn align(
     let reference_16k = at_16k(reference, "reference")?;
     let clip_features = features::analyse(&clip_16k);
     let reference_features = features::analyse(&reference_16k);
-    let clip_speech = voiced_range(&clip_features.level_db).ok_or(AlignError::Silent("clip"))?;
-    let reference_speech =
-        voiced_range(&reference_features.level_db).ok_or(AlignError::Silent("reference"))?;
-
+    let clip_voiced = voiced_frames(&clip_features.level_db);
+    let reference_voiced = voiced_frames(&reference_features.level_db);
+    if clip_voiced.is_empty() {
+        return Err(AlignError::Silent("clip"));
+    }
+    if reference_voiced.is_empty() {
+        return Err(AlignError::Silent("reference"));
+    }
     let path = dtw::warp(
-        &clip_features.vectors(clip_speech.clone()),
-        &reference_features.vectors(reference_speech.clone()),
+        &clip_features.vectors(&clip_voiced),
+        &reference_features.vectors(&reference_voiced),
         features::DIMS,
     );
-    // Reference seconds, as frames of its speech.
-    let frame = |seconds: f64| seconds / FRAME_SECONDS - reference_speech.start as f64;
-    // Clip frames of its speech, as seconds.
-    let seconds = |frame: f64| (frame + clip_speech.start as f64) * FRAME_SECONDS;
-    // A word starts in the clip at the first frame paired with its first
-    // frame; it ends after the last frame paired with its last frame.
+    // The reference's voiced frames from the one nearest `seconds` on.
+    let voiced_from = |seconds: f64| {
+        let frame = (seconds / FRAME_SECONDS).round().max(0.0) as usize;
+        reference_voiced.partition_point(|&k| k < frame)
+    };
+    let last = reference_voiced.len() - 1;
+    // A word starts at the first clip frame paired with its first voiced
+    // frame and ends after the last one paired with its last.
     let carried = words
         .iter()
-        .map(|w| ClipWord {
-            start: seconds(along(&path.first, frame(w.start))),
-            end: seconds(along(&path.last, frame(w.end) - 1.0) + 1.0),
-            ..*w
+        .map(|w| {
+            let first = voiced_from(w.start).min(last);
+            let final_ = voiced_from(w.end).saturating_sub(1).min(last);
+            ClipWord {
+                start: clip_voiced[path.first[first]] as f64 * FRAME_SECONDS,
+                end: (clip_voiced[path.last[final_]] + 1) as f64 * FRAME_SECONDS,
+                ..*w
+            }
         })
         .collect();
     let pauses = refine::Pauses::find(&clip_16k);
     Ok(refine::refine(carried, &pauses, clip.seconds()))
-}
-
-/// `clip_frames` (one per reference frame) at a fractional reference frame,
-/// interpolated, clamped to the ends.
-fn along(clip_frames: &[usize], frame: f64) -> f64 {
-    let frame = frame.clamp(0.0, (clip_frames.len() - 1) as f64);
-    let below = frame.floor() as usize;
-    let above = (below + 1).min(clip_frames.len() - 1);
-    let fraction = frame - below as f64;
-    clip_frames[below] as f64 + fraction * (clip_frames[above] as f64 - clip_frames[below] as f64)
 }
 
 fn check_words(words: &[ClipWord], seconds: f64) -> Result<(), AlignError> {
@@ -138,10 +146,8 @@ fn at_16k(audio: Audio<'_>, what: &'static str) -> Result<Vec<f32>, AlignError> 
         .map_err(|source| AlignError::Resample { what, source })
 }
 
-/// Frames from the first voiced one to the last, if any is voiced.
-fn voiced_range(level_db: &[f32]) -> Option<std::ops::Range<usize>> {
+/// The frames that are not silent, in order.
+fn voiced_frames(level_db: &[f32]) -> Vec<usize> {
     let silent = refine::silent_frames(level_db);
-    let first = silent.iter().position(|s| !s)?;
-    let last = silent.iter().rposition(|s| !s)?;
-    Some(first..last + 1)
+    (0..silent.len()).filter(|&k| !silent[k]).collect()
 }

@@ -1,0 +1,490 @@
+//! `cargo bench --bench align`: how close the forced aligner
+//! (`briefcast::align`) puts each word's start to where it really is, on
+//! clips whose exact word times are known, beside aeneas (aeneas-ng, the
+//! long-standing MFCC + DTW aligner) on the same clips and words.
+//!
+//! The clips are the embedded engines' own, treated as if a remote service
+//! had sent only their audio: espeak-ng in a voice variant and speed other
+//! than the reference's (its word events give the exact times), and
+//! Kokoro (its duration predictor's, read from the embedded service's
+//! `bcwd` chunk) when the service reports them. Text: sentences of the
+//! shipped show (`scripts/`, Mandarin, read as pinyin as the embedded
+//! voices read it) and of `dev/bench-english` (English). The reference is
+//! the embedded espeak-ng reading the same text at speed 1.
+//!
+//! aeneas runs in one Python process (`benches/aeneas-align.py`, the venv
+//! of `dev/setup.d/60-aeneas.sh`) on the same WAV and the same words, one
+//! per line, twice: with its defaults and with settings for words (10 ms
+//! frames, non-speech masked, each boundary moved to where the next
+//! word's sound begins, the leading silence detected).
+//!
+//! Printed: per language and engine, the words compared, the median and
+//! 95th percentile of |aligned start − exact start| in ms, the mean signed
+//! error, and the alignment time per minute of audio.
+
+#[path = "../tests/it/support/dev.rs"]
+mod dev;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use briefcast::align::{align, Audio};
+use briefcast::model::ClipWord;
+use briefcast::text::{split_sentences, spoken_form, Form, Lexicon, Normalize};
+use briefcast::tts::speak_words;
+
+/// Sentences per language.
+const SENTENCES: usize = 12;
+
+/// One clip to align: its text, samples and exact words, and the
+/// reference reading of the same text.
+struct Case {
+    text: String,
+    clip: Recording,
+    reference: Recording,
+}
+
+struct Recording {
+    samples: Vec<f32>,
+    rate: u32,
+    words: Vec<ClipWord>,
+}
+
+/// The errors (seconds) of one method on one group of clips.
+#[derive(Default)]
+struct Errors {
+    signed: Vec<f64>,
+    /// The worst words: error, the word, its exact start.
+    worst: Vec<(f64, String, f64)>,
+    seconds_aligned: f64,
+    seconds_of_audio: f64,
+    failed: usize,
+}
+
+impl Errors {
+    fn row(&self, label: &str) -> String {
+        let mut abs: Vec<f64> = self.signed.iter().map(|e| e.abs() * 1000.0).collect();
+        abs.sort_by(f64::total_cmp);
+        let pick = |q: f64| {
+            abs.get(((abs.len() as f64 - 1.0) * q).round() as usize)
+                .copied()
+        };
+        let mean = self.signed.iter().sum::<f64>() / self.signed.len().max(1) as f64 * 1000.0;
+        let per_minute = self.seconds_aligned / (self.seconds_of_audio / 60.0).max(1e-9);
+        format!(
+            "| {label} | {} | {} | {} | {mean:+.0} | {per_minute:.2} |{}",
+            abs.len(),
+            pick(0.5).map_or("–".into(), |v| format!("{v:.0}")),
+            pick(0.95).map_or("–".into(), |v| format!("{v:.0}")),
+            if self.failed > 0 {
+                format!(" {} clips failed", self.failed)
+            } else {
+                String::new()
+            }
+        )
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The script files in `dir`, in name order.
+fn scripts(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Up to `n` sentences of `chars` characters from script `files`, spread
+/// over the files (front matter, headings and comments left out).
+fn sentences(files: &[PathBuf], chars: std::ops::RangeInclusive<usize>, n: usize) -> Vec<String> {
+    let per_file = n.div_ceil(files.len());
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let body = text.splitn(3, "+++").nth(2).unwrap_or(&text);
+        let mut taken = 0;
+        for line in body.lines() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') || line.starts_with("<!--") {
+                continue;
+            }
+            for sentence in split_sentences(line) {
+                if chars.contains(&sentence.chars().count()) && taken < per_file {
+                    out.push(sentence);
+                    taken += 1;
+                }
+            }
+        }
+    }
+    out.truncate(n);
+    out
+}
+
+fn spoken(text: &str, voice: &str, speed: f32) -> Recording {
+    let s = speak_words(text, voice, speed).unwrap_or_else(|e| panic!("{voice}: {e}"));
+    Recording {
+        samples: s.samples,
+        rate: s.rate,
+        words: s.words,
+    }
+}
+
+/// The words both recordings have (same characters), clip's and reference's.
+fn shared_words(case: &Case) -> (Vec<ClipWord>, Vec<ClipWord>) {
+    let mut clip = Vec::new();
+    let mut reference = Vec::new();
+    for w in &case.clip.words {
+        if let Some(r) = case
+            .reference
+            .words
+            .iter()
+            .find(|r| (r.from, r.to) == (w.from, w.to))
+        {
+            clip.push(*w);
+            reference.push(*r);
+        }
+    }
+    (clip, reference)
+}
+
+fn briefcast_errors(cases: &[Case]) -> Errors {
+    let mut errors = Errors::default();
+    for case in cases {
+        let (exact, reference_words) = shared_words(case);
+        let started = Instant::now();
+        let found = align(
+            Audio {
+                samples: &case.clip.samples,
+                rate: case.clip.rate,
+            },
+            Audio {
+                samples: &case.reference.samples,
+                rate: case.reference.rate,
+            },
+            &reference_words,
+        );
+        errors.seconds_aligned += started.elapsed().as_secs_f64();
+        errors.seconds_of_audio += case.clip.samples.len() as f64 / case.clip.rate as f64;
+        match found {
+            Ok(found) => {
+                let chars: Vec<char> = case.text.chars().collect();
+                for (f, e) in found.iter().zip(&exact) {
+                    let error = f.start - e.start;
+                    errors.signed.push(error);
+                    let word: String = chars[e.from..e.to].iter().collect();
+                    errors.worst.push((error, word, e.start));
+                }
+            }
+            Err(_) => errors.failed += 1,
+        }
+    }
+    errors
+}
+
+/// aeneas's settings: its defaults, and the best for words found in its
+/// documentation.
+const AENEAS_RUNS: [(&str, &str, &str); 2] = [
+    ("aeneas, defaults", "", ""),
+    (
+        "aeneas, word settings",
+        "mfcc_window_length=0.025|mfcc_window_shift=0.010|mfcc_mask_nonspeech=True",
+        "task_adjust_boundary_algorithm=beforenext|task_adjust_boundary_beforenext_value=0.000|is_audio_file_detect_head_max=1.000",
+    ),
+];
+
+/// aeneas on every case, or why it did not run.
+fn aeneas_errors(
+    cases: &[Case],
+    language: &str,
+    rconf: &str,
+    task: &str,
+) -> Result<Errors, String> {
+    let python = dev::dev_cache().join("aeneas/venv/bin/python");
+    if !python.exists() {
+        return Err(format!(
+            "no aeneas venv at {} (run dev/setup)",
+            python.display()
+        ));
+    }
+    let work = tempfile::tempdir().unwrap();
+    let mut jobs = Vec::new();
+    let mut exact_starts = Vec::new();
+    for (k, case) in cases.iter().enumerate() {
+        let (exact, _) = shared_words(case);
+        let wav = work.path().join(format!("{k}.wav"));
+        let bytes = briefcast::audio::samples_to_wav(&case.clip.samples, case.clip.rate).unwrap();
+        std::fs::write(&wav, bytes).unwrap();
+        let chars: Vec<char> = case.text.chars().collect();
+        let lines: Vec<String> = exact
+            .iter()
+            .map(|w| chars[w.from..w.to].iter().collect())
+            .collect();
+        let txt = work.path().join(format!("{k}.txt"));
+        std::fs::write(&txt, lines.join("\n") + "\n").unwrap();
+        let voice = if language == "cmn" {
+            // Debian's espeak-ng reads `cmn` by English rules; the pinyin
+            // voice reads the pinyin words Mandarin.
+            "tts_voice_code=cmn-latn-pinyin"
+        } else {
+            ""
+        };
+        jobs.push(serde_json::json!({
+            "audio": wav, "text": txt, "language": language, "rconf": voice,
+        }));
+        exact_starts.push((
+            exact.iter().map(|w| w.start).collect::<Vec<f64>>(),
+            case.clip.samples.len() as f64 / case.clip.rate as f64,
+        ));
+    }
+    let spec = work.path().join("jobs.json");
+    let body = serde_json::json!({"rconf": rconf, "task": task, "jobs": jobs});
+    std::fs::write(&spec, body.to_string()).unwrap();
+    let output = Command::new(&python)
+        .arg(root().join("benches/aeneas-align.py"))
+        .arg(&spec)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        return Err(format!(
+            "aeneas failed: {}",
+            stderr.lines().last().unwrap_or("")
+        ));
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let mut errors = Errors::default();
+    for (line, (exact, seconds)) in stdout.lines().skip(1).zip(&exact_starts) {
+        let answer: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+        let begins: Vec<f64> = answer["begins"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+            .unwrap_or_default();
+        errors.seconds_aligned += answer["seconds"].as_f64().unwrap_or(0.0);
+        errors.seconds_of_audio += seconds;
+        if begins.len() != exact.len() {
+            errors.failed += 1;
+            continue;
+        }
+        errors
+            .signed
+            .extend(begins.iter().zip(exact).map(|(b, e)| b - e));
+    }
+    Ok(errors)
+}
+
+/// Clips of each embedded engine for `sentences`: `(engine, cases)`.
+fn espeak_cases(
+    texts: &[String],
+    reference_voice: &str,
+    clip_voice: &str,
+    speed: f32,
+) -> Vec<Case> {
+    texts
+        .iter()
+        .map(|text| {
+            let clip = spoken(text, clip_voice, speed);
+            let reference = reference_for(text, reference_voice, &clip);
+            Case {
+                text: text.clone(),
+                clip,
+                reference,
+            }
+        })
+        .collect()
+}
+
+/// The reference reading of `text` at the speed that makes it as long as
+/// `clip` (read once at speed 1 to measure).
+fn reference_for(text: &str, voice: &str, clip: &Recording) -> Recording {
+    let first = spoken(text, voice, 1.0);
+    let seconds = |r: &Recording| r.samples.len() as f64 / r.rate as f64;
+    let speed = (seconds(&first) / seconds(clip)).clamp(0.5, 2.0) as f32;
+    if std::env::var_os("ALIGN_SPEED1").is_some() {
+        return first;
+    }
+    spoken(text, voice, speed)
+}
+
+/// Kokoro clips with their exact words from the embedded service, if it
+/// reports them; else why not.
+fn kokoro_cases(texts: &[String], voice: &str, reference_voice: &str) -> Result<Vec<Case>, String> {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
+            .await
+            .map_err(|e| e.to_string())?;
+        let url = format!("http://{}/v1/audio/speech", server.addr);
+        let http = reqwest::Client::new();
+        let mut cases = Vec::new();
+        for text in texts {
+            let body = serde_json::json!({"input": text, "voice": voice, "speed": 1.0, "response_format": "wav"});
+            let response = http.post(&url).json(&body).send().await.map_err(|e| e.to_string())?;
+            if !response.status().is_success() {
+                let why = response.text().await.unwrap_or_default();
+                return Err(why.trim().to_owned());
+            }
+            let bytes = response.bytes().await.map_err(|e| e.to_string())?;
+            let words = briefcast::audio::clip_words::clip_words(&bytes, text.chars().count())
+                .filter(|w| !w.is_empty())
+                .ok_or("the service sends no word times for this voice")?;
+            let clip = briefcast::audio::decode_clip(&bytes, briefcast::model::ClipFormat::Wav)
+                .map_err(|e| e.to_string())?;
+            let recording = Recording {
+                samples: clip.samples,
+                rate: clip.rate,
+                words,
+            };
+            cases.push(Case {
+                text: text.clone(),
+                reference: reference_for(text, reference_voice, &recording),
+                clip: recording,
+            });
+        }
+        Ok(cases)
+    })
+}
+
+/// A data folder with the neural voices installed from the wheels
+/// dev/setup fetched (as the tests do), or why not.
+fn install_voices() -> Result<tempfile::TempDir, String> {
+    let wheels = dev::dev_cache().join("voices/wheels");
+    if !wheels.join(".complete").exists() {
+        return Err("no voice wheels (run dev/setup)".into());
+    }
+    let data = tempfile::tempdir().unwrap();
+    let status = Command::new(env!("CARGO_BIN_EXE_briefcast"))
+        .args(["voices", "install", "--from"])
+        .arg(&wheels)
+        .env("XDG_DATA_HOME", data.path())
+        .env_remove("ORT_DYLIB_PATH")
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !status.status.success() {
+        return Err(String::from_utf8_lossy(&status.stderr).trim().to_owned());
+    }
+    Ok(data)
+}
+
+fn report(group: &str, language: &str, cases: &[Case]) {
+    if std::env::var_os("ALIGN_DUMP").is_some() {
+        let case = &cases[0];
+        let chars: Vec<char> = case.text.chars().collect();
+        let (clip, reference) = shared_words(case);
+        for (c, r) in clip.iter().zip(&reference) {
+            let word: String = chars[c.from..c.to].iter().collect();
+            eprintln!(
+                "  {word:>10} clip {:.3}-{:.3} reference {:.3}-{:.3}",
+                c.start, c.end, r.start, r.end
+            );
+        }
+    }
+    let words: usize = cases.iter().map(|c| shared_words(c).0.len()).sum();
+    let seconds: f64 = cases
+        .iter()
+        .map(|c| c.clip.samples.len() as f64 / c.clip.rate as f64)
+        .sum();
+    println!(
+        "\n### {group}: {} clips, {words} words, {seconds:.0} s of audio",
+        cases.len()
+    );
+    println!("| aligner | words | median ms | p95 ms | mean signed ms | s per minute of audio |");
+    println!("|---|---|---|---|---|---|");
+    let ours = briefcast_errors(cases);
+    println!("{}", ours.row("briefcast"));
+    if std::env::var_os("ALIGN_WORST").is_some() {
+        let mut worst = ours.worst.clone();
+        worst.sort_by(|a, b| b.0.abs().total_cmp(&a.0.abs()));
+        for (error, word, start) in worst.iter().take(15) {
+            eprintln!("  {:+.0} ms  {word:?} at {start:.2} s", error * 1000.0);
+        }
+    }
+    for (label, rconf, task) in AENEAS_RUNS {
+        match aeneas_errors(cases, language, rconf, task) {
+            Ok(errors) => println!("{}", errors.row(label)),
+            Err(why) => println!("| {label} | not run: {why} | | | | |"),
+        }
+    }
+}
+
+fn main() {
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs = |name: &str| wanted.is_empty() || wanted.iter().any(|w| name.contains(w.as_str()));
+    let lexicon = Lexicon::default();
+    let zh = sentences(&scripts(&root().join("scripts")), 12..=60, SENTENCES);
+    let mut english = scripts(&root().join("dev/bench-english/scripts"));
+    english.push(root().join("src/cmd/init/example.en.md"));
+    let en = sentences(&english, 20..=200, SENTENCES);
+    let pinyin: Vec<String> = zh
+        .iter()
+        .map(|s| spoken_form(s, Normalize::Zh, Form::Pinyin, &lexicon))
+        .collect();
+    let pinyin_words: Vec<String> = zh
+        .iter()
+        .map(|s| spoken_form(s, Normalize::Zh, Form::PinyinWords, &lexicon))
+        .collect();
+    println!("# Forced alignment: word-start error against exact times");
+    if runs("espeak") {
+        let cases = espeak_cases(&pinyin, "cmn-latn-pinyin", "cmn-latn-pinyin+f3", 0.85);
+        report(
+            "Mandarin, espeak-ng cmn-latn-pinyin+f3 at 0.85",
+            "cmn",
+            &cases,
+        );
+        let cases = espeak_cases(&en, "en-us", "en-us+f3", 0.85);
+        report("English, espeak-ng en-us+f3 at 0.85", "eng", &cases);
+    }
+    if runs("kokoro") {
+        match install_voices() {
+            Err(why) => println!("\n### Kokoro: not run: {why}"),
+            Ok(data) => {
+                // The embedded service finds the voices through XDG_DATA_HOME.
+                std::env::set_var("XDG_DATA_HOME", data.path());
+                for (group, language, voice, texts, reference_voice) in [
+                    (
+                        "Mandarin, Kokoro zf_xiaobei",
+                        "cmn",
+                        "kokoro:zf_xiaobei",
+                        &pinyin_words,
+                        "cmn-latn-pinyin",
+                    ),
+                    (
+                        "Mandarin, Kokoro zm_yunxi",
+                        "cmn",
+                        "kokoro:zm_yunxi",
+                        &pinyin_words,
+                        "cmn-latn-pinyin",
+                    ),
+                    (
+                        "English, Kokoro af_heart",
+                        "eng",
+                        "kokoro:af_heart",
+                        &en,
+                        "en-us",
+                    ),
+                    (
+                        "English, Kokoro am_michael",
+                        "eng",
+                        "kokoro:am_michael",
+                        &en,
+                        "en-us",
+                    ),
+                ] {
+                    match kokoro_cases(texts, voice, reference_voice) {
+                        Ok(cases) => report(group, language, &cases),
+                        Err(why) => println!("\n### {group}: not run: {why}"),
+                    }
+                }
+            }
+        }
+    }
+}

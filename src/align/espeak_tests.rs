@@ -1,0 +1,94 @@
+//! The aligner on real speech: an espeak-ng clip in another voice variant
+//! and speed, treated as a remote service's audio, against the embedded
+//! espeak-ng's reference reading of the same text: the median word must
+//! start within 40 ms of where the clip's own word events put it, and
+//! every word within 250 ms (the worst words of these two sentences are
+//! 170–190 ms off; BENCHMARKS.md §14 has the distribution).
+
+use super::*;
+use crate::text::{spoken_form, Form, Lexicon, Normalize};
+use crate::tts::speak_words;
+
+const MEDIAN_BOUND_SECONDS: f64 = 0.040;
+const BOUND_SECONDS: f64 = 0.250;
+
+fn seconds(samples: &[f32], rate: u32) -> f64 {
+    samples.len() as f64 / rate as f64
+}
+
+fn check(text: &str, reference_voice: &str, clip_voice: &str, clip_speed: f32) {
+    let clip = speak_words(text, clip_voice, clip_speed).unwrap();
+    // The reference at the speed that makes it as long as the clip.
+    let first = speak_words(text, reference_voice, 1.0).unwrap();
+    let speed = seconds(&first.samples, first.rate) / seconds(&clip.samples, clip.rate);
+    let reference = speak_words(text, reference_voice, speed as f32).unwrap();
+    let (exact, reference_words): (Vec<ClipWord>, Vec<ClipWord>) = clip
+        .words
+        .iter()
+        .filter_map(|c| {
+            let r = reference
+                .words
+                .iter()
+                .find(|r| (r.from, r.to) == (c.from, c.to))?;
+            Some((*c, *r))
+        })
+        .unzip();
+    assert!(
+        exact.len() >= 8 && exact.len() + 1 >= clip.words.len(),
+        "the two readings share {} of {} words",
+        exact.len(),
+        clip.words.len()
+    );
+    let found = align(
+        Audio {
+            samples: &clip.samples,
+            rate: clip.rate,
+        },
+        Audio {
+            samples: &reference.samples,
+            rate: reference.rate,
+        },
+        &reference_words,
+    )
+    .unwrap();
+    let chars: Vec<char> = text.chars().collect();
+    let mut errors: Vec<f64> = found
+        .iter()
+        .zip(&exact)
+        .map(|(f, e)| (f.start - e.start).abs())
+        .collect();
+    errors.sort_by(f64::total_cmp);
+    let median = errors[errors.len() / 2];
+    assert!(median <= MEDIAN_BOUND_SECONDS, "median error {median:.3} s");
+    for (f, e) in found.iter().zip(&exact) {
+        let word: String = chars[e.from..e.to].iter().collect();
+        assert!(
+            (f.start - e.start).abs() <= BOUND_SECONDS,
+            "{word:?} found at {:.3} s, spoken at {:.3} s",
+            f.start,
+            e.start
+        );
+    }
+}
+
+#[test]
+fn an_english_clip_in_another_voice_and_speed_is_aligned() {
+    check(
+        "Four score and seven years ago our fathers brought forth on this continent, a new nation, conceived in Liberty.",
+        "en-us",
+        "en-us+f3",
+        0.85,
+    );
+}
+
+#[test]
+fn a_mandarin_clip_in_another_voice_and_speed_is_aligned() {
+    // The shipped show's first sentence, as the embedded pinyin voice reads it.
+    let pinyin = spoken_form(
+        "柳州是广西的工业重镇，也是一个多民族的城市。",
+        Normalize::Zh,
+        Form::Pinyin,
+        &Lexicon::default(),
+    );
+    check(&pinyin, "cmn-latn-pinyin", "cmn-latn-pinyin+f3", 0.85);
+}
