@@ -23,7 +23,7 @@ pub(crate) fn gc(args: GcArgs) -> Result<ExitCode> {
     let verb = if args.dry_run { "would free" } else { "freed" };
     println!(
         "{} unreferenced clip(s), {verb} {:.1} MB; {} clip(s) kept",
-        report.removed.len(),
+        report.unreferenced,
         report.bytes as f64 / 1e6,
         report.kept
     );

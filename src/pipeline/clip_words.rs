@@ -2,7 +2,8 @@
 //! embedded service writes into its clips (the engine's own times); else
 //! an alignment stored beside the clip by an earlier build; else a new
 //! alignment of the clip with the embedded espeak-ng reading the same
-//! text (`align`), stored for the next build. A clip is aligned once.
+//! text at the clip's pace (`align`), stored for the next build. A clip
+//! is aligned once.
 
 use anyhow::{Context, Result};
 
@@ -38,8 +39,20 @@ pub(super) fn clip_words(
     }
     let decoded = audio::decode_clip(&bytes, clip.format).context("decoding the clip")?;
     let voice = reference_voice(&segment.spoken);
-    let reference = tts::speak_words(&segment.spoken, voice, 1.0)
-        .with_context(|| format!("reading it with espeak-ng {voice}"))?;
+    let speak = |speed: f32| {
+        tts::speak_words(&segment.spoken, voice, speed)
+            .with_context(|| format!("reading it with espeak-ng {voice}"))
+    };
+    // The reference read at the clip's pace warps least (BENCHMARKS.md §14).
+    let first = speak(1.0)?;
+    let seconds = |samples: usize, rate: u32| samples as f64 / f64::from(rate.max(1));
+    let pace = seconds(first.samples.len(), first.rate)
+        / seconds(decoded.samples.len(), decoded.rate).max(0.1);
+    let reference = if (pace - 1.0).abs() > 0.1 {
+        speak(pace.clamp(0.5, 2.0) as f32)?
+    } else {
+        first
+    };
     let words = align::align(
         Audio {
             samples: &decoded.samples,

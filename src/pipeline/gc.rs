@@ -24,6 +24,8 @@ use crate::tts::{CacheEntry, Catalog, RemoteCache, RemoteEntry};
 pub struct GcReport {
     /// Local files, or object URLs in the shared cache.
     pub removed: Vec<String>,
+    /// How many of them are clips (or temporaries), not word times.
+    pub unreferenced: usize,
     pub bytes: u64,
     pub kept: usize,
 }
@@ -66,11 +68,14 @@ fn collect_local(
     }
     let entries = cache.entries().context("reading the cache")?;
     for entry in entries {
-        if let CacheEntry::Clip { key, .. } = &entry {
-            if referenced.contains(key) {
+        match &entry {
+            CacheEntry::Clip { key, .. } if referenced.contains(key) => {
                 report.kept += 1;
                 continue;
             }
+            CacheEntry::Words { key, .. } if referenced.contains(key) => continue,
+            CacheEntry::Words { .. } => {}
+            _ => report.unreferenced += 1,
         }
         let path = entry.path().to_owned();
         report.bytes += path.metadata().map_or(0, |m| m.len());
@@ -122,6 +127,7 @@ async fn collect_shared(
             .collect::<Vec<_>>()
             .join("/");
         report.removed.push(format!("{bucket}/{}", entry.path()));
+        report.unreferenced += 1;
     }
     Ok(())
 }

@@ -156,9 +156,11 @@ impl Cache {
                 let name = file.file_name().to_string_lossy().into_owned();
                 let path = file.path();
                 if let Some(key) = clip_key(&name).filter(|k| k.starts_with(&shard_name)) {
-                    entries.push(CacheEntry::Clip {
-                        key: key.to_owned(),
-                        path,
+                    let key = key.to_owned();
+                    entries.push(if name.ends_with(WORDS_EXTENSION) {
+                        CacheEntry::Words { key, path }
+                    } else {
+                        CacheEntry::Clip { key, path }
                     });
                 } else if is_temporary(&name) {
                     entries.push(CacheEntry::Temporary(path));
@@ -191,6 +193,11 @@ pub enum CacheEntry {
         key: String,
         path: PathBuf,
     },
+    /// A clip's aligned word times, beside it.
+    Words {
+        key: String,
+        path: PathBuf,
+    },
     /// A hidden `.tmp…` file a killed write left behind.
     Temporary(PathBuf),
 }
@@ -198,7 +205,9 @@ pub enum CacheEntry {
 impl CacheEntry {
     pub fn path(&self) -> &Path {
         match self {
-            CacheEntry::Clip { path, .. } | CacheEntry::Temporary(path) => path,
+            CacheEntry::Clip { path, .. }
+            | CacheEntry::Words { path, .. }
+            | CacheEntry::Temporary(path) => path,
         }
     }
 }

@@ -67,6 +67,12 @@ fn assert_nothing_partial(project: &Project, moment: &str) {
         if file.starts_with('.') || name == "CACHEDIR.TAG" {
             continue; // a killed clip write's temporary file, or the cache's marker
         }
+        if name.ends_with(".words.json") {
+            let words: Vec<briefcast::model::ClipWord> = serde_json::from_slice(&bytes)
+                .unwrap_or_else(|e| panic!("{moment}: cached {name} is unusable: {e}"));
+            assert!(!words.is_empty(), "{moment}: {name}");
+            continue; // a clip's aligned word times
+        }
         assert!(name.ends_with(".wav"), "{moment}: {name}");
         briefcast::audio::check_clip(&bytes, briefcast::model::ClipFormat::Wav)
             .unwrap_or_else(|e| panic!("{moment}: cached {name} is unusable: {e}"));

@@ -114,7 +114,10 @@ fn the_built_epub_passes_epubcheck_without_a_warning() {
     );
     let chapter = String::from_utf8(entry(&book, "EPUB/text/liuzhou.xhtml")).unwrap();
     assert!(chapter.contains("<h2 id=\"c2\">第二章</h2>"), "{chapter}");
-    assert!(chapter.contains("2019年"), "shown as written: {chapter}");
+    assert!(
+        chapter.contains("<ruby>2019<rp>(</rp><rt aria-hidden=\"true\">èr líng yī jiǔ</rt>"),
+        "shown as written, under its reading: {chapter}"
+    );
 
     let page = String::from_utf8(project.read("audio/index.html")).unwrap();
     assert!(

@@ -156,11 +156,11 @@ fn builds_an_english_show(service: &str) {
     let manifest: serde_json::Value =
         serde_json::from_slice(&project.read("audio/manifest.json")).unwrap();
     crate::word_timing::assert_every_word_timed(&manifest);
-    let cached = crate::word_timing::files_under(&project.path(".briefcast/cache"));
+    let cached = crate::support::faults::files_under(&project.path(".briefcast/cache"));
     let count = |end: &str| {
         cached
             .iter()
-            .filter(|p| p.to_string_lossy().ends_with(end))
+            .filter(|(name, _)| name.ends_with(end))
             .count()
     };
     assert!(count(".wav") > 0);

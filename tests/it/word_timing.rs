@@ -14,6 +14,7 @@ use briefcast::model::ClipWord;
 use briefcast::text::{segment_words, Form, Lexicon, Normalize};
 
 use crate::support::fake::FakeService;
+use crate::support::faults::files_under;
 use crate::support::Project;
 
 const ENGLISH: &str = "The library opens at nine. Volunteers read the morning news aloud for listeners who cannot see the page.";
@@ -94,23 +95,9 @@ fn a_remote_services_clips_are_aligned_near_each_words_true_time() {
     // Aligned once: the times are stored beside each clip.
     let stored = files_under(&project.path(".briefcast/cache"))
         .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".words.json"))
+        .filter(|(name, _)| name.ends_with(".words.json"))
         .count();
     assert_eq!(stored, fake.requests(), "one stored alignment per clip");
-}
-
-/// Every file under `dir`, at any depth.
-pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(files_under(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// Every word of every segment of a built show is timed, in order, inside

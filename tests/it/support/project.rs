@@ -113,7 +113,9 @@ impl Project {
             for shard in shards.map(|s| s.unwrap().path()).filter(|p| p.is_dir()) {
                 for file in std::fs::read_dir(shard).unwrap() {
                     let path = file.unwrap().path();
-                    if !path.file_name().unwrap().to_string_lossy().starts_with('.') {
+                    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                    // Not temporaries, nor a clip's aligned word times.
+                    if !name.starts_with('.') && !name.ends_with(".words.json") {
                         clips.push(path);
                     }
                 }
