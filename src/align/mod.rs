@@ -29,8 +29,8 @@ mod refine;
 #[cfg(test)]
 mod tests;
 
-use crate::audio::resample;
 use crate::model::ClipWord;
+use crate::util::resample;
 
 use features::{FRAME_SECONDS, RATE};
 
@@ -58,7 +58,7 @@ pub enum AlignError {
     #[error("cannot bring the {what} to 16 kHz: {source}")]
     Resample {
         what: &'static str,
-        source: crate::audio::ResampleError,
+        source: crate::util::ResampleError,
     },
 }
 

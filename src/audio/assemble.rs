@@ -30,11 +30,11 @@ use super::cart::{cart_payload, cart_timers, level_reference};
 use super::decode::DecodeError;
 use super::limiter::{Limiter, LimiterSettings};
 use super::loudness::{plan_gain, LoudnessError, LoudnessMeter};
-use super::resample::{resample, ResampleError};
 use super::trim::{trim_range, TrimSettings};
 use super::wav::{ChapterMark, EpisodeWriter, InfoTags, WavError};
 use crate::config::AudioConfig;
 use crate::model::{Cart, ClipFormat, EpisodePlan, EpisodeTiming, Pause, Span};
+use crate::util::{resample, ResampleError};
 use pass_two::PassTwo;
 
 /// A stored clip to read, in the format its service returned.

@@ -1,4 +1,5 @@
-//! Audio: the only place that decodes, resamples and writes samples.
+//! Audio: the only place that decodes and writes samples (resampling, with
+//! rubato, is `util::resample`, which the aligner uses too).
 //!
 //! Decodes each clip a service returned (any common WAV layout, or declared
 //! raw PCM), mixes to mono, resamples to the episode rate, trims silent
@@ -16,18 +17,17 @@ pub mod dither;
 pub mod limiter;
 mod listen;
 pub mod loudness;
-mod resample;
 mod speechlike;
 pub mod trim;
 pub mod wav;
 
+pub use crate::util::{resample, ResampleError};
 pub use assemble::{
     assemble, check_clip, check_stored_clip, decode_clip, AssembleError, Assembled, ClipFile,
     EpisodeMeta, NoTap, Tap, TapError,
 };
 pub use clip_words::clip_words;
 pub use listen::{clip_for_listening, samples_to_wav, LISTEN_RATE};
-pub use resample::{resample, ResampleError};
 
 /// Streams an episode WAV back as mono f32 blocks (for encoders that
 /// publish it in another format), one block in memory at a time.

@@ -147,6 +147,10 @@ mod tests {
         }
     }
 
+    fn span(start: u64, frames: u64) -> Span {
+        Span { start, frames }
+    }
+
     fn clip_word(from: usize, to: usize, start: f64, end: f64) -> ClipWord {
         ClipWord {
             from,
@@ -162,24 +166,9 @@ mod tests {
         // clip's first 100 frames were trimmed.
         let words = [word(0..2), word(3..5)];
         let clip = [clip_word(0, 2, 0.1, 0.5), clip_word(3, 5, 0.6, 1.0)];
-        let span = Span {
-            start: 5000,
-            frames: 1000,
-        };
-        let spans = place(&words, &clip, span, 100, 1000);
-        assert_eq!(
-            spans,
-            [
-                Span {
-                    start: 5000,
-                    frames: 400
-                },
-                Span {
-                    start: 5500,
-                    frames: 400
-                }
-            ]
-        );
+        let segment = span(5000, 1000);
+        let spans = place(&words, &clip, segment, 100, 1000);
+        assert_eq!(spans, [span(5000, 400), span(5500, 400)]);
     }
 
     #[test]
@@ -191,99 +180,31 @@ mod tests {
             clip_word(5, 9, 0.2, 0.45),
             clip_word(10, 14, 0.45, 3.0),
         ];
-        let span = Span {
-            start: 0,
-            frames: 1000,
-        };
-        let spans = place(&words, &clip, span, 0, 1000);
-        assert_eq!(
-            spans,
-            [
-                Span {
-                    start: 0,
-                    frames: 450
-                },
-                Span {
-                    start: 450,
-                    frames: 550
-                }
-            ]
-        );
+        let segment = span(0, 1000);
+        let spans = place(&words, &clip, segment, 0, 1000);
+        assert_eq!(spans, [span(0, 450), span(450, 550)]);
     }
 
     #[test]
     fn untimed_words_share_the_gap_by_their_length() {
         let words = [word(0..2), word(2..4), word(4..8), word(8..10)];
         let clip = [clip_word(0, 2, 0.0, 0.2), clip_word(8, 10, 0.8, 1.0)];
-        let span = Span {
-            start: 0,
-            frames: 1000,
-        };
-        let spans = place(&words, &clip, span, 0, 1000);
+        let segment = span(0, 1000);
+        let spans = place(&words, &clip, segment, 0, 1000);
         assert_eq!(
             spans,
-            [
-                Span {
-                    start: 0,
-                    frames: 200
-                },
-                Span {
-                    start: 200,
-                    frames: 200
-                },
-                Span {
-                    start: 400,
-                    frames: 400
-                },
-                Span {
-                    start: 800,
-                    frames: 200
-                },
-            ]
+            [span(0, 200), span(200, 200), span(400, 400), span(800, 200),]
         );
-        let none = place(&words, &[], span, 0, 1000);
-        assert_eq!(
-            none[0],
-            Span {
-                start: 0,
-                frames: 200
-            }
-        );
-        assert_eq!(
-            none[3],
-            Span {
-                start: 800,
-                frames: 200
-            }
-        );
+        let none = place(&words, &[], segment, 0, 1000);
+        assert_eq!(none[0], span(0, 200));
+        assert_eq!(none[3], span(800, 200));
     }
 
     #[test]
     fn overlapping_times_are_made_to_follow_each_other() {
         let words = [word(0..1), word(1..2)];
         let clip = [clip_word(0, 1, 0.0, 0.6), clip_word(1, 2, 0.5, 0.4)];
-        let spans = place(
-            &words,
-            &clip,
-            Span {
-                start: 0,
-                frames: 1000,
-            },
-            0,
-            1000,
-        );
-        assert_eq!(
-            spans,
-            [
-                Span {
-                    start: 0,
-                    frames: 500
-                },
-                Span {
-                    start: 500,
-                    frames: 0
-                }
-            ]
-        );
+        let spans = place(&words, &clip, span(0, 1000), 0, 1000);
+        assert_eq!(spans, [span(0, 500), span(500, 0)]);
     }
 }

@@ -203,23 +203,11 @@ fn read_along_page_in_chromium() {
     // Kept after the run so a person can look at the page.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readalong.png");
     let _ = std::fs::remove_file(&shot);
-    let out = Command::new("node")
-        .arg("tests/browser/readalong.mjs")
-        .arg(dir.path().join("index.html"))
-        .arg(&shot)
-        .current_dir(root)
-        .output()
-        .expect("run node");
-    let log = format!(
-        "--- stdout\n{}\n--- stderr\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    println!("{log}");
-    assert!(
-        out.status.success(),
-        "browser checks failed ({})\n{log}",
-        out.status
+    browser_checks(
+        root,
+        "tests/browser/readalong.mjs",
+        &dir.path().join("index.html"),
+        &shot,
     );
     let png = std::fs::read(&shot).unwrap_or_default();
     assert!(
@@ -398,10 +386,21 @@ fn word_by_word_read_along_in_chromium() {
 
     // Kept after the run so a person can look at the page.
     let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("readalong-words.png");
+    browser_checks(
+        root,
+        "tests/browser/words.mjs",
+        &dir.path().join("index.html"),
+        &shot,
+    );
+}
+
+/// Run a browser check script (node, the real Chromium) on `page`, saving
+/// a screenshot at `shot`; its output is printed, and a failure fails.
+fn browser_checks(root: &Path, script: &str, page: &Path, shot: &Path) {
     let out = Command::new("node")
-        .arg("tests/browser/words.mjs")
-        .arg(dir.path().join("index.html"))
-        .arg(&shot)
+        .arg(script)
+        .arg(page)
+        .arg(shot)
         .current_dir(root)
         .output()
         .expect("run node");

@@ -1,4 +1,6 @@
-//! Sample-rate conversion of one mono clip with rubato's FFT resampler.
+//! Sample-rate conversion of one mono clip with rubato's FFT resampler:
+//! the audio stage's clips on their way into an episode, and the
+//! aligner's clip and reference on their way to its feature rate.
 //!
 //! The output has exactly `round(len · to / from)` samples and no added
 //! delay, so episode timing follows from clip lengths alone.
