@@ -230,7 +230,12 @@ impl Inner {
             return Err(Failure::BadInput("nothing to say in this text".into()));
         }
         let words = match timed.into_iter().collect::<Option<Vec<Timed>>>() {
-            Some(timed) => kokoro_words::word_times(&timed, &said.words, SAMPLE_RATE),
+            Some(timed) => kokoro_words::word_times(
+                &timed,
+                &said.words,
+                SAMPLE_RATE,
+                kokoro_words::KOKORO_LEAD,
+            ),
             None => Vec::new(),
         };
         clip::wav_f32(&audio, SAMPLE_RATE, &words).map_err(Failure::Other)

@@ -86,7 +86,7 @@ fn word_times_follow_the_token_durations_across_chunks() {
         },
     ];
     let words = [0..2, 3..5, 6..9];
-    let times = word_times(&chunks, &words, 24_000);
+    let times = word_times(&chunks, &words, 24_000, 0.0);
     let seconds = |frames: f64| frames / 24_000.0;
     assert_eq!(
         times,
@@ -111,4 +111,39 @@ fn word_times_follow_the_token_durations_across_chunks() {
             },
         ]
     );
+}
+
+#[test]
+fn the_lead_moves_every_word_earlier_but_never_before_its_chunk() {
+    // Chunk 1: pad, w0, pad = 1+2+1 units; chunk 2: pad, w1, pad = 1+3+1.
+    let chunks = [
+        Timed {
+            owners: vec![Some(0)],
+            durations: vec![1.0, 2.0, 1.0],
+            samples: 2400,
+        },
+        Timed {
+            owners: vec![Some(1)],
+            durations: vec![1.0, 3.0, 1.0],
+            samples: 3000,
+        },
+    ];
+    let words = [0..2, 3..5];
+    let seconds = |frames: f64| frames / 24_000.0;
+    // A 300-sample lead: w0 600..1800 becomes 300..1500.
+    let times = word_times(&chunks, &words, 24_000, seconds(300.0));
+    assert_eq!(
+        (times[0].start, times[0].end),
+        (seconds(300.0), seconds(1500.0))
+    );
+    // w1: 2400 + 600..2400 → 2700..4500.
+    assert_eq!(
+        (times[1].start, times[1].end),
+        (seconds(2700.0), seconds(4500.0))
+    );
+    // A lead longer than the pad stops at the chunk's start (2400 for w1).
+    let times = word_times(&chunks, &words, 24_000, seconds(900.0));
+    assert_eq!(times[0].start, 0.0);
+    assert_eq!(times[1].start, seconds(2400.0));
+    assert_eq!(times[1].end, seconds(2400.0 + 2400.0 - 900.0));
 }
