@@ -6,7 +6,8 @@
 //! tenth of the length, so about 7 MB for a minute of voiced audio) and
 //! two rows of costs. Each step may advance the clip, the reference or
 //! both, a diagonal step weighing its pair twice (Sakoe and Chiba's
-//! symmetric pattern, which favours no path for its shape); the cost of a
+//! symmetric pattern) and a step advancing one alone paying [`STRETCH`]
+//! besides, since the reference is read at the clip's pace; the cost of a
 //! pair is the cosine distance of their feature vectors (as aeneas's),
 //! which compares spectral shapes, not how far a frame is from the mean.
 
@@ -17,6 +18,17 @@
 pub(super) fn band(n: usize, m: usize) -> usize {
     (n.max(m) / 10).clamp(20, 1_000)
 }
+
+/// What a step that holds one reading still while the other moves costs,
+/// beyond its pair: the reference is read at the clip's pace
+/// (`reference_speed`), so the path should stay near the diagonal, and a
+/// run of such steps (one reading's syllable stretched over several of
+/// the other's, which lets the path slip a syllable among similar ones)
+/// must buy a clearly better match. In cosine distance (0 to 2), where
+/// matching frames of two voices typically score 0.1 to 0.5. Measured in
+/// BENCHMARKS.md §14: 0 gave a p95 of 151 ms on Mandarin espeak-ng
+/// clips, 0.3 gave 82, 0.6 and 1.0 both 44.
+const STRETCH: f32 = 0.6;
 
 const DIAGONAL: u8 = 0;
 const CLIP_ONLY: u8 = 1;
@@ -89,9 +101,9 @@ pub(super) fn warp(clip: &[f32], reference: &[f32], dims: usize) -> Path {
                 } else {
                     f32::INFINITY
                 };
-                let clip_only = above(j, &previous);
+                let clip_only = above(j, &previous) + STRETCH;
                 let reference_only = if j > row_lo {
-                    current[j - 1 - row_lo]
+                    current[j - 1 - row_lo] + STRETCH
                 } else {
                     f32::INFINITY
                 };

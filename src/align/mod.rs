@@ -67,8 +67,8 @@ pub enum AlignError {
 /// (in order, times in seconds from the reference's first sample).
 ///
 /// The closer the reference's pace to the clip's, the less the warping
-/// has to guess: read it at the speed that makes it as long as the clip
-/// (BENCHMARKS.md, "Forced alignment", measures it that way).
+/// has to guess: read it at [`reference_speed`] (BENCHMARKS.md, "Forced
+/// alignment", measures it that way).
 pub fn align(
     clip: Audio<'_>,
     reference: Audio<'_>,
@@ -117,6 +117,25 @@ pub fn align(
         .collect();
     let pauses = refine::Pauses::find(&clip_16k);
     Ok(refine::refine(carried, &pauses, clip.seconds()))
+}
+
+/// The speed to read the reference at so that its speech lasts as long as
+/// the clip's, from `reference` read at speed 1. Pauses are left out of
+/// both: two voices pause differently (a neural voice rests longer at a
+/// comma than espeak-ng), and only speech is warped.
+pub fn reference_speed(clip: Audio<'_>, reference: Audio<'_>) -> Result<f32, AlignError> {
+    let clip = speech_seconds(clip, "clip")?;
+    let reference = speech_seconds(reference, "reference")?;
+    Ok((reference / clip).clamp(0.5, 2.0) as f32)
+}
+
+/// How long `audio` speaks: its frames that are not silent.
+fn speech_seconds(audio: Audio<'_>, what: &'static str) -> Result<f64, AlignError> {
+    let voiced = voiced_frames(&features::analyse(&at_16k(audio, what)?).level_db).len();
+    if voiced == 0 {
+        return Err(AlignError::Silent(what));
+    }
+    Ok(voiced as f64 * FRAME_SECONDS)
 }
 
 fn check_words(words: &[ClipWord], seconds: f64) -> Result<(), AlignError> {

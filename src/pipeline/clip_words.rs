@@ -45,26 +45,18 @@ pub(super) fn clip_words(
     };
     // The reference read at the clip's pace warps least (BENCHMARKS.md §14).
     let first = speak(1.0)?;
-    let seconds = |samples: usize, rate: u32| samples as f64 / f64::from(rate.max(1));
-    let pace = seconds(first.samples.len(), first.rate)
-        / seconds(decoded.samples.len(), decoded.rate).max(0.1);
-    let reference = if (pace - 1.0).abs() > 0.1 {
-        speak(pace.clamp(0.5, 2.0) as f32)?
+    let clip_audio = Audio {
+        samples: &decoded.samples,
+        rate: decoded.rate,
+    };
+    let speed = align::reference_speed(clip_audio, audio_of(&first)).context("aligning it")?;
+    let reference = if (speed - 1.0).abs() > 0.1 {
+        speak(speed)?
     } else {
         first
     };
-    let words = align::align(
-        Audio {
-            samples: &decoded.samples,
-            rate: decoded.rate,
-        },
-        Audio {
-            samples: &reference.samples,
-            rate: reference.rate,
-        },
-        &reference.words,
-    )
-    .context("aligning it")?;
+    let words =
+        align::align(clip_audio, audio_of(&reference), &reference.words).context("aligning it")?;
     // A failure to store costs only a later alignment.
     let _ = cache.write_words(key, &words);
     Ok((words, Source::Aligned))
@@ -95,6 +87,13 @@ fn has_tone_digits(text: &str) -> bool {
         .filter(|w| w.ends_with(|c: char| ('1'..='5').contains(&c)))
         .count();
     !words.is_empty() && toned * 2 > words.len()
+}
+
+fn audio_of(spoken: &tts::Spoken) -> Audio<'_> {
+    Audio {
+        samples: &spoken.samples,
+        rate: spoken.rate,
+    }
 }
 
 #[cfg(test)]
