@@ -6,11 +6,12 @@
 //! The clips are the embedded engines' own, treated as if a remote service
 //! had sent only their audio: espeak-ng in a voice variant and speed other
 //! than the reference's (its word events give the exact times), and
-//! Kokoro (its duration predictor's, read from the embedded service's
-//! `bcwd` chunk) when the service reports them. Text: sentences of the
-//! shipped show (`scripts/`, Mandarin, read as pinyin as the embedded
-//! voices read it) and of `dev/bench-english` (English). The reference is
-//! the embedded espeak-ng reading the same text at speed 1.
+//! Kokoro and Piper (their duration predictors', read from the embedded
+//! service's `bcwd` chunk) when the service reports them. Text: sentences
+//! of the shipped show (`scripts/`, Mandarin, read as pinyin as the
+//! embedded voices read it) and of `dev/bench-english` (English). The
+//! reference is the embedded espeak-ng reading the same text at the
+//! clip's pace (`align::reference_speed`), as a build reads it.
 //!
 //! aeneas runs in one Python process (`benches/aeneas-align.py`, the venv
 //! of `dev/setup.d/60-aeneas.sh`) on the same WAV and the same words, one
@@ -20,7 +21,9 @@
 //!
 //! Printed: per language and engine, the words compared, the median and
 //! 95th percentile of |aligned start − exact start| in ms, the mean signed
-//! error, and the alignment time per minute of audio.
+//! error, and the alignment time per minute of audio. `ALIGN_AENEAS=0`
+//! leaves aeneas out; `ALIGN_TSV=FILE` appends every word's exact and
+//! aligned start to FILE.
 
 #[path = "../tests/it/support/dev.rs"]
 mod dev;
@@ -29,7 +32,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use briefcast::align::{align, Audio};
+use briefcast::align::{align, reference_speed, Audio};
 use briefcast::model::ClipWord;
 use briefcast::text::{split_sentences, spoken_form, Form, Lexicon, Normalize};
 use briefcast::tts::speak_words;
@@ -181,11 +184,33 @@ fn briefcast_errors(cases: &[Case]) -> Errors {
                     let word: String = chars[e.from..e.to].iter().collect();
                     errors.worst.push((error, word, e.start));
                 }
+                if let Some(path) = std::env::var_os("ALIGN_TSV") {
+                    append_tsv(Path::new(&path), case, &exact, &found);
+                }
             }
             Err(_) => errors.failed += 1,
         }
     }
     errors
+}
+
+/// One line per word to `path`: the text before the word (since the
+/// previous one), the word, its exact and its aligned start (seconds).
+fn append_tsv(path: &Path, case: &Case, exact: &[ClipWord], found: &[ClipWord]) {
+    use std::io::Write;
+    let chars: Vec<char> = case.text.chars().collect();
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
+    let mut previous = 0;
+    for (e, f) in exact.iter().zip(found) {
+        let before: String = chars[previous.min(e.from)..e.from].iter().collect();
+        let word: String = chars[e.from..e.to].iter().collect();
+        writeln!(file, "{before:?}\t{word}\t{:.4}\t{:.4}", e.start, f.start).unwrap();
+        previous = e.to;
+    }
 }
 
 /// aeneas's settings: its defaults, and the best for words found in its
@@ -304,17 +329,22 @@ fn espeak_cases(
 /// `clip` (read once at speed 1 to measure).
 fn reference_for(text: &str, voice: &str, clip: &Recording) -> Recording {
     let first = spoken(text, voice, 1.0);
-    let seconds = |r: &Recording| r.samples.len() as f64 / r.rate as f64;
-    let speed = (seconds(&first) / seconds(clip)).clamp(0.5, 2.0) as f32;
     if std::env::var_os("ALIGN_SPEED1").is_some() {
         return first;
     }
+    fn audio(r: &Recording) -> Audio<'_> {
+        Audio {
+            samples: &r.samples,
+            rate: r.rate,
+        }
+    }
+    let speed = reference_speed(audio(clip), audio(&first)).unwrap();
     spoken(text, voice, speed)
 }
 
-/// Kokoro clips with their exact words from the embedded service, if it
-/// reports them; else why not.
-fn kokoro_cases(texts: &[String], voice: &str, reference_voice: &str) -> Result<Vec<Case>, String> {
+/// Clips of an embedded neural voice with their exact words from the
+/// embedded service, if it reports them; else why not.
+fn neural_cases(texts: &[String], voice: &str, reference_voice: &str) -> Result<Vec<Case>, String> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
@@ -405,6 +435,9 @@ fn report(group: &str, language: &str, cases: &[Case]) {
             eprintln!("  {:+.0} ms  {word:?} at {start:.2} s", error * 1000.0);
         }
     }
+    if std::env::var_os("ALIGN_AENEAS").is_some_and(|v| v == "0") {
+        return;
+    }
     for (label, rconf, task) in AENEAS_RUNS {
         match aeneas_errors(cases, language, rconf, task) {
             Ok(errors) => println!("{}", errors.row(label)),
@@ -443,7 +476,7 @@ fn main() {
         let cases = espeak_cases(&en, "en-us", "en-us+f3", 0.85);
         report("English, espeak-ng en-us+f3 at 0.85", "eng", &cases);
     }
-    if runs("kokoro") {
+    if runs("kokoro") || runs("piper") {
         match install_voices() {
             Err(why) => println!("\n### Kokoro: not run: {why}"),
             Ok(data) => {
@@ -478,8 +511,18 @@ fn main() {
                         &en,
                         "en-us",
                     ),
+                    (
+                        "English, Piper en_US-joe-medium",
+                        "eng",
+                        "piper:en_US-joe-medium",
+                        &en,
+                        "en-us",
+                    ),
                 ] {
-                    match kokoro_cases(texts, voice, reference_voice) {
+                    if !runs(voice) {
+                        continue;
+                    }
+                    match neural_cases(texts, voice, reference_voice) {
                         Ok(cases) => report(group, language, &cases),
                         Err(why) => println!("\n### {group}: not run: {why}"),
                     }
