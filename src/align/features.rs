@@ -97,21 +97,15 @@ pub(super) fn analyse(samples: &[f32]) -> Features {
     let mut scratch = fft.make_scratch_vec();
     let mut bands = [0.0f32; BANDS];
     let mut cepstra = Vec::with_capacity(frames * CEPSTRA);
-    let mut level_db = Vec::with_capacity(frames);
     for k in 0..frames {
         let centre = (k * HOP) as isize;
         input.fill(0.0);
-        let mut power = 0.0f64;
         for (i, w) in window.iter().enumerate() {
             let at = centre - (WINDOW / 2) as isize + i as isize;
             if at >= 0 && (at as usize) < samples.len() {
-                let raw = samples[at as usize];
-                let raw = if raw.is_finite() { raw } else { 0.0 };
-                power += (raw as f64) * (raw as f64);
                 input[i] = emphasised[at as usize] * w;
             }
         }
-        level_db.push((10.0 * (power / WINDOW as f64 + 1e-12).log10()) as f32);
         // The planner's own buffers always have the lengths it expects.
         fft.process_with_scratch(&mut input, &mut spectrum, &mut scratch)
             .expect("FFT buffers have the planned lengths");
@@ -126,7 +120,29 @@ pub(super) fn analyse(samples: &[f32]) -> Features {
             cepstra.push(row.iter().zip(&bands).map(|(d, b)| d * b).sum());
         }
     }
-    Features { cepstra, level_db }
+    Features {
+        cepstra,
+        level_db: levels(samples),
+    }
+}
+
+/// The level of each frame of 16 kHz mono `samples` (dBFS, RMS over its
+/// 25 ms window), as [`analyse`] frames them: all that telling speech
+/// from silence needs.
+pub(super) fn levels(samples: &[f32]) -> Vec<f32> {
+    (0..samples.len() / HOP + 1)
+        .map(|k| {
+            let centre = (k * HOP) as isize;
+            let from = (centre - (WINDOW / 2) as isize).max(0) as usize;
+            let to = (centre + (WINDOW / 2) as isize).min(samples.len() as isize) as usize;
+            let power: f64 = samples[from.min(to)..to]
+                .iter()
+                .filter(|s| s.is_finite())
+                .map(|&s| f64::from(s) * f64::from(s))
+                .sum();
+            (10.0 * (power / WINDOW as f64 + 1e-12).log10()) as f32
+        })
+        .collect()
 }
 
 /// Triangular mel filters: for each band, its FFT bins and weights.

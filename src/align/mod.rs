@@ -131,7 +131,7 @@ pub fn reference_speed(clip: Audio<'_>, reference: Audio<'_>) -> Result<f32, Ali
 
 /// How long `audio` speaks: its frames that are not silent.
 fn speech_seconds(audio: Audio<'_>, what: &'static str) -> Result<f64, AlignError> {
-    let voiced = voiced_frames(&features::analyse(&at_16k(audio, what)?).level_db).len();
+    let voiced = voiced_frames(&features::levels(&at_16k(audio, what)?)).len();
     if voiced == 0 {
         return Err(AlignError::Silent(what));
     }
