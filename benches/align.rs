@@ -476,56 +476,58 @@ fn main() {
         let cases = espeak_cases(&en, "en-us", "en-us+f3", 0.85);
         report("English, espeak-ng en-us+f3 at 0.85", "eng", &cases);
     }
-    if runs("kokoro") || runs("piper") {
-        match install_voices() {
-            Err(why) => println!("\n### Kokoro: not run: {why}"),
-            Ok(data) => {
-                // The embedded service finds the voices through XDG_DATA_HOME.
-                std::env::set_var("XDG_DATA_HOME", data.path());
-                for (group, language, voice, texts, reference_voice) in [
-                    (
-                        "Mandarin, Kokoro zf_xiaobei",
-                        "cmn",
-                        "kokoro:zf_xiaobei",
-                        &pinyin_words,
-                        "cmn-latn-pinyin",
-                    ),
-                    (
-                        "Mandarin, Kokoro zm_yunxi",
-                        "cmn",
-                        "kokoro:zm_yunxi",
-                        &pinyin_words,
-                        "cmn-latn-pinyin",
-                    ),
-                    (
-                        "English, Kokoro af_heart",
-                        "eng",
-                        "kokoro:af_heart",
-                        &en,
-                        "en-us",
-                    ),
-                    (
-                        "English, Kokoro am_michael",
-                        "eng",
-                        "kokoro:am_michael",
-                        &en,
-                        "en-us",
-                    ),
-                    (
-                        "English, Piper en_US-joe-medium",
-                        "eng",
-                        "piper:en_US-joe-medium",
-                        &en,
-                        "en-us",
-                    ),
-                ] {
-                    if !runs(voice) {
-                        continue;
-                    }
-                    match neural_cases(texts, voice, reference_voice) {
-                        Ok(cases) => report(group, language, &cases),
-                        Err(why) => println!("\n### {group}: not run: {why}"),
-                    }
+    let neural: Vec<_> = [
+        (
+            "Mandarin, Kokoro zf_xiaobei",
+            "cmn",
+            "kokoro:zf_xiaobei",
+            &pinyin_words,
+            "cmn-latn-pinyin",
+        ),
+        (
+            "Mandarin, Kokoro zm_yunxi",
+            "cmn",
+            "kokoro:zm_yunxi",
+            &pinyin_words,
+            "cmn-latn-pinyin",
+        ),
+        (
+            "English, Kokoro af_heart",
+            "eng",
+            "kokoro:af_heart",
+            &en,
+            "en-us",
+        ),
+        (
+            "English, Kokoro am_michael",
+            "eng",
+            "kokoro:am_michael",
+            &en,
+            "en-us",
+        ),
+        (
+            "English, Piper en_US-joe-medium",
+            "eng",
+            "piper:en_US-joe-medium",
+            &en,
+            "en-us",
+        ),
+    ]
+    .into_iter()
+    .filter(|group| runs(group.2))
+    .collect();
+    if neural.is_empty() {
+        return;
+    }
+    match install_voices() {
+        Err(why) => println!("\n### Kokoro and Piper: not run: {why}"),
+        Ok(data) => {
+            // The embedded service finds the voices through XDG_DATA_HOME.
+            std::env::set_var("XDG_DATA_HOME", data.path());
+            for (group, language, voice, texts, reference_voice) in neural {
+                match neural_cases(texts, voice, reference_voice) {
+                    Ok(cases) => report(group, language, &cases),
+                    Err(why) => println!("\n### {group}: not run: {why}"),
                 }
             }
         }

@@ -14,9 +14,10 @@
 //! 3. Each reference word is carried through that pairing: it starts at
 //!    the first clip frame paired with its first voiced frame and ends
 //!    after the last clip frame paired with its last.
-//! 4. A boundary close to a pause in the clip moves to the pause's edge,
-//!    and the times are made consistent: in order, no overlaps, inside
-//!    the clip (`refine.rs`).
+//! 4. A boundary close to a pause in the clip moves to the pause's edge
+//!    (a start on a long pause's beginning to its end), and the times are
+//!    made consistent: in order, no overlaps, inside the clip
+//!    (`refine.rs`).
 //!
 //! Pure: samples in, times out; no files, no clock. Cost grows linearly
 //! with the length (see `dtw.rs` for the memory bound).

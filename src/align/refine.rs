@@ -7,13 +7,19 @@
 //! silence starts there, and a word that ends that close to where speech
 //! stops ends there. Pauses are found in 5 ms blocks (finer than the
 //! features' 25 ms windows, which hear an onset half a window early) and
-//! must last [`MIN_PAUSE_SECONDS`]: shorter silences are stop closures. Then starts are put in order, every end between its
-//! start and the next word's start, and everything inside the clip.
+//! must last [`MIN_PAUSE_SECONDS`]: shorter silences are stop closures.
+//! A word carried onto the start of a pause longer than any closure
+//! ([`LONG_PAUSE_SECONDS`]) starts where the sound resumes. Then starts
+//! are put in order, every end between its start and the next word's
+//! start, and everything inside the clip.
 
 use crate::model::ClipWord;
 
 /// How far a boundary may move to the edge of a pause.
 pub(super) const SNAP_SECONDS: f64 = 0.040;
+/// The shortest silence no word starts at the beginning of: longer than
+/// any stop consonant's closure (a word may start with one).
+const LONG_PAUSE_SECONDS: f64 = 0.100;
 /// The shortest silence that counts as a pause: shorter ones are the
 /// closures of stop consonants, inside words as often as between them.
 const MIN_PAUSE_SECONDS: f64 = 0.050;
@@ -120,6 +126,16 @@ pub(super) fn refine(mut words: Vec<ClipWord>, pauses: &Pauses, duration: f64) -
         if let Some(onset) = nearest(&pauses.onsets, word.start) {
             word.start = onset;
         }
+        // No word starts in a long pause or just as one begins: the
+        // warping skips the clip's silences, so a word carried a frame
+        // early lands on the sound before a pause, not after it.
+        if let Some(&(_, onset)) = pauses.inside.iter().find(|&&(offset, onset)| {
+            onset - offset >= LONG_PAUSE_SECONDS
+                && offset - SNAP_SECONDS <= word.start
+                && word.start < onset
+        }) {
+            word.start = onset;
+        }
         if let Some(offset) = nearest(&pauses.offsets, word.end) {
             word.end = offset;
         }
@@ -200,6 +216,18 @@ mod tests {
         // The first word's end was carried to the second word's start.
         let out = refine(vec![word(0.0, 0.50), word(0.50, 1.0)], &pauses, 1.0);
         assert!((out[0].end - 0.30).abs() < 1e-6, "{out:?}");
+    }
+
+    #[test]
+    fn a_word_carried_onto_the_start_of_a_long_pause_starts_after_it() {
+        // A 0.2 s pause at 0.30 s; a 60 ms closure at 0.70 s.
+        let audio = tone(1.0, &[(0.0, 0.30), (0.50, 0.70), (0.76, 1.0)]);
+        let pauses = Pauses::find(&audio);
+        let words = vec![word(0.0, 0.25), word(0.27, 0.69), word(0.70, 1.0)];
+        let out = refine(words, &pauses, 1.0);
+        assert!((out[1].start - 0.50).abs() < 1e-6, "{out:?}");
+        // A word may begin with a stop consonant's silence.
+        assert!((out[2].start - 0.70).abs() < 1e-6, "{out:?}");
     }
 
     #[test]
