@@ -144,7 +144,11 @@ fn two_shards_in_parallel_and_a_final_build_request_each_clip_once() {
         .into_iter()
         .map(|s| s.0)
         .collect();
-    assert!(one.is_disjoint(&two) && !one.is_empty() && !two.is_empty());
+    assert!(one.is_disjoint(&two), "shares overlap: {one:?} and {two:?}");
+    assert!(
+        !one.is_empty() && !two.is_empty(),
+        "a share is empty: {one:?} and {two:?} of {all:?}"
+    );
     assert_eq!(&one | &two, all);
 
     let a = spawn(&first, &s3, &["build", "--shard", "1/2"]);
