@@ -37,7 +37,7 @@ use ort::session::Session;
 use ort::value::Tensor;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::kokoro_words::{self, Said, Timed};
+use super::kokoro_words::{self, Owner, Said, Timed};
 use super::{clip, onnx, pinyin, Available, TextConverter};
 
 /// Kokoro's output rate.
@@ -207,7 +207,7 @@ impl Inner {
         let chunks =
             kokoro_words::owned_chunks(&said.phonemes, &said.owner, &loaded.vocab, MAX_TOKENS);
         for chunk in chunks {
-            let (tokens, owners): (Vec<i64>, Vec<Option<usize>>) = chunk.into_iter().unzip();
+            let (tokens, owners): (Vec<i64>, Vec<Owner>) = chunk.into_iter().unzip();
             let row = tokens.len().min(rows - 1);
             let style = style[row * STYLE..(row + 1) * STYLE].to_vec();
             let mut framed = Vec::with_capacity(tokens.len() + 2);

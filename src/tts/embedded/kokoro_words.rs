@@ -264,23 +264,46 @@ fn align(target: &[char], reference: &[(char, usize)]) -> Vec<usize> {
     out
 }
 
-/// Token ids for the phonemes with each token's word, symbols outside the
+/// Whose sound a token is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Owner {
+    /// No word's: punctuation, and the spaces around it (pause).
+    Pause,
+    /// One of word `n`'s phonemes.
+    Word(usize),
+    /// The space between two words with no punctuation: the first word
+    /// ends where it begins, word `n` begins halfway through it. Kokoro
+    /// gives such a space a frame or two, during which the sound passes
+    /// from one word to the next: counted wholly to the next word, its
+    /// stops' closures came a median 25 to 37 ms after the words' times,
+    /// counted to neither 8 to 28 ms before; halfway, within 18 ms either
+    /// way (four voices, BENCHMARKS.md §14).
+    Onset(usize),
+}
+
+impl From<Option<usize>> for Owner {
+    fn from(word: Option<usize>) -> Owner {
+        word.map_or(Owner::Pause, Owner::Word)
+    }
+}
+
+/// Token ids for the phonemes with each token's owner, symbols outside the
 /// vocabulary dropped, cut into pieces of at most `max` tokens at spaces.
 pub(super) fn owned_chunks(
     phonemes: &str,
     owner: &[Option<usize>],
     vocab: &HashMap<char, i64>,
     max: usize,
-) -> Vec<Vec<(i64, Option<usize>)>> {
-    let mut chunks = vec![Vec::new()];
+) -> Vec<Vec<(i64, Owner)>> {
+    let mut chunks: Vec<Vec<(i64, Owner)>> = vec![Vec::new()];
     let chars: Vec<(char, Option<usize>)> = phonemes
         .chars()
         .zip(owner.iter().copied().chain(std::iter::repeat(None)))
         .collect();
     for word in chars.split(|(c, _)| *c == ' ') {
-        let ids: Vec<(i64, Option<usize>)> = word
+        let ids: Vec<(i64, Owner)> = word
             .iter()
-            .filter_map(|(c, o)| vocab.get(c).map(|&id| (id, *o)))
+            .filter_map(|(c, o)| vocab.get(c).map(|&id| (id, Owner::from(*o))))
             .collect();
         let current = chunks.last_mut().expect("one chunk at least");
         let space = usize::from(!current.is_empty());
@@ -288,10 +311,12 @@ pub(super) fn owned_chunks(
             chunks.push(Vec::new());
         }
         let current = chunks.last_mut().expect("one chunk at least");
-        if !current.is_empty() {
-            if let Some(&id) = vocab.get(&' ') {
-                current.push((id, None));
-            }
+        if let (Some(&(_, before)), Some(&id)) = (current.last(), vocab.get(&' ')) {
+            let owner = match (before, ids.first()) {
+                (Owner::Word(_), Some(&(_, Owner::Word(next)))) => Owner::Onset(next),
+                _ => Owner::Pause,
+            };
+            current.push((id, owner));
         }
         current.extend(ids.into_iter().take(max));
     }
@@ -303,7 +328,7 @@ pub(super) fn owned_chunks(
 /// excluded), the model's duration for each framed token, and the samples
 /// it gave.
 pub(super) struct Timed {
-    pub owners: Vec<Option<usize>>,
+    pub owners: Vec<Owner>,
     pub durations: Vec<f32>,
     pub samples: usize,
 }
@@ -342,12 +367,14 @@ pub(super) fn word_times(
             let (start, end) = (at, at + f64::from(d.max(0.0)));
             at = end;
             // Framed: token k of the model is owners[k - 1].
-            let Some(Some(word)) = k.checked_sub(1).and_then(|k| chunk.owners.get(k)) else {
-                continue;
+            let (word, start) = match k.checked_sub(1).and_then(|k| chunk.owners.get(k)) {
+                Some(&Owner::Word(word)) => (word, start),
+                Some(&Owner::Onset(word)) => (word, (start + end) / 2.0),
+                _ => continue,
             };
             let at_offset = |t: f64| (offset as f64 + t * scale - lead).max(offset as f64);
             let (start, end) = (at_offset(start), at_offset(end));
-            let span = spans[*word].get_or_insert((start, end));
+            let span = spans[word].get_or_insert((start, end));
             span.1 = end;
         }
         offset += chunk.samples;

@@ -61,11 +61,28 @@ fn a_joined_reading_is_split_by_the_words_said_alone() {
 
 #[test]
 fn chunks_keep_each_tokens_word() {
-    let vocab: HashMap<char, i64> = [('a', 1), ('b', 2), (' ', 3)].into();
+    let vocab: HashMap<char, i64> = [('a', 1), ('b', 2), (' ', 3), (',', 4)].into();
     let owner = [Some(0), Some(0), None, Some(1), None];
+    // The space between two words is the next one's onset.
     assert_eq!(
         owned_chunks("ab b☃", &owner, &vocab, 500),
-        vec![vec![(1, Some(0)), (2, Some(0)), (3, None), (2, Some(1))]]
+        vec![vec![
+            (1, Owner::Word(0)),
+            (2, Owner::Word(0)),
+            (3, Owner::Onset(1)),
+            (2, Owner::Word(1))
+        ]]
+    );
+    // After punctuation it is pause.
+    let owner = [Some(0), None, None, Some(1)];
+    assert_eq!(
+        owned_chunks("a, b", &owner, &vocab, 500),
+        vec![vec![
+            (1, Owner::Word(0)),
+            (4, Owner::Pause),
+            (3, Owner::Pause),
+            (2, Owner::Word(1))
+        ]]
     );
 }
 
@@ -75,12 +92,12 @@ fn word_times_follow_the_token_durations_across_chunks() {
     // Chunk 2: pad, w2, pad = 1+4+1 = 6 units. 600 samples a unit.
     let chunks = [
         Timed {
-            owners: vec![Some(0), Some(0), None, Some(1)],
+            owners: vec![Owner::Word(0), Owner::Word(0), Owner::Pause, Owner::Word(1)],
             durations: vec![1.0, 2.0, 1.0, 1.0, 3.0, 2.0],
             samples: 6000,
         },
         Timed {
-            owners: vec![Some(2)],
+            owners: vec![Owner::Word(2)],
             durations: vec![1.0, 4.0, 1.0],
             samples: 3600,
         },
@@ -118,12 +135,12 @@ fn the_lead_moves_every_word_earlier_but_never_before_its_chunk() {
     // Chunk 1: pad, w0, pad = 1+2+1 units; chunk 2: pad, w1, pad = 1+3+1.
     let chunks = [
         Timed {
-            owners: vec![Some(0)],
+            owners: vec![Owner::Word(0)],
             durations: vec![1.0, 2.0, 1.0],
             samples: 2400,
         },
         Timed {
-            owners: vec![Some(1)],
+            owners: vec![Owner::Word(1)],
             durations: vec![1.0, 3.0, 1.0],
             samples: 3000,
         },
@@ -146,4 +163,23 @@ fn the_lead_moves_every_word_earlier_but_never_before_its_chunk() {
     assert_eq!(times[0].start, 0.0);
     assert_eq!(times[1].start, seconds(2400.0));
     assert_eq!(times[1].end, seconds(2400.0 + 2400.0 - 900.0));
+}
+
+#[test]
+fn a_word_after_a_space_between_words_begins_halfway_through_it() {
+    // pad, w0, space (w1's onset), w1, pad = 1+2+2+3+1 units of 600 samples.
+    let chunks = [Timed {
+        owners: vec![Owner::Word(0), Owner::Onset(1), Owner::Word(1)],
+        durations: vec![1.0, 2.0, 2.0, 3.0, 1.0],
+        samples: 5400,
+    }];
+    let times = word_times(&chunks, &[0..2, 3..5], 24_000, 0.0);
+    let seconds = |frames: f64| frames / 24_000.0;
+    assert_eq!(
+        times.iter().map(|w| (w.start, w.end)).collect::<Vec<_>>(),
+        vec![
+            (seconds(600.0), seconds(1800.0)),
+            (seconds(2400.0), seconds(4800.0))
+        ]
+    );
 }

@@ -238,11 +238,12 @@ pub fn model_identity(voice: &str) -> Option<String> {
     let identity = catalogue
         .pack_for_voice(engine, name)
         .map_or_else(|| format!("{engine} {name}"), |p| catalogue.identity(p));
-    // `times2`: Kokoro's word times start 62.5 ms earlier (`KOKORO_LEAD`)
-    // and Piper's take the space before them (`VoiceConfig::owned_ids`)
-    // than in the first answers with times: clips stored with the old
-    // times are made again.
-    Some(format!("{engine} {identity} times2"))
+    // The version of the word times in the clips: `times2`, Kokoro's
+    // start 62.5 ms earlier (`KOKORO_LEAD`) and Piper's take the space
+    // before them (`VoiceConfig::owned_ids`); `times3`, a Kokoro word
+    // between two others begins halfway through the space before it
+    // (`Owner::Onset`). Clips stored with older times are made again.
+    Some(format!("{engine} {identity} times3"))
 }
 
 /// The licence of what speaks `voice`: its pack's for a neural voice,

@@ -21,7 +21,7 @@ use ort::value::Tensor;
 use serde::Deserialize;
 
 use super::engine::{Engine, Failure, Synthesis};
-use super::kokoro_words::{self, Timed};
+use super::kokoro_words::{self, Owner, Timed};
 use super::{clip, ipa, onnx, piper_words, Available};
 
 /// The graph's tensor of each input id's length in frames.
@@ -255,7 +255,7 @@ fn speak(
         // word_times reads the first id as a frame and owners from the second.
         Some(durations) => kokoro_words::word_times(
             &[Timed {
-                owners: owners[1..].to_vec(),
+                owners: owners[1..].iter().map(|&o| Owner::from(o)).collect(),
                 durations,
                 samples: samples.len(),
             }],
