@@ -9,9 +9,11 @@
 //! Kokoro and Piper (their duration predictors', read from the embedded
 //! service's `bcwd` chunk) when the service reports them. Text: sentences
 //! of the shipped show (`scripts/`, Mandarin, read as pinyin as the
-//! embedded voices read it) and of `dev/bench-english` (English). The
-//! reference is the embedded espeak-ng reading the same text at the
-//! clip's pace (`align::reference_speed`), as a build reads it.
+//! embedded voices read it) and of `dev/bench-english` (English). Each
+//! clip is aligned as a build aligns it (`pipeline::align_clip`: the
+//! embedded espeak-ng's readings of the same text at the clip's pace, in
+//! two voices, the one the clip resembles most used), so the espeak-ng
+//! clips are read in a voice variant neither reference uses.
 //!
 //! aeneas runs in one Python process (`benches/aeneas-align.py`, the venv
 //! of `dev/setup.d/60-aeneas.sh`) on the same WAV and the same words, one
@@ -32,7 +34,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use briefcast::align::{align, reference_speed, Audio};
+use briefcast::align::Audio;
 use briefcast::model::ClipWord;
 use briefcast::text::{split_sentences, spoken_form, Form, Lexicon, Normalize};
 use briefcast::tts::speak_words;
@@ -40,12 +42,43 @@ use briefcast::tts::speak_words;
 /// Sentences per language.
 const SENTENCES: usize = 12;
 
-/// One clip to align: its text, samples and exact words, and the
-/// reference reading of the same text.
+/// One clip to align: its text, its samples and exact words, and those of
+/// its words the references say too (the ones compared).
 struct Case {
     text: String,
     clip: Recording,
-    reference: Recording,
+    words: Vec<ClipWord>,
+}
+
+impl Case {
+    /// The clip's words that espeak-ng's own reading of `text` has too
+    /// (same characters): the two may split a text differently.
+    fn new(text: &str, clip: Recording) -> Case {
+        let reading = speak_words(text, briefcast::pipeline::reference_voice(text), 1.0).unwrap();
+        let words = clip
+            .words
+            .iter()
+            .filter(|w| {
+                reading
+                    .words
+                    .iter()
+                    .any(|r| (r.from, r.to) == (w.from, w.to))
+            })
+            .copied()
+            .collect();
+        Case {
+            text: text.to_owned(),
+            clip,
+            words,
+        }
+    }
+
+    fn audio(&self) -> Audio<'_> {
+        Audio {
+            samples: &self.clip.samples,
+            rate: self.clip.rate,
+        }
+    }
 }
 
 struct Recording {
@@ -139,56 +172,36 @@ fn spoken(text: &str, voice: &str, speed: f32) -> Recording {
     }
 }
 
-/// The words both recordings have (same characters), clip's and reference's.
-fn shared_words(case: &Case) -> (Vec<ClipWord>, Vec<ClipWord>) {
-    let mut clip = Vec::new();
-    let mut reference = Vec::new();
-    for w in &case.clip.words {
-        if let Some(r) = case
-            .reference
-            .words
-            .iter()
-            .find(|r| (r.from, r.to) == (w.from, w.to))
-        {
-            clip.push(*w);
-            reference.push(*r);
-        }
-    }
-    (clip, reference)
-}
-
 fn briefcast_errors(cases: &[Case]) -> Errors {
     let mut errors = Errors::default();
     for case in cases {
-        let (exact, reference_words) = shared_words(case);
         let started = Instant::now();
-        let found = align(
-            Audio {
-                samples: &case.clip.samples,
-                rate: case.clip.rate,
-            },
-            Audio {
-                samples: &case.reference.samples,
-                rate: case.reference.rate,
-            },
-            &reference_words,
-        );
+        let found = briefcast::pipeline::align_clip(&case.text, case.audio());
         errors.seconds_aligned += started.elapsed().as_secs_f64();
         errors.seconds_of_audio += case.clip.samples.len() as f64 / case.clip.rate as f64;
-        match found {
-            Ok(found) => {
-                let chars: Vec<char> = case.text.chars().collect();
-                for (f, e) in found.iter().zip(&exact) {
-                    let error = f.start - e.start;
-                    errors.signed.push(error);
-                    let word: String = chars[e.from..e.to].iter().collect();
-                    errors.worst.push((error, word, e.start));
-                }
-                if let Some(path) = std::env::var_os("ALIGN_TSV") {
-                    append_tsv(Path::new(&path), case, &exact, &found);
-                }
-            }
-            Err(_) => errors.failed += 1,
+        let Ok(found) = found else {
+            errors.failed += 1;
+            continue;
+        };
+        let found: Vec<ClipWord> = case
+            .words
+            .iter()
+            .filter_map(|e| found.iter().find(|f| (f.from, f.to) == (e.from, e.to)))
+            .copied()
+            .collect();
+        if found.len() != case.words.len() {
+            errors.failed += 1;
+            continue;
+        }
+        let chars: Vec<char> = case.text.chars().collect();
+        for (f, e) in found.iter().zip(&case.words) {
+            let error = f.start - e.start;
+            errors.signed.push(error);
+            let word: String = chars[e.from..e.to].iter().collect();
+            errors.worst.push((error, word, e.start));
+        }
+        if let Some(path) = std::env::var_os("ALIGN_TSV") {
+            append_tsv(Path::new(&path), case, &case.words, &found);
         }
     }
     errors
@@ -242,7 +255,7 @@ fn aeneas_errors(
     let mut jobs = Vec::new();
     let mut exact_starts = Vec::new();
     for (k, case) in cases.iter().enumerate() {
-        let (exact, _) = shared_words(case);
+        let exact = &case.words;
         let wav = work.path().join(format!("{k}.wav"));
         let bytes = briefcast::audio::samples_to_wav(&case.clip.samples, case.clip.rate).unwrap();
         std::fs::write(&wav, bytes).unwrap();
@@ -304,47 +317,17 @@ fn aeneas_errors(
     Ok(errors)
 }
 
-/// Clips of each embedded engine for `sentences`: `(engine, cases)`.
-fn espeak_cases(
-    texts: &[String],
-    reference_voice: &str,
-    clip_voice: &str,
-    speed: f32,
-) -> Vec<Case> {
+/// espeak-ng clips of `texts` in `voice` at `speed`.
+fn espeak_cases(texts: &[String], voice: &str, speed: f32) -> Vec<Case> {
     texts
         .iter()
-        .map(|text| {
-            let clip = spoken(text, clip_voice, speed);
-            let reference = reference_for(text, reference_voice, &clip);
-            Case {
-                text: text.clone(),
-                clip,
-                reference,
-            }
-        })
+        .map(|text| Case::new(text, spoken(text, voice, speed)))
         .collect()
-}
-
-/// The reference reading of `text` at the speed that makes it as long as
-/// `clip` (read once at speed 1 to measure).
-fn reference_for(text: &str, voice: &str, clip: &Recording) -> Recording {
-    let first = spoken(text, voice, 1.0);
-    if std::env::var_os("ALIGN_SPEED1").is_some() {
-        return first;
-    }
-    fn audio(r: &Recording) -> Audio<'_> {
-        Audio {
-            samples: &r.samples,
-            rate: r.rate,
-        }
-    }
-    let speed = reference_speed(audio(clip), audio(&first)).unwrap();
-    spoken(text, voice, speed)
 }
 
 /// Clips of an embedded neural voice with their exact words from the
 /// embedded service, if it reports them; else why not.
-fn neural_cases(texts: &[String], voice: &str, reference_voice: &str) -> Result<Vec<Case>, String> {
+fn neural_cases(texts: &[String], voice: &str) -> Result<Vec<Case>, String> {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let server = briefcast::tts::embedded::start(([127, 0, 0, 1], 0).into())
@@ -371,11 +354,7 @@ fn neural_cases(texts: &[String], voice: &str, reference_voice: &str) -> Result<
                 rate: clip.rate,
                 words,
             };
-            cases.push(Case {
-                text: text.clone(),
-                reference: reference_for(text, reference_voice, &recording),
-                clip: recording,
-            });
+            cases.push(Case::new(text, recording));
         }
         Ok(cases)
     })
@@ -403,19 +382,7 @@ fn install_voices() -> Result<tempfile::TempDir, String> {
 }
 
 fn report(group: &str, language: &str, cases: &[Case]) {
-    if std::env::var_os("ALIGN_DUMP").is_some() {
-        let case = &cases[0];
-        let chars: Vec<char> = case.text.chars().collect();
-        let (clip, reference) = shared_words(case);
-        for (c, r) in clip.iter().zip(&reference) {
-            let word: String = chars[c.from..c.to].iter().collect();
-            eprintln!(
-                "  {word:>10} clip {:.3}-{:.3} reference {:.3}-{:.3}",
-                c.start, c.end, r.start, r.end
-            );
-        }
-    }
-    let words: usize = cases.iter().map(|c| shared_words(c).0.len()).sum();
+    let words: usize = cases.iter().map(|c| c.words.len()).sum();
     let seconds: f64 = cases
         .iter()
         .map(|c| c.clip.samples.len() as f64 / c.clip.rate as f64)
@@ -467,14 +434,14 @@ fn main() {
         .collect();
     println!("# Forced alignment: word-start error against exact times");
     if runs("espeak") {
-        let cases = espeak_cases(&pinyin, "cmn-latn-pinyin", "cmn-latn-pinyin+f3", 0.85);
+        let cases = espeak_cases(&pinyin, "cmn-latn-pinyin+f4", 0.85);
         report(
-            "Mandarin, espeak-ng cmn-latn-pinyin+f3 at 0.85",
+            "Mandarin, espeak-ng cmn-latn-pinyin+f4 at 0.85",
             "cmn",
             &cases,
         );
-        let cases = espeak_cases(&en, "en-us", "en-us+f3", 0.85);
-        report("English, espeak-ng en-us+f3 at 0.85", "eng", &cases);
+        let cases = espeak_cases(&en, "en-us+f4", 0.85);
+        report("English, espeak-ng en-us+f4 at 0.85", "eng", &cases);
     }
     let neural: Vec<_> = [
         (
@@ -482,35 +449,25 @@ fn main() {
             "cmn",
             "kokoro:zf_xiaobei",
             &pinyin_words,
-            "cmn-latn-pinyin",
         ),
         (
             "Mandarin, Kokoro zm_yunxi",
             "cmn",
             "kokoro:zm_yunxi",
             &pinyin_words,
-            "cmn-latn-pinyin",
         ),
-        (
-            "English, Kokoro af_heart",
-            "eng",
-            "kokoro:af_heart",
-            &en,
-            "en-us",
-        ),
+        ("English, Kokoro af_heart", "eng", "kokoro:af_heart", &en),
         (
             "English, Kokoro am_michael",
             "eng",
             "kokoro:am_michael",
             &en,
-            "en-us",
         ),
         (
             "English, Piper en_US-joe-medium",
             "eng",
             "piper:en_US-joe-medium",
             &en,
-            "en-us",
         ),
     ]
     .into_iter()
@@ -524,8 +481,8 @@ fn main() {
         Ok(data) => {
             // The embedded service finds the voices through XDG_DATA_HOME.
             std::env::set_var("XDG_DATA_HOME", data.path());
-            for (group, language, voice, texts, reference_voice) in neural {
-                match neural_cases(texts, voice, reference_voice) {
+            for (group, language, voice, texts) in neural {
+                match neural_cases(texts, voice) {
                     Ok(cases) => report(group, language, &cases),
                     Err(why) => println!("\n### {group}: not run: {why}"),
                 }

@@ -39,6 +39,9 @@ const REFERENCE_ONLY: u8 = 2;
 pub(super) struct Path {
     pub(super) first: Vec<usize>,
     pub(super) last: Vec<usize>,
+    /// The path's cost per pair (every path weighs `n + m` pairs): how
+    /// unlike the two readings are where they are paired.
+    pub(super) cost: f32,
 }
 
 /// The best warping path of `clip` against `reference`, which hold `dims`
@@ -121,6 +124,7 @@ pub(super) fn warp(clip: &[f32], reference: &[f32], dims: usize) -> Path {
         std::mem::swap(&mut previous, &mut current);
     }
 
+    let cost = previous[m - 1 - lo(n - 1)] / (n + m) as f32;
     let mut first = vec![usize::MAX; m];
     let mut last = vec![0; m];
     let (mut i, mut j) = (n - 1, m - 1);
@@ -139,7 +143,7 @@ pub(super) fn warp(clip: &[f32], reference: &[f32], dims: usize) -> Path {
             _ => j -= 1,
         }
     }
-    Path { first, last }
+    Path { first, last, cost }
 }
 
 #[cfg(test)]

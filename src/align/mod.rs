@@ -63,6 +63,14 @@ pub enum AlignError {
     },
 }
 
+/// A reading of the clip's text whose word times are known: `words` in
+/// order, in seconds from the reading's first sample.
+#[derive(Debug, Clone, Copy)]
+pub struct Reference<'a> {
+    pub audio: Audio<'a>,
+    pub words: &'a [ClipWord],
+}
+
 /// The clip's word times, one per reference word with the same `from` and
 /// `to`, given a `reference` reading of the same text with its `words`
 /// (in order, times in seconds from the reference's first sample).
@@ -75,25 +83,89 @@ pub fn align(
     reference: Audio<'_>,
     words: &[ClipWord],
 ) -> Result<Vec<ClipWord>, AlignError> {
-    check_words(words, reference.seconds())?;
-    if words.is_empty() {
-        return Ok(Vec::new());
-    }
+    align_best(
+        clip,
+        &[Reference {
+            audio: reference,
+            words,
+        }],
+    )
+}
+
+/// The clip's word times from whichever of `references` (readings of the
+/// same text by different voices) it matches best: the one whose warping
+/// pairs the most alike frames (the least cost per pair). A voice nearer
+/// the clip's (a high one for a high voice) warps with fewer slips
+/// (BENCHMARKS.md §14). The first reference's error if none aligns.
+pub fn align_best(
+    clip: Audio<'_>,
+    references: &[Reference<'_>],
+) -> Result<Vec<ClipWord>, AlignError> {
     let clip_16k = at_16k(clip, "clip")?;
-    let reference_16k = at_16k(reference, "reference")?;
-    let clip_features = features::analyse(&clip_16k);
-    let reference_features = features::analyse(&reference_16k);
-    let clip_voiced = voiced_frames(&clip_features.level_db);
-    let reference_voiced = voiced_frames(&reference_features.level_db);
-    if clip_voiced.is_empty() {
-        return Err(AlignError::Silent("clip"));
+    let clip = Clip {
+        frames: Analysed::new(&clip_16k, "clip")?,
+        pauses: refine::Pauses::find(&clip_16k),
+        seconds: clip.seconds(),
+    };
+    let mut best: Option<(Vec<ClipWord>, f32)> = None;
+    let mut first_error = None;
+    for reference in references {
+        match warped(&clip, *reference) {
+            Ok((words, cost)) => {
+                if best.as_ref().is_none_or(|(_, least)| cost < *least) {
+                    best = Some((words, cost));
+                }
+            }
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
     }
-    if reference_voiced.is_empty() {
-        return Err(AlignError::Silent("reference"));
+    match (best, first_error) {
+        (Some((words, _)), _) => Ok(words),
+        (None, Some(e)) => Err(e),
+        (None, None) => Ok(Vec::new()),
     }
+}
+
+/// The clip, analysed once for every reference.
+struct Clip {
+    frames: Analysed,
+    pauses: refine::Pauses,
+    seconds: f64,
+}
+
+/// A recording's frames: their features and which are voiced.
+struct Analysed {
+    features: features::Features,
+    voiced: Vec<usize>,
+}
+
+impl Analysed {
+    fn new(samples: &[f32], what: &'static str) -> Result<Self, AlignError> {
+        let features = features::analyse(samples);
+        let voiced = voiced_frames(&features.level_db);
+        if voiced.is_empty() {
+            return Err(AlignError::Silent(what));
+        }
+        Ok(Analysed { features, voiced })
+    }
+}
+
+/// The clip's word times against one reference, and the warping's cost
+/// per pair of frames.
+fn warped(clip: &Clip, reference: Reference<'_>) -> Result<(Vec<ClipWord>, f32), AlignError> {
+    let words = reference.words;
+    check_words(words, reference.audio.seconds())?;
+    if words.is_empty() {
+        return Ok((Vec::new(), 0.0));
+    }
+    let reference_16k = at_16k(reference.audio, "reference")?;
+    let reference = Analysed::new(&reference_16k, "reference")?;
+    let (clip_voiced, reference_voiced) = (&clip.frames.voiced, &reference.voiced);
     let path = dtw::warp(
-        &clip_features.vectors(&clip_voiced),
-        &reference_features.vectors(&reference_voiced),
+        &clip.frames.features.vectors(clip_voiced),
+        &reference.features.vectors(reference_voiced),
         features::DIMS,
     );
     // The reference's voiced frames from the one nearest `seconds` on.
@@ -116,8 +188,10 @@ pub fn align(
             }
         })
         .collect();
-    let pauses = refine::Pauses::find(&clip_16k);
-    Ok(refine::refine(carried, &pauses, clip.seconds()))
+    Ok((
+        refine::refine(carried, &clip.pauses, clip.seconds),
+        path.cost,
+    ))
 }
 
 /// The speed to read the reference at so that its speech lasts as long as

@@ -138,6 +138,51 @@ fn words_of_a_stretched_shifted_clip_in_another_voice_are_found() {
 }
 
 #[test]
+fn the_reference_the_clip_resembles_most_is_the_one_used() {
+    // No pauses, so only the warping places the words.
+    let no_pauses = REFERENCE_WORDS.map(|(length, _)| (length, 0.0));
+    let (clip, truth) = speak(&CLIP_VOICE, 0.0, &no_pauses);
+    let (near, near_words) = speak(&CLIP_VOICE, 0.0, &no_pauses);
+    // A voice far from the clip's, whose words are said to start 60 ms
+    // later than they do: chosen, it would put every word late.
+    let far_voice = Voice {
+        pitch: 70.0,
+        formant_scale: 1.5,
+        ..REFERENCE_VOICE
+    };
+    let (far, mut far_words) = speak(&far_voice, 0.0, &no_pauses);
+    for w in &mut far_words[1..] {
+        w.start += 0.060;
+    }
+    let far_alone = align(
+        audio(&clip, &CLIP_VOICE),
+        audio(&far, &far_voice),
+        &far_words,
+    )
+    .unwrap();
+    assert!(worst_start(&far_alone, &truth) >= 0.040, "{far_alone:?}");
+    for order in [[0, 1], [1, 0]] {
+        let readings = [
+            Reference {
+                audio: audio(&far, &far_voice),
+                words: &far_words,
+            },
+            Reference {
+                audio: audio(&near, &CLIP_VOICE),
+                words: &near_words,
+            },
+        ];
+        let references = order.map(|k| readings[k]);
+        let found = align_best(audio(&clip, &CLIP_VOICE), &references).unwrap();
+        let worst = worst_start(&found, &truth);
+        assert!(
+            worst <= 0.010,
+            "order {order:?}: worst start error {worst:.3} s"
+        );
+    }
+}
+
+#[test]
 fn words_without_pauses_are_found_by_the_warping_alone() {
     // No silence between words: nothing to snap to.
     let reference_words = [

@@ -2,12 +2,12 @@
 //! embedded service writes into its clips (the engine's own times); else
 //! an alignment stored beside the clip by an earlier build; else a new
 //! alignment of the clip with the embedded espeak-ng reading the same
-//! text at the clip's pace (`align`), stored for the next build. A clip
-//! is aligned once.
+//! text at the clip's pace in two voices, whichever the clip resembles
+//! more (`align_clip`), stored for the next build. A clip is aligned once.
 
 use anyhow::{Context, Result};
 
-use crate::align::{self, Audio};
+use crate::align::{self, Audio, Reference};
 use crate::audio::{self, ClipFile};
 use crate::model::{ClipWord, Segment};
 use crate::tts::{self, Cache, ClipKey};
@@ -38,34 +38,61 @@ pub(super) fn clip_words(
         return Ok((words, Source::Stored));
     }
     let decoded = audio::decode_clip(&bytes, clip.format).context("decoding the clip")?;
-    let voice = reference_voice(&segment.spoken);
-    let speak = |speed: f32| {
-        tts::speak_words(&segment.spoken, voice, speed)
-            .with_context(|| format!("reading it with espeak-ng {voice}"))
-    };
-    // The reference read at the clip's pace warps least (BENCHMARKS.md §14).
-    let first = speak(1.0)?;
     let clip_audio = Audio {
         samples: &decoded.samples,
         rate: decoded.rate,
     };
-    let speed = align::reference_speed(clip_audio, audio_of(&first)).context("aligning it")?;
-    let reference = if (speed - 1.0).abs() > 0.1 {
-        speak(speed)?
-    } else {
-        first
-    };
-    let words =
-        align::align(clip_audio, audio_of(&reference), &reference.words).context("aligning it")?;
+    let words = align_clip(&segment.spoken, clip_audio)?;
     // A failure to store costs only a later alignment.
     let _ = cache.write_words(key, &words);
     Ok((words, Source::Aligned))
 }
 
+/// The espeak-ng voice variants a clip is compared with: the language's
+/// own voice and a high one (`+f3`). Each clip is aligned with the reading
+/// it resembles most (`align::align_best`): a high voice against a low
+/// reading slips more (BENCHMARKS.md §14).
+const REFERENCE_VARIANTS: [&str; 2] = ["", "+f3"];
+
+/// The word times of a clip saying `sent` (the text its service was
+/// sent), by aligning it with the embedded espeak-ng's readings of the
+/// same text, each read at the clip's pace of speech.
+pub fn align_clip(sent: &str, clip: Audio<'_>) -> Result<Vec<ClipWord>> {
+    let language = reference_voice(sent);
+    let mut readings = Vec::new();
+    for variant in REFERENCE_VARIANTS {
+        let voice = format!("{language}{variant}");
+        let speak = |speed: f32| {
+            tts::speak_words(sent, &voice, speed)
+                .with_context(|| format!("reading it with espeak-ng {voice}"))
+        };
+        // The reference read at the clip's pace warps least (BENCHMARKS.md §14).
+        let first = speak(1.0)?;
+        let speed = align::reference_speed(clip, audio_of(&first)).context("aligning it")?;
+        readings.push(if (speed - 1.0).abs() > SAME_SPEED {
+            speak(speed)?
+        } else {
+            first
+        });
+    }
+    let references: Vec<Reference<'_>> = readings
+        .iter()
+        .map(|r| Reference {
+            audio: audio_of(r),
+            words: &r.words,
+        })
+        .collect();
+    align::align_best(clip, &references).context("aligning it")
+}
+
+/// How far from 1 the reference's speed may be and the first reading
+/// still serve.
+const SAME_SPEED: f32 = 0.02;
+
 /// The espeak-ng voice that reads a segment's sent text as the reference:
 /// Mandarin for hanzi, espeak-ng's pinyin reader for pinyin with tone
 /// digits, English otherwise.
-fn reference_voice(sent: &str) -> &'static str {
+pub fn reference_voice(sent: &str) -> &'static str {
     if sent.chars().any(crate::text::is_han) {
         "cmn"
     } else if has_tone_digits(sent) {

@@ -36,6 +36,7 @@ use crate::tts::{self, Cache, Catalog, ClipRequest, RemoteCache};
 
 pub use build::{build, BuildOptions, BuildReport};
 pub use check::{check, last_check, voice_language, CheckOptions, CheckRun};
+pub use clip_words::{align_clip, reference_voice};
 pub use deliver::{check_keys, deliver, deliver_all, DeliverOptions, TargetReport};
 pub use doctor::{doctor, DoctorReport, Tools, VoiceProbe};
 pub use gc::{collect_garbage, GcReport};
