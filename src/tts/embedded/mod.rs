@@ -238,12 +238,18 @@ pub fn model_identity(voice: &str) -> Option<String> {
     let identity = catalogue
         .pack_for_voice(engine, name)
         .map_or_else(|| format!("{engine} {name}"), |p| catalogue.identity(p));
-    // The version of the word times in the clips: `times2`, Kokoro's
-    // start 62.5 ms earlier (`KOKORO_LEAD`) and Piper's take the space
-    // before them (`VoiceConfig::owned_ids`); `times3`, a Kokoro word
-    // between two others begins halfway through the space before it
-    // (`Owner::Onset`). Clips stored with older times are made again.
-    Some(format!("{engine} {identity} times3"))
+    // The version of each engine's word times in its clips: `times2`,
+    // Kokoro's start 62.5 ms earlier (`KOKORO_LEAD`) and Piper's take the
+    // space before them (`VoiceConfig::owned_ids`); Kokoro's `times3`, a
+    // word between two others begins halfway through the space before it
+    // (`Owner::Onset`). Clips stored with older times are made again; an
+    // engine whose times did not change keeps its clips.
+    let times = if engine == "kokoro" {
+        "times3"
+    } else {
+        "times2"
+    };
+    Some(format!("{engine} {identity} {times}"))
 }
 
 /// The licence of what speaks `voice`: its pack's for a neural voice,
